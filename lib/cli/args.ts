@@ -1,0 +1,108 @@
+// Command-line flags → RunPlan, validated once, before any side effect. Every error is a UsageError
+// naming the flag, the bad value and what is allowed (exit 2, one line, no stack trace).
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { UsageError, UnknownTargetError } from '../run/errors.ts';
+import { TARGETS, DEFAULT_TARGET, findTarget } from '../targets/registry.ts';
+import { DRIVER_NAMES, PROTOCOL_VERSIONS, type DriverName, type ProtocolVersion } from '../targets/target.ts';
+import { SUITES, DEFAULT_SUITES } from '../run/suites.ts';
+
+export interface TargetPlan {
+  name: string;
+  /** 'auto' is resolved at run time: container when an engine answers, else local when the binary exists. */
+  driver: DriverName | 'auto';
+  image?: string;
+  profileFile?: string;
+}
+
+export interface RunPlan {
+  targets: TargetPlan[];
+  suites: string[];
+  protocols?: ProtocolVersion[];
+  reportDir: string;
+  filters: string[];
+  strict: boolean;
+}
+
+export const FLAG_OPTIONS = {
+  target: { type: 'string', short: 't' },
+  driver: { type: 'string', short: 'd' },
+  image: { type: 'string' },
+  profile: { type: 'string' },
+  suite: { type: 'string', short: 's' },
+  protocol: { type: 'string', short: 'p' },
+  'report-dir': { type: 'string' },
+  strict: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export type ParsedFlags = ReturnType<typeof parseFlags>;
+
+export function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: FLAG_OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    // node:util's messages already name the flag; keep the first sentence and point at --help.
+    const msg = (e as Error).message.split('\n')[0]!.replace(/\. To specify.*$/, '');
+    throw new UsageError(`${msg}; see --help`);
+  }
+}
+
+function list(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  return items.length ? items : undefined;
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`--${flag} "${value}" is not allowed; use one of: ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+export function buildRunPlan(flags: ParsedFlags): RunPlan {
+  const v = flags.values;
+  const driver = v.driver === undefined ? undefined : oneOf('driver', v.driver, DRIVER_NAMES);
+  if (v.profile && driver && driver !== 'external') {
+    throw new UsageError(`--profile describes an external broker; it cannot be combined with --driver ${driver}`);
+  }
+  if (driver === 'external' && !v.profile) {
+    throw new UsageError('--driver external needs --profile <file.json> describing the broker (see fixtures/schema/profile.schema.json)');
+  }
+
+  let targets: TargetPlan[];
+  if (v.profile) {
+    if (v.target && list(v.target)!.length > 1) throw new UsageError('--profile describes one broker; give at most one --target name for it');
+    targets = [{ name: v.target ?? 'external', driver: 'external', profileFile: path.resolve(v.profile) }];
+  } else {
+    const names = list(v.target) ?? [DEFAULT_TARGET];
+    targets = names.map((name) => {
+      const t = findTarget(name);
+      if (!t) throw new UnknownTargetError(name, TARGETS.map((x) => x.name));
+      if (driver && driver !== 'external' && !t.drivers[driver]) {
+        const offered = Object.keys(t.drivers).join(', ');
+        throw new UsageError(`--driver ${driver} is not available for target ${name}; it offers: ${offered}`);
+      }
+      // A driver given once applies to every target that offers it; aedes keeps embedded otherwise.
+      const chosen: DriverName | 'auto' = driver && driver !== 'external' && t.drivers[driver] ? driver : 'auto';
+      return { name, driver: chosen, image: v.image };
+    });
+    if (v.image && !targets.some((t) => findTarget(t.name)?.drivers.container)) {
+      throw new UsageError(`--image applies to container targets; none of ${targets.map((t) => t.name).join(', ')} runs in a container`);
+    }
+  }
+
+  const suites = list(v.suite) ?? DEFAULT_SUITES;
+  for (const s of suites) oneOf('suite', s, SUITES.map((x) => x.name));
+  const protocols = list(v.protocol)?.map((p) => oneOf('protocol', p === '3' || p === '4' ? '3.1.1' : p, PROTOCOL_VERSIONS));
+
+  return {
+    targets,
+    suites,
+    protocols,
+    reportDir: path.resolve(v['report-dir'] ?? 'reports'),
+    filters: flags.positionals,
+    strict: v.strict ?? false,
+  };
+}

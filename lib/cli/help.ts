@@ -1,0 +1,38 @@
+import { TARGETS } from '../targets/registry.ts';
+import { SUITES } from '../run/suites.ts';
+
+export function helpText(): string {
+  const targets = TARGETS.map((t) => `${t.name} (${Object.keys(t.drivers).join('/')})`).join(', ');
+  const suites = SUITES.map((s) => `${s.name}${s.byDefault ? '*' : ''}`).join(', ');
+  return `mqtt-broker-harness: conformance, security and load tests for MQTT brokers
+
+Usage:
+  npm test -- [flags] [name filter ...]          run suites (default target: embedded aedes)
+  npm run harness -- run [flags] [filter ...]    the same
+  npm run harness -- print-config --target <t>   config, password file and ACL of the standard test policy
+
+Flags:
+  -t, --target <list>     targets, comma-separated: ${targets}
+                          e.g. --target mosquitto,aedes (each runs in turn, one report)
+  -d, --driver <name>     embedded | local | container | external
+                          default: aedes → embedded; others → container if an engine answers, else local
+      --image <ref>       container image for container targets, e.g. --image localhost/mosquitto:2.0.11
+      --profile <file>    external broker description (JSON, fixtures/schema/profile.schema.json)
+  -s, --suite <list>      ${suites}  (* = default)   e.g. --suite smoke
+  -p, --protocol <list>   3.1.1,5 (default: every version the target supports)
+      --report-dir <dir>  where runs are written (default: reports/)
+      --strict            accept only the behaviour the specification intends where it allows several
+  -h, --help              this text
+  positional words        run only tests whose name contains one of them (case-insensitive),
+                          e.g. npm test -- --target mosquitto "QoS 2"
+
+Exit codes:
+  0  all tests passed (or failed only as listed in the target's expectations file)
+  1  conformance failures (a test failed, or errored because the broker stopped answering)
+  2  bad input or broken rig (unknown target, malformed profile, missing binary, no engine, start failure)
+  3  benchmark thresholds breached
+  130 interrupted (Ctrl-C); brokers, containers and temp files are removed
+
+Output: reports/<run-id>/{results.json,junit.xml,logs/}, copied to reports/latest/.
+`;
+}

@@ -1,0 +1,61 @@
+// Known deviations per target (fixtures/expectations/<target>.json). A listed failure becomes
+// `expected-failure` and does not fail the run; a listed test that passes is flagged stale so the
+// file can be pruned.
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../run/errors.ts';
+import type { TestResult } from './types.ts';
+
+export interface ExpectationEntry {
+  /** Test id as in results.json; a trailing `*` matches any id with that prefix. */
+  id: string;
+  protocol?: string;
+  /** Statement id(s) the broker deviates from. */
+  spec?: string[];
+  reason: string;
+  /** Broker version the deviation was seen with; a different version still applies it. */
+  brokerVersion?: string;
+}
+
+export interface ExpectationsFile {
+  target: string;
+  deviations: ExpectationEntry[];
+}
+
+export function expectationsPath(root: string, target: string): string {
+  return path.join(root, 'fixtures', 'expectations', `${target}.json`);
+}
+
+export function loadExpectations(root: string, target: string): ExpectationEntry[] {
+  const file = expectationsPath(root, target);
+  if (!fs.existsSync(file)) return [];
+  let parsed: ExpectationsFile;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as ExpectationsFile;
+  } catch (e) {
+    throw new UsageError(`expectations file ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(parsed.deviations)) throw new UsageError(`expectations file ${file}: "deviations" must be an array`);
+  parsed.deviations.forEach((d, i) => {
+    if (typeof d.id !== 'string' || typeof d.reason !== 'string' || !d.reason.trim()) {
+      throw new UsageError(`expectations file ${file}: deviations[${i}] needs a string "id" and a non-empty "reason"`);
+    }
+  });
+  return parsed.deviations;
+}
+
+function matches(entry: ExpectationEntry, test: TestResult): boolean {
+  if (entry.protocol && entry.protocol !== test.protocol) return false;
+  return entry.id.endsWith('*') ? test.id.startsWith(entry.id.slice(0, -1)) : entry.id === test.id;
+}
+
+export function applyExpectations(tests: TestResult[], entries: ExpectationEntry[]): TestResult[] {
+  return tests.map((t) => {
+    const entry = entries.find((e) => matches(e, t));
+    if (!entry) return t;
+    const expectation = { reason: entry.reason, ...(entry.brokerVersion ? { brokerVersion: entry.brokerVersion } : {}) };
+    if (t.status === 'failed') return { ...t, status: 'expected-failure', detail: { ...t.detail, expectation } };
+    if (t.status === 'passed') return { ...t, detail: { ...t.detail, expectation: { ...expectation, stale: true } } };
+    return t;
+  });
+}

@@ -1,0 +1,13 @@
+// Validates a results document against fixtures/schema/results.schema.json.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import { ROOT } from '../run/paths.ts';
+
+export function validateResults(doc: unknown): string[] {
+  const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/schema/results.schema.json'), 'utf8'));
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const validate = ajv.compile(schema);
+  if (validate(doc)) return [];
+  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
+}

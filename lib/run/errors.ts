@@ -1,0 +1,51 @@
+// Errors a user or a rig can cause. Each carries data and maps to an exit code, so the CLI prints one
+// line and CI can tell a broker regression (1, 3) from a broken rig (2).
+
+export const EXIT = {
+  ok: 0,
+  conformanceFailures: 1,
+  badInputOrRig: 2,
+  thresholds: 3,
+  interrupted: 130,
+} as const;
+
+export class HarnessError extends Error {
+  readonly exitCode: number = EXIT.badInputOrRig;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A flag, profile or file the user gave is wrong. */
+export class UsageError extends HarnessError {}
+
+export class UnknownTargetError extends UsageError {
+  constructor(readonly target: string, readonly known: readonly string[]) {
+    super(`unknown target "${target}"; known targets: ${known.join(', ')}`);
+  }
+}
+
+export class ProfileError extends UsageError {
+  constructor(readonly file: string, readonly field: string, readonly problem: string) {
+    super(`profile ${file}: ${field} ${problem}`);
+  }
+}
+
+export class MissingBinaryError extends HarnessError {
+  constructor(readonly target: string, readonly binary: string, readonly fix: string) {
+    super(`${target}: "${binary}" is not on PATH; ${fix}`);
+  }
+}
+
+export class EngineUnavailableError extends HarnessError {
+  constructor(readonly detail: string) {
+    super(`no container engine answers (${detail}); start one and set DOCKER_HOST (e.g. podman system service), or use --driver local`);
+  }
+}
+
+export class BrokerStartError extends HarnessError {
+  constructor(readonly target: string, message: string, readonly log: string = '') {
+    super(`${target}: ${message}`);
+  }
+}

@@ -1,0 +1,39 @@
+// What every test file receives (via vitest's provide/inject): the started broker's connection
+// details, its capabilities and the protocol versions to run. Plain JSON, no functions.
+import type { Capabilities, DriverName, ListenerInfo, ListenerName, ProtocolVersion } from '../targets/target.ts';
+
+export interface HarnessContext {
+  runId: string;
+  target: {
+    name: string;
+    driver: DriverName;
+    brokerVersion: string;
+    capabilities: Capabilities;
+    listeners: Partial<Record<ListenerName, ListenerInfo>>;
+    missingListeners: Partial<Record<ListenerName, string>>;
+  };
+  /** Protocol versions to run: the target's, narrowed by --protocol. */
+  protocols: ProtocolVersion[];
+  /** --strict: accept only the behaviour the specification intends, not every allowed one. */
+  strict: boolean;
+  /** Files the TLS/auth suites need (client certificates etc.); absent until the PKI exists. */
+  pki?: Record<string, string>;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    harness: HarnessContext;
+  }
+}
+
+declare module '@vitest/runner' {
+  interface TaskMeta {
+    /** Normative statement ids this test checks, e.g. MQTT-3.1.3-8. */
+    spec?: string[];
+    protocol?: ProtocolVersion;
+    /** Set when the test found the target unable to run it (a missing capability). */
+    notApplicable?: string;
+    /** Extra detail (expected/actual/behaviour) for the report. */
+    detail?: { expected?: string; actual?: string; behaviour?: string; reason?: string };
+  }
+}

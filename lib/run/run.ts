@@ -1,0 +1,179 @@
+// The one place that knows the order of things: for each target, prepare → start → run suites →
+// stop → judge; then write results atomically and render the outputs.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { RunPlan, TargetPlan } from '../cli/args.ts';
+import { findTarget } from '../targets/registry.ts';
+import type { ProtocolVersion, StartedBroker } from '../targets/target.ts';
+import { resolveDriver } from '../drivers/resolve-driver.ts';
+import { externalBroker, loadProfile } from '../drivers/external-driver.ts';
+import { runSuites } from './vitest-runner.ts';
+import { onCleanup } from './cleanup.ts';
+import { EXIT, HarnessError } from './errors.ts';
+import { ROOT } from './paths.ts';
+import type { HarnessContext } from './harness-context.ts';
+import { applyExpectations, loadExpectations } from '../results/expectations.ts';
+import { RESULTS_SCHEMA_VERSION, type ResultsDocument, type TargetRecord, type TestResult } from '../results/types.ts';
+import { updateLatest, writeFileAtomic } from '../results/write-results.ts';
+import { renderJunit } from '../report/junit.ts';
+import { renderTerminalSummary } from '../report/terminal-summary.ts';
+
+export interface RunOutcome {
+  exitCode: number;
+  runDir: string;
+  doc: ResultsDocument;
+}
+
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+function harnessVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+const progress = (line: string) => process.stderr.write(`${line}\n`);
+
+function logTail(file: string | undefined, lines = 25): string | undefined {
+  if (!file || !fs.existsSync(file)) return undefined;
+  const text = fs.readFileSync(file, 'utf8').trimEnd();
+  return text ? text.split('\n').slice(-lines).join('\n') : undefined;
+}
+
+interface TargetRun {
+  record: TargetRecord;
+  tests: TestResult[];
+  rigError?: boolean;
+}
+
+async function startTarget(plan: TargetPlan, runId: string, workDir: string, logDir: string): Promise<StartedBroker> {
+  if (plan.driver === 'external') return externalBroker(loadProfile(plan.profileFile!));
+  const descriptor = findTarget(plan.name)!;
+  const driver = await resolveDriver(descriptor, plan.driver, plan.image);
+  const support = descriptor.drivers[driver]!;
+  const logFile = path.join(logDir, `${plan.name}-${driver}.log`);
+  progress(`▶ starting ${plan.name} (${driver}${driver === 'container' ? `, ${plan.image ?? descriptor.defaultImage}` : ''})`);
+  const t0 = Date.now();
+  const broker = await support.start({ runId, image: plan.image, assets: { workDir, logFile } });
+  progress(`  ${plan.name} ${broker.brokerVersion} ready in ${Date.now() - t0} ms: ` +
+    Object.values(broker.listeners).map((l) => `${l.name} ${l.url}`).join(', '));
+  return broker;
+}
+
+function toRecord(b: StartedBroker): TargetRecord {
+  return {
+    name: b.target,
+    driver: b.driver,
+    brokerVersion: b.brokerVersion,
+    ...(b.image ? { image: b.image } : {}),
+    listeners: Object.fromEntries(Object.values(b.listeners).map((l) => [l.name, l.url])),
+    missingListeners: b.missingListeners,
+    capabilities: b.capabilities,
+    ...(b.logFile ? { logFile: b.logFile } : {}),
+  };
+}
+
+/** Failures after the broker died are the rig's verdict, not the test's: mark them `error` with the log. */
+function judge(tests: TestResult[], broker: StartedBroker): TestResult[] {
+  const dead = !broker.isAlive();
+  const tail = logTail(broker.logFile);
+  return tests.map((t) => {
+    if (t.status !== 'failed' && t.status !== 'error') return t;
+    const status = dead ? 'error' : t.status;
+    const reason = dead ? `broker stopped during the run: ${t.detail?.reason ?? ''}` : t.detail?.reason;
+    return { ...t, status, detail: { ...t.detail, ...(reason ? { reason } : {}), ...(tail ? { brokerLog: tail } : {}) } };
+  });
+}
+
+async function runTarget(plan: TargetPlan, runPlan: RunPlan, runId: string, tempRoot: string, runDir: string): Promise<TargetRun> {
+  const workDir = fs.mkdtempSync(path.join(tempRoot, `${plan.name}-`));
+  const logDir = path.join(runDir, 'logs');
+  fs.mkdirSync(logDir, { recursive: true });
+  let broker: StartedBroker;
+  try {
+    broker = await startTarget(plan, runId, workDir, logDir);
+  } catch (e) {
+    if (!(e instanceof HarnessError)) throw e;
+    progress(`✖ ${e.message}`);
+    return {
+      record: { name: plan.name, driver: plan.driver === 'auto' ? 'local' : plan.driver, brokerVersion: 'unknown', listeners: {}, startError: e.message },
+      tests: [],
+      rigError: true,
+    };
+  }
+  const forget = onCleanup(`${plan.name} broker`, () => broker.stop());
+  try {
+    const protocols: ProtocolVersion[] = broker.capabilities.protocols.filter((p) => !runPlan.protocols || runPlan.protocols.includes(p));
+    const context: HarnessContext = {
+      runId,
+      target: {
+        name: broker.target,
+        driver: broker.driver,
+        brokerVersion: broker.brokerVersion,
+        capabilities: broker.capabilities,
+        listeners: broker.listeners,
+        missingListeners: broker.missingListeners,
+      },
+      protocols,
+      strict: runPlan.strict,
+    };
+    if (!protocols.length) {
+      progress(`  ${broker.target} supports MQTT ${broker.capabilities.protocols.join(', ')}; none of --protocol ${runPlan.protocols?.join(',')} — nothing to run`);
+    }
+    const { tests, unhandled } = await runSuites({ context, suites: runPlan.suites, filters: runPlan.filters });
+    for (const u of unhandled) progress(`  unhandled error during the run: ${u}`);
+    const judged = applyExpectations(judge(tests, broker), loadExpectations(ROOT, broker.target));
+    return { record: toRecord(broker), tests: judged };
+  } finally {
+    await broker.stop();
+    forget();
+  }
+}
+
+export function exitCodeFor(runs: TargetRun[]): number {
+  if (runs.some((r) => r.rigError)) return EXIT.badInputOrRig;
+  if (runs.some((r) => r.tests.some((t) => t.status === 'failed' || t.status === 'error'))) return EXIT.conformanceFailures;
+  return EXIT.ok;
+}
+
+export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutcome> {
+  const startedAt = new Date();
+  const runId = newRunId(startedAt);
+  const runDir = path.join(plan.reportDir, runId);
+  const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), `mqtt-harness-${runId}-`));
+  const forgetTemp = onCleanup('temp directory', () => fs.rmSync(tempRoot, { recursive: true, force: true }));
+  // The run directory only becomes visible complete: on interruption it is removed.
+  const forgetRunDir = onCleanup('incomplete run directory', () => fs.rmSync(runDir, { recursive: true, force: true }));
+  fs.mkdirSync(runDir, { recursive: true });
+  const runs: TargetRun[] = [];
+  try {
+    for (const target of plan.targets) runs.push(await runTarget(target, plan, runId, tempRoot, runDir));
+  } finally {
+    fs.rmSync(tempRoot, { recursive: true, force: true });
+    forgetTemp();
+  }
+  const exitCode = exitCodeFor(runs);
+  const doc: ResultsDocument = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    run: {
+      id: runId,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      harnessVersion: harnessVersion(),
+      command: argv,
+      exitCode,
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryBytes: os.totalmem(), os: `${os.type()} ${os.release()} ${os.arch()}`, node: process.version },
+    },
+    targets: runs.map((r) => r.record),
+    tests: runs.flatMap((r) => r.tests),
+  };
+  writeFileAtomic(path.join(runDir, 'junit.xml'), renderJunit(doc));
+  writeFileAtomic(path.join(runDir, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
+  forgetRunDir();
+  updateLatest(plan.reportDir, runDir);
+  process.stdout.write(renderTerminalSummary(doc, runDir));
+  return { exitCode, runDir, doc };
+}

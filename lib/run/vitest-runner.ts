@@ -1,0 +1,146 @@
+// Runs the selected suites with vitest's Node API against one started broker and turns vitest's
+// test cases into TestResults. vitest's own CLI would reject our flags, so we call it directly.
+import path from 'node:path';
+import { startVitest } from 'vitest/node';
+import type { TestCase, TestModule, Reporter } from 'vitest/node';
+import type { HarnessContext } from './harness-context.ts';
+import type { TestResult, TestStatus } from '../results/types.ts';
+import { PROTOCOL_VERSIONS, type ProtocolVersion } from '../targets/target.ts';
+
+import { ROOT } from './paths.ts';
+export { ROOT };
+
+export interface VitestRunInput {
+  context: HarnessContext;
+  suites: string[];
+  filters: string[];
+}
+
+const PROTOCOL_SEGMENT = /^mqtt (3\.1\.1|5)$/;
+const SPEC_ID = /\[?(MQTT-\d[\d.]*-\d+)\]?/g;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Title path of a test case, outermost describe first. */
+function titlePath(test: TestCase): string[] {
+  const names: string[] = [test.name];
+  let parent = test.parent;
+  while (parent.type === 'suite') {
+    names.unshift(parent.name);
+    parent = parent.parent;
+  }
+  return names;
+}
+
+function suiteOf(module: TestModule): string {
+  const rel = path.relative(path.join(ROOT, 'suites'), module.moduleId);
+  return rel.split(path.sep)[0] ?? 'unknown';
+}
+
+function fileOf(module: TestModule): string {
+  return path.basename(module.moduleId).replace(/\.test\.ts$/, '');
+}
+
+export function toTestResult(test: TestCase, target: string): TestResult {
+  const suite = suiteOf(test.module);
+  const segments = titlePath(test);
+  const protocolSegment = segments.find((s) => PROTOCOL_SEGMENT.test(s));
+  const meta = test.meta();
+  const protocol: ProtocolVersion | null =
+    meta.protocol ?? ((protocolSegment?.replace('mqtt ', '') as ProtocolVersion | undefined) ?? null);
+  const title = segments.filter((s) => !PROTOCOL_SEGMENT.test(s)).join(' › ');
+  const spec = meta.spec ?? [...new Set([...test.name.matchAll(SPEC_ID)].map((m) => m[1]!))];
+  const result = test.result();
+  const durationMs = Math.round(test.diagnostic()?.duration ?? 0);
+  let status: TestStatus;
+  let detail: TestResult['detail'] = meta.detail ? { ...meta.detail } : undefined;
+  switch (result.state) {
+    case 'passed':
+      status = 'passed';
+      break;
+    case 'failed': {
+      const err = result.errors[0];
+      const unreachable = result.errors.some((e) => e.name === 'BrokerUnreachableError');
+      status = unreachable ? 'error' : 'failed';
+      detail = {
+        ...detail,
+        reason: err?.message?.split('\n')[0] ?? 'failed',
+        ...(err?.expected !== undefined ? { expected: String(err.expected) } : {}),
+        ...(err?.actual !== undefined ? { actual: String(err.actual) } : {}),
+      };
+      break;
+    }
+    case 'skipped':
+      if (meta.notApplicable) {
+        status = 'not-applicable';
+        detail = { ...detail, reason: meta.notApplicable };
+      } else {
+        status = 'skipped';
+        detail = { ...detail, reason: result.note ?? 'skipped (filtered out or not selected)' };
+      }
+      break;
+    default:
+      status = 'error';
+      detail = { reason: 'test did not finish' };
+  }
+  return {
+    id: `${suite}/${fileOf(test.module)} › ${title}`,
+    title,
+    suite,
+    spec,
+    protocol: PROTOCOL_VERSIONS.includes(protocol as ProtocolVersion) ? protocol : null,
+    target,
+    status,
+    durationMs,
+    ...(detail ? { detail } : {}),
+  };
+}
+
+export async function runSuites(input: VitestRunInput): Promise<{ tests: TestResult[]; unhandled: string[] }> {
+  let modules: ReadonlyArray<TestModule> = [];
+  const unhandled: string[] = [];
+  const collector: Reporter = {
+    onTestRunEnd(testModules, errors) {
+      modules = testModules;
+      for (const e of errors) unhandled.push(e.message ?? String(e));
+    },
+  };
+  const include = input.suites.map((s) => `suites/${s}/**/*.test.ts`);
+  const testNamePattern = input.filters.length
+    ? new RegExp(input.filters.map(escapeRegExp).join('|'), 'i')
+    : undefined;
+  const previousExitCode = process.exitCode;
+  const vitest = await startVitest('test', [], {
+    root: ROOT,
+    config: path.join(ROOT, 'vitest.config.ts'),
+    include,
+    testNamePattern,
+    provide: { harness: input.context },
+    reporters: [collector, process.env.HARNESS_QUIET ? 'dot' : 'default'],
+    watch: false,
+    passWithNoTests: true,
+  }, undefined, { stdout: process.stderr, stderr: process.stderr });
+  await vitest.close();
+  process.exitCode = previousExitCode; // the harness decides the exit code, not vitest
+  const tests: TestResult[] = [];
+  for (const module of modules) {
+    for (const test of module.children.allTests()) tests.push(toTestResult(test, input.context.target.name));
+    const err = module.errors()[0];
+    if (err && !module.children.size) {
+      tests.push({
+        id: `${suiteOf(module)}/${fileOf(module)}`,
+        title: `${fileOf(module)} (failed to load)`,
+        suite: suiteOf(module),
+        spec: [],
+        protocol: null,
+        target: input.context.target.name,
+        status: 'error',
+        durationMs: 0,
+        detail: { reason: err.message.split('\n')[0] },
+      });
+    }
+  }
+  return { tests, unhandled };
+}

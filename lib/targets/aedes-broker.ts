@@ -1,0 +1,123 @@
+// An aedes broker with the harness's listeners, shared by the embedded driver (in-process) and the
+// local driver (a Node child process running aedes-process.ts). One aedes instance serves every
+// listener; per-listener policy is chosen from the port the client connected to.
+import net from 'node:net';
+import tls from 'node:tls';
+import fs from 'node:fs';
+import { Aedes, type AedesOptions, type Client } from 'aedes';
+import type { ListenerName } from './target.ts';
+
+export interface AedesListenerHooks {
+  /** Extra aedes hooks keyed by listener; the TLS/auth issue installs password and ACL checks here. */
+  authenticate?: Partial<Record<ListenerName, AedesOptions['authenticate']>>;
+  authorizePublish?: Partial<Record<ListenerName, AedesOptions['authorizePublish']>>;
+  authorizeSubscribe?: Partial<Record<ListenerName, AedesOptions['authorizeSubscribe']>>;
+  authorizeForward?: Partial<Record<ListenerName, AedesOptions['authorizeForward']>>;
+}
+
+export interface AedesTlsFiles {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  crlFile?: string;
+}
+
+export interface AedesBrokerOptions {
+  host?: string;
+  tls?: AedesTlsFiles;
+  hooks?: AedesListenerHooks;
+  /** Called with one line per broker event, so the embedded broker has a log like the others. */
+  log?: (line: string) => void;
+}
+
+export interface RunningAedes {
+  ports: Partial<Record<ListenerName, number>>;
+  close(): Promise<void>;
+}
+
+function listenerOf(client: Client | null, byPort: Map<number, ListenerName>): ListenerName {
+  const socket = client?.conn as net.Socket | undefined;
+  return byPort.get(socket?.localPort ?? -1) ?? 'plain';
+}
+
+function listen(server: net.Server, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve((server.address() as net.AddressInfo).port));
+  });
+}
+
+export async function startAedesBroker(options: AedesBrokerOptions = {}): Promise<RunningAedes> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? (() => {});
+  const hooks = options.hooks ?? {};
+  const byPort = new Map<number, ListenerName>();
+  const broker = await Aedes.createBroker({
+    authenticate: (client, username, password, done) => {
+      const hook = hooks.authenticate?.[listenerOf(client, byPort)];
+      if (hook) hook(client, username, password, done);
+      else done(null, true);
+    },
+    authorizePublish: (client, packet, done) => {
+      const hook = hooks.authorizePublish?.[listenerOf(client, byPort)];
+      if (hook) hook(client, packet, done);
+      else done(null);
+    },
+    authorizeSubscribe: (client, sub, done) => {
+      const hook = hooks.authorizeSubscribe?.[listenerOf(client, byPort)];
+      if (hook) hook(client, sub, done);
+      else done(null, sub);
+    },
+    authorizeForward: (client, packet) => {
+      const hook = hooks.authorizeForward?.[listenerOf(client, byPort)];
+      return hook ? hook(client, packet) : packet;
+    },
+  });
+  broker.on('client', (c) => log(`client connected ${c.id}`));
+  broker.on('clientDisconnect', (c) => log(`client disconnected ${c.id}`));
+  broker.on('clientError', (c, e) => log(`client error ${c.id}: ${e.message}`));
+  broker.on('connectionError', (c, e) => log(`connection error ${c?.id ?? '?'}: ${e.message}`));
+
+  const servers: net.Server[] = [];
+  const sockets = new Set<net.Socket>();
+  const track = (s: net.Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  };
+  const ports: Partial<Record<ListenerName, number>> = {};
+  const open = async (name: ListenerName, server: net.Server) => {
+    servers.push(server);
+    const port = await listen(server, host);
+    byPort.set(port, name);
+    ports[name] = port;
+    log(`listener ${name} on ${host}:${port}`);
+  };
+
+  await open('plain', net.createServer((s) => { track(s); broker.handle(s); }));
+  await open('auth', net.createServer((s) => { track(s); broker.handle(s); }));
+  if (options.tls) {
+    const t = options.tls;
+    const base: tls.TlsOptions = {
+      ca: fs.readFileSync(t.caFile),
+      cert: fs.readFileSync(t.certFile),
+      key: fs.readFileSync(t.keyFile),
+      minVersion: 'TLSv1.2',
+    };
+    await open('tls', tls.createServer(base, (s) => { track(s); broker.handle(s); }));
+    const mtls = tls.createServer(
+      { ...base, requestCert: true, rejectUnauthorized: true, crl: t.crlFile ? fs.readFileSync(t.crlFile) : undefined },
+      (s) => { track(s); broker.handle(s); },
+    );
+    await open('mtls', mtls);
+  }
+  log('aedes ready');
+
+  return {
+    ports,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+      await new Promise<void>((r) => broker.close(() => r()));
+    },
+  };
+}

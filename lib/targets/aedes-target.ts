@@ -1,0 +1,95 @@
+// aedes (npm, MQTT 3.1.1 only): the embedded default, in-process; or a Node child process (local).
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { startAedesBroker } from './aedes-broker.ts';
+import { startBrokerProcess } from '../drivers/broker-process.ts';
+import type { Capabilities, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from './target.ts';
+import { LISTENER_NAMES } from './target.ts';
+
+// aedes' package.json is not in its "exports"; read it next to the resolved entry point.
+const require = createRequire(import.meta.url);
+export const AEDES_VERSION: string = (JSON.parse(
+  fs.readFileSync(path.join(path.dirname(require.resolve('aedes')), 'package.json'), 'utf8'),
+) as { version: string }).version;
+
+export const aedesCapabilities: Capabilities = {
+  protocols: ['3.1.1'],
+  maxQos: 2,
+  retain: true,
+  wildcards: true,
+  sharedSubscriptions: false,
+  sysTopics: true,
+  willMessages: true,
+  persistentSessions: true,
+  tls: true,
+  clientCertificates: true,
+  crl: true,
+  passwordAuth: true,
+  acl: true,
+  notes: { sharedSubscriptions: 'aedes 1.x speaks MQTT 3.1.1 only; shared subscriptions are an MQTT 5 feature' },
+};
+
+const notYet = 'needs the per-run PKI / standard test policy (TLS and auth issue)';
+
+function started(o: StartOptions, driver: 'embedded' | 'local', ports: Partial<Record<ListenerName, number>>,
+  rest: Pick<StartedBroker, 'isAlive' | 'stop' | 'pid'>): StartedBroker {
+  const open = LISTENER_NAMES.filter((n) => n === 'plain' && ports[n] !== undefined);
+  return {
+    target: 'aedes',
+    driver,
+    brokerVersion: AEDES_VERSION,
+    listeners: Object.fromEntries(open.map((n) => {
+      const tls = n === 'tls' || n === 'mtls';
+      const host = tls ? 'localhost' : '127.0.0.1';
+      return [n, { name: n, host, port: ports[n]!, tls, url: `${tls ? 'mqtts' : 'mqtt'}://${host}:${ports[n]}` }];
+    })),
+    missingListeners: Object.fromEntries(LISTENER_NAMES.filter((n) => !open.includes(n)).map((n) => [n, notYet])),
+    capabilities: aedesCapabilities,
+    logFile: o.assets.logFile,
+    ...rest,
+  };
+}
+
+async function startEmbedded(o: StartOptions): Promise<StartedBroker> {
+  const log = fs.createWriteStream(o.assets.logFile, { flags: 'a' });
+  const broker = await startAedesBroker({ log: (l) => log.write(`${new Date().toISOString()} ${l}\n`) });
+  let alive = true;
+  return started(o, 'embedded', broker.ports, {
+    pid: process.pid,
+    isAlive: () => alive,
+    stop: async () => {
+      alive = false;
+      await broker.close();
+      await new Promise<void>((r) => log.end(() => r()));
+    },
+  });
+}
+
+async function startLocal(o: StartOptions): Promise<StartedBroker> {
+  const optionsFile = path.join(o.assets.workDir, 'aedes.json');
+  fs.writeFileSync(optionsFile, JSON.stringify({ host: '127.0.0.1' }), { mode: 0o600 });
+  const entry = fileURLToPath(new URL('./aedes-process.ts', import.meta.url));
+  const proc = await startBrokerProcess({
+    target: 'aedes',
+    command: process.execPath,
+    args: ['--import', 'tsx', entry, optionsFile],
+    logFile: o.assets.logFile,
+    ready: /^aedes-ready /,
+    timeoutMs: 15_000,
+  });
+  const ports = JSON.parse(proc.readyLine.replace(/^aedes-ready /, '')) as Partial<Record<ListenerName, number>>;
+  return started(o, 'local', ports, { pid: proc.child.pid, isAlive: proc.isAlive, stop: () => proc.stop() });
+}
+
+export const aedesTarget: TargetDescriptor = {
+  name: 'aedes',
+  title: 'aedes (Node.js)',
+  capabilities: aedesCapabilities,
+  defaultDriver: 'embedded',
+  drivers: {
+    embedded: { start: startEmbedded },
+    local: { start: startLocal },
+  },
+};

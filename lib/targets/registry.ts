@@ -1,0 +1,12 @@
+// Every target the harness knows. Adding a broker = one descriptor file + one line here.
+import { aedesTarget } from './aedes-target.ts';
+import { mosquittoTarget } from './mosquitto-target.ts';
+import type { TargetDescriptor } from './target.ts';
+
+export const TARGETS: readonly TargetDescriptor[] = [aedesTarget, mosquittoTarget];
+
+export const DEFAULT_TARGET = 'aedes';
+
+export function findTarget(name: string): TargetDescriptor | undefined {
+  return TARGETS.find((t) => t.name === name);
+}

@@ -1,0 +1,97 @@
+// The shape every broker target shares. A target file exports one `TargetDescriptor`; drivers turn it
+// into a `StartedBroker` whose connection details exist only after start.
+
+export const PROTOCOL_VERSIONS = ['3.1.1', '5'] as const;
+export type ProtocolVersion = (typeof PROTOCOL_VERSIONS)[number];
+
+export const DRIVER_NAMES = ['embedded', 'local', 'container', 'external'] as const;
+export type DriverName = (typeof DRIVER_NAMES)[number];
+
+/** The four listeners every managed broker opens, so all suites run against one broker start. */
+export const LISTENER_NAMES = ['plain', 'tls', 'mtls', 'auth'] as const;
+export type ListenerName = (typeof LISTENER_NAMES)[number];
+
+/** What a broker supports. Tests declare what they need; a missing capability is `not-applicable`. */
+export interface Capabilities {
+  protocols: ProtocolVersion[];
+  maxQos: 0 | 1 | 2;
+  retain: boolean;
+  wildcards: boolean;
+  sharedSubscriptions: boolean;
+  sysTopics: boolean;
+  willMessages: boolean;
+  persistentSessions: boolean;
+  tls: boolean;
+  clientCertificates: boolean;
+  /** Refuses client certificates listed in a CRL. */
+  crl: boolean;
+  passwordAuth: boolean;
+  acl: boolean;
+  /** Free text per capability explaining why it is absent, shown as the not-applicable reason. */
+  notes?: Partial<Record<Exclude<keyof Capabilities, 'notes' | 'protocols' | 'maxQos'>, string>>;
+}
+
+export interface ListenerInfo {
+  name: ListenerName;
+  /** e.g. mqtt://127.0.0.1:40123 or mqtts://localhost:40124 */
+  url: string;
+  host: string;
+  port: number;
+  tls: boolean;
+}
+
+/** Per-run files a broker may need; the TLS/auth issue fills the PKI in. */
+export interface BrokerAssets {
+  /** Private temp directory for this broker start (configs, passwd files); removed on stop. */
+  workDir: string;
+  /** Where the broker's own log is written (inside the run's report folder). */
+  logFile: string;
+  pki?: PkiPaths;
+}
+
+export interface PkiPaths {
+  caFile: string;
+  serverCertFile: string;
+  serverKeyFile: string;
+  crlFile?: string;
+}
+
+export interface StartedBroker {
+  target: string;
+  driver: DriverName;
+  brokerVersion: string;
+  image?: string;
+  listeners: Partial<Record<ListenerName, ListenerInfo>>;
+  /** Listeners declared by the descriptor but not working under this driver, with the reason. */
+  missingListeners: Partial<Record<ListenerName, string>>;
+  capabilities: Capabilities;
+  logFile?: string;
+  /** PID of the broker process when the harness can see it (local driver, embedded = own pid). */
+  pid?: number;
+  /** True while the broker process is up; external brokers always report true. */
+  isAlive(): boolean;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  runId: string;
+  assets: BrokerAssets;
+  image?: string;
+}
+
+/** A driver's way of starting one target. */
+export interface DriverSupport {
+  /** Name of the binary the local driver needs on PATH (checked before start). */
+  binary?: string;
+  start(options: StartOptions): Promise<StartedBroker>;
+}
+
+export interface TargetDescriptor {
+  name: string;
+  title: string;
+  capabilities: Capabilities;
+  /** Pinned default image for the container driver, in one place a bot can bump. */
+  defaultImage?: string;
+  defaultDriver: DriverName | 'container-or-local';
+  drivers: Partial<Record<Exclude<DriverName, 'external'>, DriverSupport>>;
+}

@@ -1,0 +1,38 @@
+// The seed scenario: subscribe to a topic, publish `^o^`, receive it — on every listener the target
+// has working, at QoS 0, 1 and 2, for each protocol version it supports.
+import { describe, test, expect, onTestFinished } from 'vitest';
+import { connectClient, endClient, MessageLog, uniqueId } from '../../lib/mqtt/test-client.ts';
+import { LISTENER_NAMES } from '../../lib/targets/target.ts';
+import { forEachProtocol, requireListener, requireQos } from '../support/harness.ts';
+
+const QOS_LEVELS = [0, 1, 2] as const;
+
+forEachProtocol((protocol) => {
+  describe.each(LISTENER_NAMES)('%s listener', (listenerName) => {
+    test.for(QOS_LEVELS)('publish ^o^ and receive it at QoS %i', async (qos, ctx) => {
+      const listener = requireListener(ctx, listenerName);
+      requireQos(ctx, qos);
+      const credentials = listenerCredentials(listenerName);
+      const sub = await connectClient(listener, protocol, credentials);
+      onTestFinished(() => endClient(sub));
+      const pub = await connectClient(listener, protocol, credentials);
+      onTestFinished(() => endClient(pub));
+
+      const topic = `${credentials.topicPrefix}${uniqueId('smoke')}/round-trip`;
+      const log = new MessageLog(sub);
+      const granted = await sub.subscribeAsync(topic, { qos });
+      expect(granted[0]?.qos, 'granted QoS').toBe(qos);
+      await pub.publishAsync(topic, '^o^', { qos });
+      const msg = await log.next((m) => m.topic === topic, 5000, `^o^ on ${topic}`);
+      expect(msg.payload.toString()).toBe('^o^');
+      expect(msg.packet.qos).toBe(qos);
+    });
+  });
+});
+
+/** The auth and mtls listeners need the standard test policy's user; others connect anonymously. */
+function listenerCredentials(name: string): { username?: string; password?: string; topicPrefix: string } {
+  if (name === 'auth') return { username: 'alice', password: 'alice-secret', topicPrefix: 'alice/' };
+  if (name === 'mtls') return { topicPrefix: 'alice/' };
+  return { topicPrefix: '' };
+}
