@@ -6,6 +6,8 @@ import { BrokerStartError, EngineUnavailableError } from '../run/errors.ts';
 
 export interface ContainerBrokerSpec {
   target: string;
+  /** Labels the container with the run id, so a self-test can prove nothing is left behind. */
+  runId: string;
   image: string;
   command?: string[];
   entrypoint?: string[];
@@ -72,7 +74,8 @@ export async function startContainerBroker(spec: ContainerBrokerSpec): Promise<R
     .withExposedPorts(...spec.ports)
     .withCopyContentToContainer(spec.files.map((f) => ({ content: f.content, target: f.target, mode: f.mode })))
     .withWaitStrategy(Wait.forLogMessage(spec.ready))
-    .withStartupTimeout(spec.timeoutMs);
+    .withStartupTimeout(spec.timeoutMs)
+    .withLabels({ 'mqtt-harness.run': spec.runId, 'mqtt-harness.target': spec.target });
   if (spec.command) container = container.withCommand(spec.command);
   if (spec.entrypoint) container = container.withEntrypoint(spec.entrypoint);
   if (spec.env) container = container.withEnvironment(spec.env);

@@ -55,9 +55,41 @@ export interface RunRecord {
   machine: { cpus: number; cpuModel: string; memoryBytes: number; os: string; node: string };
 }
 
+/** Statement coverage per protocol version (conformance issues). */
+export interface CoverageRecord {
+  protocol: ProtocolVersion;
+  /** Broker-observable statements (the denominator). */
+  observable: number;
+  /** Of those, statements checked by at least one test that ran (passed/failed/expected-failure). */
+  tested: number;
+  percent: number;
+  untested: string[];
+}
+
+/** A security-relevant observation, stated plainly (TLS/auth issue; the HTML report lists them). */
+export interface Finding {
+  target: string;
+  severity: 'high' | 'medium' | 'low' | 'info';
+  title: string;
+  detail: string;
+  /** Test ids that produced it. */
+  tests: string[];
+}
+
+/** One benchmark scenario run against one target (benchmark issue); figures carry units in names. */
+export interface BenchmarkResult {
+  scenario: string;
+  target: string;
+  protocol: ProtocolVersion;
+  [figure: string]: unknown;
+}
+
 export interface ResultsDocument {
   schemaVersion: typeof RESULTS_SCHEMA_VERSION;
   run: RunRecord;
   targets: TargetRecord[];
   tests: TestResult[];
+  coverage?: CoverageRecord[];
+  findings?: Finding[];
+  benchmarks?: BenchmarkResult[];
 }

@@ -58,7 +58,7 @@ async function startTarget(plan: TargetPlan, runId: string, workDir: string, log
   progress(`▶ starting ${plan.name} (${driver}${driver === 'container' ? `, ${plan.image ?? descriptor.defaultImage}` : ''})`);
   const t0 = Date.now();
   const broker = await support.start({ runId, image: plan.image, assets: { workDir, logFile } });
-  progress(`  ${plan.name} ${broker.brokerVersion} ready in ${Date.now() - t0} ms: ` +
+  progress(`  ${plan.name} ${broker.brokerVersion} ready in ${Date.now() - t0} ms${broker.pid && broker.pid !== process.pid ? ` (pid ${broker.pid})` : ''}: ` +
     Object.values(broker.listeners).map((l) => `${l.name} ${l.url}`).join(', '));
   return broker;
 }
@@ -148,6 +148,7 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
   // The run directory only becomes visible complete: on interruption it is removed.
   const forgetRunDir = onCleanup('incomplete run directory', () => fs.rmSync(runDir, { recursive: true, force: true }));
   fs.mkdirSync(runDir, { recursive: true });
+  progress(`run ${runId}: ${plan.targets.map((t) => t.name).join(', ')} × ${plan.suites.join(', ')}`);
   const runs: TargetRun[] = [];
   try {
     for (const target of plan.targets) runs.push(await runTarget(target, plan, runId, tempRoot, runDir));

@@ -160,6 +160,7 @@ async function startContainer(o: StartOptions): Promise<StartedBroker> {
   const image = o.image ?? MOSQUITTO_IMAGE;
   const started = await startContainerBroker({
     target: 'mosquitto',
+    runId: o.runId,
     image,
     command: ['/usr/sbin/mosquitto', '-c', '/mosquitto/config/mosquitto.conf'],
     files: [{ content: config, target: '/mosquitto/config/mosquitto.conf' }],

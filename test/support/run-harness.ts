@@ -1,0 +1,59 @@
+// Runs the real CLI as a child process, as a user would, into a private report directory.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from '../../lib/run/paths.ts';
+import type { ResultsDocument } from '../../lib/results/types.ts';
+
+export interface HarnessRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  reportDir: string;
+  /** reports/latest/results.json of this run, if one was written. */
+  results?: ResultsDocument;
+}
+
+export interface RunOptions {
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  /** Called with the child once stderr contains `when`; used to interrupt or kill mid-run. */
+  onOutput?: { when: RegExp; then: (child: import('node:child_process').ChildProcess) => void };
+  reportDir?: string;
+}
+
+export function tempReportDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'harness-selftest-reports-'));
+}
+
+export function runHarness(args: string[], o: RunOptions = {}): Promise<HarnessRun> {
+  const reportDir = o.reportDir ?? tempReportDir();
+  const hasReportDir = args.includes('--report-dir') || args[0] === 'print-config';
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'lib/cli/main.ts'), ...args, ...(hasReportDir ? [] : ['--report-dir', reportDir])], {
+    cwd: ROOT,
+    env: { ...process.env, HARNESS_QUIET: '1', ...o.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let fired = false;
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    if (o.onOutput && !fired && o.onOutput.when.test(stderr)) {
+      fired = true;
+      o.onOutput.then(child);
+    }
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`harness ${args.join(' ')} did not finish in ${o.timeoutMs ?? 120_000} ms\n${stderr}`)); }, o.timeoutMs ?? 120_000);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      const file = path.join(reportDir, 'latest', 'results.json');
+      const results = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as ResultsDocument) : undefined;
+      resolve({ code, signal, stdout, stderr, reportDir, results });
+    });
+  });
+}
