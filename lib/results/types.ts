@@ -76,12 +76,55 @@ export interface Finding {
   tests: string[];
 }
 
-/** One benchmark scenario run against one target (benchmark issue); figures carry units in names. */
+export interface LatencySummary {
+  count: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+  maxMs: number;
+  meanMs: number;
+  /** Percentile curve from the merged HDR histogram, for plotting (percentile 0..100). */
+  curve?: { percentile: number; valueMs: number }[];
+}
+
+export interface ResourceSample {
+  tMs: number;
+  cpuPercent: number;
+  rssBytes: number;
+}
+
+export interface ThresholdVerdict {
+  expression: string;
+  verdict: 'passed' | 'failed' | 'no-data';
+  actual?: number;
+}
+
+/**
+ * One benchmark scenario run against one target (benchmark issue). Figures carry units in names.
+ * The benchmark issue may add fields; renderers must treat every optional field as possibly absent.
+ */
 export interface BenchmarkResult {
   scenario: string;
   target: string;
   protocol: ProtocolVersion;
-  [figure: string]: unknown;
+  kind: 'throughput' | 'latency' | 'connections' | 'retained-storm' | 'micro';
+  qos?: 0 | 1 | 2;
+  payloadBytes?: number;
+  transport?: 'plain' | 'tls';
+  durationMs: number;
+  sent: number;
+  received: number;
+  msgsPerSec: number;
+  latency?: LatencySummary;
+  loss?: { lost: number; duplicates: number; reordered: number; lossRate: number };
+  broker?: { samples: ResourceSample[]; cpuPercentMean: number; rssBytesMax: number };
+  generator?: { cpuPercentMean: number; bound: boolean };
+  /** Scenario-specific figures, e.g. connectionsPerSec, bytesPerConnection. */
+  extra?: Record<string, number>;
+  thresholds?: ThresholdVerdict[];
+  /** Comparison with --baseline: figures from the baseline run and the verdict. */
+  baseline?: { msgsPerSec?: number; p99Ms?: number; regression: boolean; note?: string };
 }
 
 export interface ResultsDocument {
