@@ -14,6 +14,9 @@ export interface HarnessContext {
   };
   /** Protocol versions to run: the target's, narrowed by --protocol. */
   protocols: ProtocolVersion[];
+  /** Protocol versions the run asked for (--protocol, else all), before narrowing to the target's:
+   *  lets a suite report `not-applicable` for a version the target lacks instead of vanishing. */
+  requestedProtocols?: ProtocolVersion[];
   /** --strict: accept only the behaviour the specification intends, not every allowed one. */
   strict: boolean;
   /** Files the TLS/auth suites need (client certificates etc.); absent until the PKI exists. */

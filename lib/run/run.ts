@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { RunPlan, TargetPlan } from '../cli/args.ts';
 import { findTarget } from '../targets/registry.ts';
 import type { ProtocolVersion, StartedBroker } from '../targets/target.ts';
+import { PROTOCOL_VERSIONS } from '../targets/target.ts';
 import { resolveDriver } from '../drivers/resolve-driver.ts';
 import { externalBroker, loadProfile } from '../drivers/external-driver.ts';
 import { runSuites } from './vitest-runner.ts';
@@ -118,6 +119,7 @@ async function runTarget(plan: TargetPlan, runPlan: RunPlan, runId: string, temp
         missingListeners: broker.missingListeners,
       },
       protocols,
+      requestedProtocols: runPlan.protocols ?? [...PROTOCOL_VERSIONS],
       strict: runPlan.strict,
     };
     if (!protocols.length) {
