@@ -30,7 +30,10 @@ export type V5TestBody = (ctx: TestContext, plain: ListenerInfo) => Promise<void
  */
 export function v5test(ids: string[], title: string, body: V5TestBody, timeoutMs?: number): void {
   const name = `${ids.map((i) => `[${i}]`).join(' ')} ${title}`;
-  test(name, { meta: { spec: ids }, ...(timeoutMs ? { timeout: timeoutMs } : {}) }, async (ctx) => {
+  // Section references like "§4.8.2" (behaviour the spec states without a statement id) go in the
+  // name only: coverage counts statement ids.
+  const spec = ids.filter((i) => i.startsWith('MQTT-'));
+  test(name, { meta: { spec }, ...(timeoutMs ? { timeout: timeoutMs } : {}) }, async (ctx) => {
     const plain = requireListener(ctx, 'plain');
     await body(ctx, plain);
   });

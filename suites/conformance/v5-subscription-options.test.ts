@@ -1,0 +1,132 @@
+// MQTT 5.0 subscription options: No Local, Retain As Published, Retain Handling 0/1/2, and the
+// replacement of an identical subscription.
+import { expect, onTestFinished } from 'vitest';
+import type { IPublishPacket } from 'mqtt-packet';
+import { uniqueId } from '../../lib/mqtt/test-client.ts';
+import { forProtocol5, v5test, behaviour } from '../support/v5-harness.ts';
+import { connectV5, subscribeV5, publishV5, type WireSession } from '../support/v5-wire.ts';
+import type { ListenerInfo } from '../../lib/targets/target.ts';
+
+const track = (s: WireSession) => { onTestFinished(() => s.destroy()); return s; };
+const isPub = (payload?: string) => (p: { cmd: string; payload?: unknown }) => p.cmd === 'publish' && (payload === undefined || String(p.payload) === payload);
+
+async function retained(plain: ListenerInfo, topic: string, payload: string): Promise<void> {
+  const pub = await connectV5(plain);
+  await publishV5(pub.s, topic, payload, { qos: 1, retain: true });
+  onTestFinished(async () => {
+    const c = await connectV5(plain).catch(() => undefined);
+    if (c) { await publishV5(c.s, topic, '', { qos: 1, retain: true }).catch(() => undefined); c.s.destroy(); }
+  });
+  pub.s.disconnect();
+}
+
+forProtocol5(() => {
+  v5test(['MQTT-3.8.3-3'],
+    'No Local: does not send a client its own publications, but does send another client\'s', async (_ctx, plain) => {
+      const topic = `${uniqueId('t')}/nl`;
+      const me = await connectV5(plain);
+      track(me.s);
+      await subscribeV5(me.s, [{ topic, qos: 1, nl: true }]);
+      await publishV5(me.s, topic, 'mine', { qos: 1 });
+      const other = await connectV5(plain);
+      track(other.s);
+      await publishV5(other.s, topic, 'theirs', { qos: 1 });
+      await me.s.next(isPub('theirs'), 5000, "the other client's message");
+      expect(me.s.received.filter(isPub('mine')), 'own message delivered despite No Local').toHaveLength(0);
+    });
+
+  v5test(['MQTT-3.8.3-3'],
+    'No Local 0: sends a client its own publications', async (_ctx, plain) => {
+      const topic = `${uniqueId('t')}/nl0`;
+      const me = await connectV5(plain);
+      track(me.s);
+      await subscribeV5(me.s, [{ topic, qos: 1, nl: false }]);
+      await publishV5(me.s, topic, 'mine', { qos: 1 });
+      await me.s.next(isPub('mine'), 5000, 'own message');
+    });
+
+  v5test(['MQTT-3.3.1-12', 'MQTT-3.3.1-13'],
+    'Retain As Published: RETAIN forwarded as published with 1, cleared with 0', async (_ctx, plain) => {
+      const topic = `${uniqueId('t')}/rap`;
+      const keep = await connectV5(plain);
+      track(keep.s);
+      const clear = await connectV5(plain);
+      track(clear.s);
+      await subscribeV5(keep.s, [{ topic, qos: 1, rap: true }]);
+      await subscribeV5(clear.s, [{ topic, qos: 1, rap: false }]);
+      await retained(plain, topic, 'live-retained');
+      const k = await keep.s.next<IPublishPacket>(isPub('live-retained'), 5000, 'message to the RAP=1 subscriber');
+      const c = await clear.s.next<IPublishPacket>(isPub('live-retained'), 5000, 'message to the RAP=0 subscriber');
+      expect(k.retain, 'RETAIN with Retain As Published 1').toBe(true);
+      expect(c.retain, 'RETAIN with Retain As Published 0').toBe(false);
+    });
+
+  v5test(['MQTT-3.3.1-9', 'MQTT-3.8.4-4', 'MQTT-3.8.4-3'],
+    'Retain Handling 0: sends retained messages on subscribe, and again when the subscription is replaced', async (_ctx, plain) => {
+      const topic = `${uniqueId('t')}/rh0`;
+      await retained(plain, topic, 'r0');
+      const sub = await connectV5(plain);
+      track(sub.s);
+      await subscribeV5(sub.s, [{ topic, qos: 1, rh: 0 }]);
+      const first = await sub.s.next<IPublishPacket>(isPub('r0'));
+      expect(first.retain).toBe(true);
+      const before = sub.s.received.length;
+      await subscribeV5(sub.s, [{ topic, qos: 1, rh: 0 }]);
+      await sub.s.next((p) => sub.s.received.indexOf(p) >= before && isPub('r0')(p), 5000, 'retained message re-sent on replacement');
+    });
+
+  v5test(['MQTT-3.3.1-10', 'MQTT-3.8.4-3'],
+    'Retain Handling 1: sends retained messages for a new subscription only, not when it already exists', async (_ctx, plain) => {
+      const topic = `${uniqueId('t')}/rh1`;
+      await retained(plain, topic, 'r1');
+      const sub = await connectV5(plain);
+      track(sub.s);
+      await subscribeV5(sub.s, [{ topic, qos: 1, rh: 1 }]);
+      await sub.s.next(isPub('r1'), 5000, 'retained message for the new subscription');
+      const before = sub.s.received.filter(isPub('r1')).length;
+      await subscribeV5(sub.s, [{ topic, qos: 1, rh: 1 }]);
+      await sub.s.quiet(600);
+      expect(sub.s.received.filter(isPub('r1')).length, 'retained message re-sent for an existing subscription').toBe(before);
+    });
+
+  v5test(['MQTT-3.3.1-11'],
+    'Retain Handling 2: sends no retained messages on subscribe, but forwards new ones', async (_ctx, plain) => {
+      const topic = `${uniqueId('t')}/rh2`;
+      await retained(plain, topic, 'r2');
+      const sub = await connectV5(plain);
+      track(sub.s);
+      await subscribeV5(sub.s, [{ topic, qos: 1, rh: 2 }]);
+      const pub = await connectV5(plain);
+      track(pub.s);
+      await publishV5(pub.s, topic, 'live', { qos: 1 });
+      await sub.s.next(isPub('live'), 5000, 'the live message');
+      expect(sub.s.received.filter(isPub('r2')), 'retained message sent despite Retain Handling 2').toHaveLength(0);
+    });
+
+  v5test(['MQTT-3.8.3-4', 'MQTT-4.13.1-1'],
+    'treats No Local on a Shared Subscription as a Protocol Error', async (ctx, plain) => {
+      const { s } = await connectV5(plain);
+      track(s);
+      s.send({ cmd: 'subscribe', messageId: 7, subscriptions: [{ topic: `$share/g/${uniqueId('t')}`, qos: 0, nl: true }] });
+      const answer = await Promise.race([s.next('suback', 5000), s.waitClosed(5000)]);
+      if ('cmd' in answer) {
+        const code = (answer as { granted: number[] }).granted[0] ?? 0;
+        throw new Error(`accepted No Local on a Shared Subscription: SUBACK 0x${code.toString(16)} instead of a Protocol Error (close)`);
+      }
+      const out = answer;
+      if (out.disconnect) expect(out.disconnect.reasonCode).toBe(0x82);
+      behaviour(ctx, out.disconnect ? 'DISCONNECT 0x82 then close' : 'closed without DISCONNECT');
+    });
+
+  v5test(['MQTT-3.8.3-5', 'MQTT-4.13.1-1'],
+    'treats non-zero reserved bits in Subscription Options as malformed and closes', async (ctx, plain) => {
+      const { s } = await connectV5(plain);
+      track(s);
+      // SUBSCRIBE id 9, no properties, filter "a/b", options 0xC1 (reserved bits 7,6 set, QoS 1).
+      s.sendBytes(Buffer.from('820900090000036' + '12f62c1', 'hex'));
+      const out = await s.waitClosed(5000);
+      if (out.disconnect) expect(out.disconnect.reasonCode).toBe(0x81);
+      expect(s.received.some((p) => p.cmd === 'suback'), 'SUBACK for a malformed SUBSCRIBE').toBe(false);
+      behaviour(ctx, out.disconnect ? `DISCONNECT 0x${(out.disconnect.reasonCode ?? 0).toString(16)} then close` : 'closed without DISCONNECT');
+    });
+});
