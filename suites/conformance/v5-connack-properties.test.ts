@@ -98,7 +98,7 @@ forProtocol5(() => {
         return;
       }
       const t0 = Date.now();
-      const out = await s.waitClosed(keepAlive * 1500 + 3000);
+      const out = await s.waitClosed(keepAlive * 1500 + 6000); // generous: the machine is shared
       const tookMs = Date.now() - t0;
       // Not before 1 x Keep Alive (the spec's grace is 1.5 x); a small margin for timers.
       expect(tookMs, 'closed too early').toBeGreaterThanOrEqual(keepAlive * 1000 - 200);

@@ -11,6 +11,7 @@ export function forProtocol5(body: (h: HarnessContext) => void): void {
   const h = harness();
   const requested = h.requestedProtocols ?? h.protocols;
   if (!requested.includes('5')) return;
+  // Sequential within a file (tests register cleanup with onTestFinished); files run in parallel.
   describe('mqtt 5', () => {
     beforeEach((ctx) => {
       ctx.task.meta.protocol = '5';
