@@ -19,6 +19,7 @@ import { RESULTS_SCHEMA_VERSION, type ResultsDocument, type TargetRecord, type T
 import { updateLatest, writeFileAtomic } from '../results/write-results.ts';
 import { renderJunit } from '../report/junit.ts';
 import { renderTerminalSummary } from '../report/terminal-summary.ts';
+import { computeCoverage } from '../results/coverage.ts';
 
 export interface RunOutcome {
   exitCode: number;
@@ -171,6 +172,8 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
     targets: runs.map((r) => r.record),
     tests: runs.flatMap((r) => r.tests),
   };
+  const coverage = computeCoverage(ROOT, doc.tests);
+  if (coverage.length) doc.coverage = coverage;
   writeFileAtomic(path.join(runDir, 'junit.xml'), renderJunit(doc));
   writeFileAtomic(path.join(runDir, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
   forgetRunDir();
