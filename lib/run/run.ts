@@ -20,6 +20,7 @@ import { updateLatest, writeFileAtomic } from '../results/write-results.ts';
 import { renderJunit } from '../report/junit.ts';
 import { renderTerminalSummary } from '../report/terminal-summary.ts';
 import { computeCoverage } from '../results/coverage.ts';
+import { wrapWithFault } from '../faults/wrap-listener.ts';
 
 export interface RunOutcome {
   exitCode: number;
@@ -106,6 +107,7 @@ async function runTarget(plan: TargetPlan, runPlan: RunPlan, runId: string, temp
     };
   }
   const forget = onCleanup(`${plan.name} broker`, () => broker.stop());
+  let faultProxy: { close(): Promise<void> } | undefined;
   try {
     const protocols: ProtocolVersion[] = broker.capabilities.protocols.filter((p) => !runPlan.protocols || runPlan.protocols.includes(p));
     const context: HarnessContext = {
@@ -121,6 +123,10 @@ async function runTarget(plan: TargetPlan, runPlan: RunPlan, runId: string, temp
       protocols,
       strict: runPlan.strict,
     };
+    if (runPlan.fault) {
+      faultProxy = await wrapWithFault(context, runPlan.fault);
+      progress(`  fault "${runPlan.fault}" injected: plain listener now ${context.target.listeners.plain?.url}`);
+    }
     if (!protocols.length) {
       progress(`  ${broker.target} supports MQTT ${broker.capabilities.protocols.join(', ')}; none of --protocol ${runPlan.protocols?.join(',')} — nothing to run`);
     }
@@ -129,6 +135,7 @@ async function runTarget(plan: TargetPlan, runPlan: RunPlan, runId: string, temp
     const judged = applyExpectations(judge(tests, broker), loadExpectations(ROOT, broker.target));
     return { record: toRecord(broker), tests: judged };
   } finally {
+    await faultProxy?.close();
     await broker.stop();
     forget();
   }
