@@ -20,6 +20,8 @@ import { RESULTS_SCHEMA_VERSION, type ResultsDocument, type TargetRecord, type T
 import { updateLatest, writeFileAtomic } from '../results/write-results.ts';
 import { renderJunit } from '../report/junit.ts';
 import { renderTerminalSummary } from '../report/terminal-summary.ts';
+import { computeCoverage } from '../results/coverage.ts';
+import { wrapWithFault } from '../faults/wrap-listener.ts';
 
 export interface RunOutcome {
   exitCode: number;
@@ -106,6 +108,7 @@ async function runTarget(plan: TargetPlan, runPlan: RunPlan, runId: string, temp
     };
   }
   const forget = onCleanup(`${plan.name} broker`, () => broker.stop());
+  let faultProxy: { close(): Promise<void> } | undefined;
   try {
     const protocols: ProtocolVersion[] = broker.capabilities.protocols.filter((p) => !runPlan.protocols || runPlan.protocols.includes(p));
     const context: HarnessContext = {
@@ -122,6 +125,10 @@ async function runTarget(plan: TargetPlan, runPlan: RunPlan, runId: string, temp
       requestedProtocols: runPlan.protocols ?? [...PROTOCOL_VERSIONS],
       strict: runPlan.strict,
     };
+    if (runPlan.fault) {
+      faultProxy = await wrapWithFault(context, runPlan.fault);
+      progress(`  fault "${runPlan.fault}" injected: plain listener now ${context.target.listeners.plain?.url}`);
+    }
     if (!protocols.length) {
       progress(`  ${broker.target} supports MQTT ${broker.capabilities.protocols.join(', ')}; none of --protocol ${runPlan.protocols?.join(',')} — nothing to run`);
     }
@@ -130,6 +137,7 @@ async function runTarget(plan: TargetPlan, runPlan: RunPlan, runId: string, temp
     const judged = applyExpectations(judge(tests, broker), loadExpectations(ROOT, broker.target));
     return { record: toRecord(broker), tests: judged };
   } finally {
+    await faultProxy?.close();
     await broker.stop();
     forget();
   }
@@ -173,6 +181,8 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
     targets: runs.map((r) => r.record),
     tests: runs.flatMap((r) => r.tests),
   };
+  const coverage = computeCoverage(ROOT, doc.tests);
+  if (coverage.length) doc.coverage = coverage;
   writeFileAtomic(path.join(runDir, 'junit.xml'), renderJunit(doc));
   writeFileAtomic(path.join(runDir, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
   forgetRunDir();
