@@ -4,6 +4,7 @@
 import type { IConnackPacket, IPublishPacket, ISubackPacket, Packet } from 'mqtt-packet';
 import type { Frame } from '../mqtt/frames.ts';
 import type { Fault, ProxyConnection } from './fault.ts';
+import { V5_FAULTS } from './v5-faults.ts';
 
 const pub = (f: Frame): IPublishPacket | undefined => (f.packet?.cmd === 'publish' ? f.packet : undefined);
 
@@ -367,6 +368,8 @@ export const FAULTS: readonly Fault[] = [
     caughtBy: ['MQTT-4.4.0-1'],
     fromServer: (f) => { const p = pub(f); return p?.dup && p.messageId ? { ...p, messageId: (p.messageId % 65535) + 1 } : undefined; },
   },
+  // MQTT 5.0 faults (lib/faults/v5-faults.ts).
+  ...V5_FAULTS,
 ];
 
 export function findFault(name: string): Fault | undefined {

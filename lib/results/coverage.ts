@@ -24,7 +24,8 @@ export interface StatementList {
 const COUNTING: readonly TestStatus[] = ['passed', 'failed', 'expected-failure'];
 
 export function statementsPath(root: string, protocol: ProtocolVersion): string {
-  return path.join(root, 'fixtures', 'spec', `mqtt-${protocol}.statements.json`);
+  // The MQTT 5 list is named for the specification's own version string, "5.0".
+  return path.join(root, 'fixtures', 'spec', `mqtt-${protocol === '5' ? '5.0' : protocol}.statements.json`);
 }
 
 export function loadStatements(root: string, protocol: ProtocolVersion): StatementList | undefined {

@@ -14,6 +14,8 @@ async function expectAliasError(ctx: Parameters<Parameters<typeof v5test>[2]>[0]
   const out = await s.waitClosed(5000);
   const code = out.disconnect?.reasonCode;
   if (code !== undefined) expect(code, 'DISCONNECT reason code').toBeGreaterThanOrEqual(0x80);
+  // MQTT-3.14.2-2: a server DISCONNECT never carries a Session Expiry Interval.
+  expect(out.disconnect?.properties?.sessionExpiryInterval, 'Session Expiry Interval on a server DISCONNECT').toBeUndefined();
   if (strict()) expect(code, '--strict: DISCONNECT reason').toBe(intended);
   behaviour(ctx, code === undefined ? 'closed without DISCONNECT' : `DISCONNECT 0x${code.toString(16)} then close`);
 }
@@ -39,7 +41,7 @@ forProtocol5(() => {
       behaviour(ctx, `Topic Alias Maximum ${max}`);
     });
 
-  v5test(['MQTT-3.3.2-8', 'MQTT-4.13.1-1'],
+  v5test(['MQTT-3.3.2-8', 'MQTT-4.13.1-1', 'MQTT-3.14.2-2', 'MQTT-4.13.2-1'],
     'treats Topic Alias 0 as a Protocol Error: DISCONNECT 0x94 and close', async (ctx, plain) => {
       const { s } = await connectV5(plain);
       track(s);

@@ -1,0 +1,95 @@
+// The v5 mutation self-test: every MQTT 5.0 fault in lib/faults/v5-faults.ts, injected by the proxy
+// in front of a correct Mosquitto, must make its named conformance tests fail — and the same tests
+// must pass without the fault. Prints the v5 mutation score. Needs the mosquitto binary.
+import { describe, test, expect, beforeAll } from 'vitest';
+import { runHarness, type HarnessRun } from './support/run-harness.ts';
+import { needBinary } from './support/requirements.ts';
+import { V5_FAULTS } from '../lib/faults/v5-faults.ts';
+import type { TestResult } from '../lib/results/types.ts';
+
+/** Fault → title fragments of the v5 tests that must catch it (each must fail under the fault). */
+export const V5_CATCHERS: Record<string, string[]> = {
+  'v5-ignore-no-local': ['No Local: does not send a client its own publications'],
+  'v5-drop-user-properties': ['forwards every User Property unaltered'],
+  'v5-ignore-topic-alias-mapping': ['maps a client Topic Alias within'],
+  'v5-break-retain-handling-2': ['Retain Handling 2: sends no retained'],
+  'v5-ignore-retain-as-published': ['Retain As Published: RETAIN forwarded'],
+  'v5-shared-to-two-members': ['delivers each message to exactly one member'],
+  'v5-forward-expired-messages': ['does not deliver a queued message whose Message Expiry Interval passed'],
+  'v5-expiry-not-decremented': ['forwards the remaining Message Expiry Interval'],
+  'v5-announce-max-qos1-deliver-qos2': ['honours the Maximum QoS it announces'],
+  'v5-ignore-client-receive-maximum': ['counts unacknowledged QoS 2 deliveries'],
+  'v5-ignore-client-maximum-packet-size': ['does not send a PUBLISH larger than the client Maximum Packet Size'],
+  'v5-topic-alias-beyond-client-maximum': ['sends no Topic Alias to a client without Topic Alias Maximum'],
+  'v5-accept-topic-alias-zero': ['treats Topic Alias 0 as a Protocol Error'],
+  'v5-drop-subscription-identifier': ['sends the Subscription Identifier of the matching subscription'],
+  'v5-ignore-session-expiry': ['keeps the session while Session Expiry Interval runs'],
+  'v5-error-disconnect-as-normal': ['treats Topic Alias 0 as a Protocol Error'],
+  'v5-session-expiry-on-server-disconnect': ['treats Topic Alias 0 as a Protocol Error'],
+  'v5-drop-payload-format-indicator': ['forwards Payload Format Indicator, Content Type'],
+  'v5-alter-correlation-data': ['forwards Payload Format Indicator, Content Type'],
+  'v5-reason-string-despite-rpi0': ['when Request Problem Information is 0'],
+  'v5-will-ignores-delay': ['publishes the Will after its Will Delay Interval'],
+  'v5-reuse-assigned-client-id': ['assigns a unique Client Identifier'],
+  'v5-unrequested-response-information': ['returns no Response Information'],
+};
+
+const BASE_ARGS = ['--target', 'mosquitto', '--driver', 'local', '--suite', 'conformance', '--protocol', '5'];
+const CONCURRENCY = 3;
+
+const named = (run: HarnessRun, fragment: string): TestResult[] =>
+  (run.results?.tests ?? []).filter((t) => t.protocol === '5' && t.title.includes(fragment));
+
+async function pool<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: n }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  }));
+  return out;
+}
+
+describe('v5 mutation self-test (fault proxy in front of Mosquitto)', () => {
+  const runs = new Map<string, HarnessRun>();
+  let baseline: HarnessRun | undefined;
+
+  beforeAll(async () => {
+    if (!process.env.CI && !(await import('../lib/drivers/resolve-driver.ts')).findBinary('mosquitto')) return;
+    const fragments = [...new Set(Object.values(V5_CATCHERS).flat())];
+    baseline = await runHarness([...BASE_ARGS, ...fragments], { timeoutMs: 180_000 });
+    const results = await pool(V5_FAULTS.map((f) => f.name), CONCURRENCY, async (name) =>
+      [name, await runHarness([...BASE_ARGS, '--fault', name, ...(V5_CATCHERS[name] ?? [])], { timeoutMs: 180_000 })] as const);
+    for (const [name, run] of results) runs.set(name, run);
+    const caught = V5_FAULTS.filter((f) => (V5_CATCHERS[f.name] ?? []).every((frag) => named(runs.get(f.name)!, frag).some((t) => t.status === 'failed' || t.status === 'error')));
+    process.stderr.write(`\nv5 mutation score: ${caught.length}/${V5_FAULTS.length} faults caught\n`);
+  }, 900_000);
+
+  test('every v5 fault has named catcher tests, and there are at least 15', () => {
+    expect(V5_FAULTS.length).toBeGreaterThanOrEqual(15);
+    for (const f of V5_FAULTS) expect(V5_CATCHERS[f.name], `catchers for ${f.name}`).toBeDefined();
+  });
+
+  test('without a fault, every catcher test passes', (ctx) => {
+    needBinary(ctx, 'mosquitto');
+    expect(baseline?.results, baseline?.stderr).toBeDefined();
+    for (const frag of new Set(Object.values(V5_CATCHERS).flat())) {
+      const tests = named(baseline!, frag);
+      expect(tests.length, `tests named "${frag}"`).toBeGreaterThan(0);
+      for (const t of tests) expect(t.status, `${t.title}: ${t.detail?.reason ?? ''}`).toBe('passed');
+    }
+  });
+
+  test.for(V5_FAULTS.map((f) => f.name))('fault %s is caught by its named tests', (name, ctx) => {
+    needBinary(ctx, 'mosquitto');
+    const run = runs.get(name);
+    expect(run?.results, run?.stderr).toBeDefined();
+    for (const frag of V5_CATCHERS[name]!) {
+      const tests = named(run!, frag);
+      expect(tests.length, `tests named "${frag}" ran`).toBeGreaterThan(0);
+      expect(tests.map((t) => t.status), `"${frag}" under ${name}`).toContain('failed');
+    }
+  });
+});
