@@ -1,0 +1,288 @@
+// MQTT 5.0 delivery flows on the wire: QoS 0/1/2 in both directions with v5 reason codes, packet
+// identifiers, DUP on redelivery, acknowledgement failures (>= 0x80), expiry inside a QoS 2 flow,
+// ordering, retained-message replacement, '$' topics, no topic normalisation, UNSUBSCRIBE.
+import { expect, onTestFinished } from 'vitest';
+import type { IPublishPacket, Packet } from 'mqtt-packet';
+import { uniqueId } from '../../lib/mqtt/test-client.ts';
+import { forProtocol5, v5test, behaviour } from '../support/v5-harness.ts';
+import { connectV5, subscribeV5, publishV5, pid, WireSession } from '../support/v5-wire.ts';
+import type { ListenerInfo } from '../../lib/targets/target.ts';
+
+const track = (s: WireSession) => { onTestFinished(() => s.destroy()); return s; };
+const pubs = (s: WireSession, payload?: string) => s.received.filter((p): p is IPublishPacket => p.cmd === 'publish' && (payload === undefined || String(p.payload) === payload));
+const elapse = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function pair(plain: ListenerInfo, topic: string, qos: 0 | 1 | 2, sessionClientId?: string) {
+  const sub = await connectV5(plain, sessionClientId ? { clientId: sessionClientId, properties: { sessionExpiryInterval: 60 } } : {});
+  track(sub.s);
+  await subscribeV5(sub.s, [{ topic, qos }]);
+  const pub = await connectV5(plain);
+  track(pub.s);
+  return { sub: sub.s, pub: pub.s };
+}
+
+forProtocol5(() => {
+  v5test(['MQTT-4.3.1-1', 'MQTT-3.3.1-2', 'MQTT-3.3.4-1', 'MQTT-2.2.1-2'],
+    'QoS 0: delivers PUBLISH QoS 0 with DUP 0 and no acknowledgement expected', async (_ctx, plain) => {
+      const topic = `${uniqueId('t')}/q0`;
+      const { sub, pub } = await pair(plain, topic, 0);
+      await publishV5(pub, topic, 'zero', { qos: 0 });
+      const m = await sub.next<IPublishPacket>('publish');
+      expect(m.qos).toBe(0);
+      expect(m.dup).toBe(false);
+      expect(m.messageId ?? 0, 'no Packet Identifier at QoS 0').toBe(0);
+      expect(await pub.quiet(300, (p) => p.cmd !== 'publish'), 'acknowledgement for QoS 0').toHaveLength(0);
+    });
+
+  v5test(['MQTT-4.3.2-1', 'MQTT-4.3.2-2', 'MQTT-4.3.2-4', 'MQTT-2.2.1-5', 'MQTT-2.2.1-4', 'MQTT-3.3.4-1', 'MQTT-4.3.2-3'],
+    'QoS 1: PUBACK carries the PUBLISH id; deliveries use distinct non-zero ids with DUP 0', async (_ctx, plain) => {
+      const topic = `${uniqueId('t')}/q1`;
+      const { sub, pub } = await pair(plain, topic, 1);
+      const ack = await publishV5(pub, topic, 'a', { qos: 1 });
+      expect(ack?.cmd).toBe('puback');
+      await publishV5(pub, topic, 'b', { qos: 1 });
+      await sub.next(() => pubs(sub).length >= 2, 5000, 'two deliveries');
+      const [a, b] = pubs(sub);
+      for (const m of [a!, b!]) { expect(m.qos).toBe(1); expect(m.dup).toBe(false); expect(m.messageId).toBeGreaterThan(0); }
+      expect(a!.messageId).not.toBe(b!.messageId);
+    });
+
+  v5test(['MQTT-4.3.3-1', 'MQTT-4.3.3-2', 'MQTT-4.3.3-3', 'MQTT-4.3.3-4', 'MQTT-4.3.3-5', 'MQTT-4.3.3-8', 'MQTT-4.3.3-11', 'MQTT-2.2.1-5'],
+    'QoS 2: PUBREC, PUBREL, PUBCOMP carry the PUBLISH id in both directions', async (_ctx, plain) => {
+      const topic = `${uniqueId('t')}/q2`;
+      const { sub, pub } = await pair(plain, topic, 2);
+      const messageId = pid();
+      pub.send({ cmd: 'publish', topic, payload: 'two', qos: 2, dup: false, retain: false, messageId });
+      const rec = await pub.next((p) => p.cmd === 'pubrec', 5000);
+      expect(rec.messageId).toBe(messageId);
+      pub.send({ cmd: 'pubrel', messageId, reasonCode: 0 });
+      const comp = await pub.next((p) => p.cmd === 'pubcomp', 5000);
+      expect(comp.messageId).toBe(messageId);
+      const m = await sub.next<IPublishPacket>('publish');
+      expect(m.qos).toBe(2);
+      expect(m.dup).toBe(false);
+      sub.send({ cmd: 'pubrec', messageId: m.messageId!, reasonCode: 0 });
+      const rel = await sub.next((p) => p.cmd === 'pubrel', 5000);
+      expect(rel.messageId).toBe(m.messageId);
+      sub.send({ cmd: 'pubcomp', messageId: m.messageId!, reasonCode: 0 });
+      expect(await sub.quiet(400, 'publish'), 'PUBLISH re-sent after PUBREL').toHaveLength(0);
+    });
+
+  v5test(['MQTT-4.3.3-10', 'MQTT-4.3.3-12', 'MQTT-4.3.2-5'],
+    'QoS 2 exactly once: a repeated PUBLISH before PUBREL is not delivered twice; after PUBCOMP (and after PUBACK at QoS 1) the same id is a new message', async (_ctx, plain) => {
+      const topic = `${uniqueId('t')}/once`;
+      const { sub, pub } = await pair(plain, topic, 1);
+      const id = pid();
+      const p2 = (payload: string, dup: boolean) => pub.send({ cmd: 'publish', topic, payload, qos: 2, dup, retain: false, messageId: id });
+      p2('first', false);
+      await pub.nextNew((p) => p.cmd === 'pubrec' && p.messageId === id, 5000);
+      p2('first', true);
+      await pub.nextNew((p) => p.cmd === 'pubrec' && p.messageId === id, 5000, 'PUBREC for the repeat');
+      pub.send({ cmd: 'pubrel', messageId: id, reasonCode: 0 });
+      await pub.nextNew((p) => p.cmd === 'pubcomp' && p.messageId === id, 5000);
+      p2('second', false);
+      await pub.nextNew((p) => p.cmd === 'pubrec' && p.messageId === id, 5000);
+      pub.send({ cmd: 'pubrel', messageId: id, reasonCode: 0 });
+      await pub.nextNew((p) => p.cmd === 'pubcomp' && p.messageId === id, 5000);
+      const q1 = pid();
+      for (const payload of ['third', 'fourth']) {
+        pub.send({ cmd: 'publish', topic, payload, qos: 1, dup: false, retain: false, messageId: q1 });
+        await pub.nextNew((p) => p.cmd === 'puback' && p.messageId === q1, 5000);
+      }
+      await sub.next(() => pubs(sub, 'fourth').length > 0, 5000, 'the 4th message');
+      await sub.quiet(300);
+      for (const m of sub.received.filter((p): p is IPublishPacket => p.cmd === 'publish')) sub.send({ cmd: 'puback', messageId: m.messageId!, reasonCode: 0 });
+      expect(pubs(sub).map((m) => String(m.payload))).toEqual(['first', 'second', 'third', 'fourth']);
+    });
+
+  v5test(['MQTT-4.4.0-1', 'MQTT-3.3.1-1', 'MQTT-3.3.1-3', 'MQTT-4.3.3-6'],
+    'resends an unacknowledged QoS 1 PUBLISH with DUP 1 and its original id on reconnect, and a PUBREL (not the PUBLISH) for QoS 2', async (_ctx, plain) => {
+      const topic = `${uniqueId('t')}/redeliver`;
+      const clientId = uniqueId('rd');
+      const first = await pair(plain, topic, 2, clientId);
+      await publishV5(first.pub, topic, 'one', { qos: 1 });
+      await publishV5(first.pub, topic, 'two', { qos: 2 });
+      await first.sub.next(() => pubs(first.sub).length >= 2, 5000, 'two deliveries');
+      const [one, two] = pubs(first.sub);
+      expect(one!.dup, 'DUP on a first delivery').toBe(false);
+      first.sub.send({ cmd: 'pubrec', messageId: two!.messageId!, reasonCode: 0 });
+      await first.sub.next('pubrel');
+      first.sub.destroy();
+      const again = await connectV5(plain, { clientId, clean: false, properties: { sessionExpiryInterval: 0 } });
+      track(again.s);
+      expect(again.connack.sessionPresent).toBe(true);
+      const redelivered = await again.s.next<IPublishPacket>('publish', 5000, 'the redelivered QoS 1 PUBLISH');
+      expect(redelivered.messageId).toBe(one!.messageId);
+      expect(redelivered.dup, 'DUP on redelivery').toBe(true);
+      const rel = await again.s.next('pubrel', 5000, 'the re-sent PUBREL');
+      expect(rel.messageId).toBe(two!.messageId);
+      expect(pubs(again.s, 'two'), 'QoS 2 PUBLISH re-sent after PUBREL').toHaveLength(0);
+    });
+
+  v5test(['MQTT-4.4.0-2'],
+    'treats a delivery answered with PUBACK 0x80 as acknowledged: not retransmitted on reconnect', async (_ctx, plain) => {
+      const topic = `${uniqueId('t')}/nack`;
+      const clientId = uniqueId('nk');
+      const first = await pair(plain, topic, 1, clientId);
+      await publishV5(first.pub, topic, 'refused', { qos: 1 });
+      const m = await first.sub.next<IPublishPacket>('publish');
+      first.sub.send({ cmd: 'puback', messageId: m.messageId!, reasonCode: 0x80 });
+      await first.sub.quiet(200);
+      first.sub.destroy();
+      const again = await connectV5(plain, { clientId, clean: false, properties: { sessionExpiryInterval: 0 } });
+      track(again.s);
+      expect(again.connack.sessionPresent).toBe(true);
+      expect(await again.s.quiet(800, 'publish'), 'retransmission after PUBACK 0x80').toHaveLength(0);
+    });
+
+  v5test(['MQTT-4.3.3-13'],
+    'as a QoS 2 receiver, completes the flow (PUBCOMP) for a message whose expiry passed before PUBREL', async (_ctx, plain) => {
+      const { s } = await connectV5(plain);
+      track(s);
+      const id = pid();
+      s.send({ cmd: 'publish', topic: `${uniqueId('t')}/exp-rx`, payload: 'short', qos: 2, dup: false, retain: false, messageId: id, properties: { messageExpiryInterval: 1 } });
+      await s.next((p) => p.cmd === 'pubrec' && p.messageId === id);
+      await elapse(2200);
+      s.send({ cmd: 'pubrel', messageId: id, reasonCode: 0 });
+      const comp = await s.next((p) => p.cmd === 'pubcomp' && p.messageId === id, 5000, 'PUBCOMP after expiry');
+      expect(comp.messageId).toBe(id);
+    }, 15_000);
+
+  v5test(['MQTT-4.3.3-7'],
+    'as a QoS 2 sender, does not apply message expiry once the PUBLISH is sent: resent on reconnect after the interval', async (_ctx, plain) => {
+      const topic = `${uniqueId('t')}/exp-tx`;
+      const clientId = uniqueId('e2');
+      const { sub, pub } = await pair(plain, topic, 2, clientId);
+      await publishV5(pub, topic, 'control', { qos: 2 });
+      await publishV5(pub, topic, 'short', { qos: 2, properties: { messageExpiryInterval: 1 } });
+      await sub.next(() => pubs(sub).length >= 2, 5000, 'both deliveries');
+      const m = pubs(sub, 'short')[0]!;
+      sub.destroy();
+      await elapse(2200);
+      const again = await connectV5(plain, { clientId, clean: false, properties: { sessionExpiryInterval: 0 } });
+      track(again.s);
+      // The control message (no expiry) proves redelivery works; the expiring one must come too.
+      await again.s.next((p) => p.cmd === 'publish' && String(p.payload) === 'control', 5000, 'the in-flight control PUBLISH');
+      const resent = await again.s.next<IPublishPacket>((p) => p.cmd === 'publish' && String(p.payload) === 'short', 3000, 'the in-flight QoS 2 PUBLISH, despite its expiry');
+      expect(resent.messageId).toBe(m.messageId);
+      expect(resent.dup).toBe(true);
+    }, 15_000);
+
+  v5test(['MQTT-4.6.0-5', 'MQTT-4.6.0-6'],
+    'forwards messages from one publisher on one topic in the order received', async (_ctx, plain) => {
+      const topic = `${uniqueId('t')}/order`;
+      const { sub, pub } = await pair(plain, topic, 1);
+      for (let i = 0; i < 20; i++) pub.send({ cmd: 'publish', topic, payload: `m${i}`, qos: 1, dup: false, retain: false, messageId: pid() });
+      await sub.next(() => pubs(sub).length >= 20, 5000, '20 deliveries');
+      expect(pubs(sub).map((m) => String(m.payload))).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
+    });
+
+  v5test(['MQTT-3.3.1-6', 'MQTT-3.3.1-7', 'MQTT-3.3.1-8', 'MQTT-3.3.1-5'],
+    'replaces a retained message, keeps it on a RETAIN 0 publish, and removes it with an empty retained payload', async (_ctx, plain) => {
+      const topic = `${uniqueId('t')}/ret`;
+      const pub = await connectV5(plain);
+      track(pub.s);
+      onTestFinished(() => publishV5(pub.s, topic, '', { qos: 1, retain: true }).then(() => undefined, () => undefined));
+      await publishV5(pub.s, topic, 'old', { qos: 1, retain: true });
+      await publishV5(pub.s, topic, 'new', { qos: 1, retain: true });
+      await publishV5(pub.s, topic, 'not-retained', { qos: 1, retain: false });
+      const a = await connectV5(plain);
+      track(a.s);
+      await subscribeV5(a.s, [{ topic, qos: 1 }]);
+      const got = await a.s.next<IPublishPacket>('publish');
+      expect(String(got.payload)).toBe('new');
+      expect(await a.s.quiet(300, 'publish')).toHaveLength(0);
+      await publishV5(pub.s, topic, '', { qos: 1, retain: true });
+      const b = await connectV5(plain);
+      track(b.s);
+      await subscribeV5(b.s, [{ topic, qos: 1 }]);
+      expect(await b.s.quiet(500, 'publish'), 'retained message after an empty retained publish').toHaveLength(0);
+    });
+
+  v5test(['MQTT-4.7.2-1', 'MQTT-4.7.3-4', 'MQTT-3.3.2-3'],
+    'does not match $-topics with leading wildcards and does not normalise topics (case, empty levels)', async (_ctx, plain) => {
+      const base = uniqueId('t');
+      const sub = await connectV5(plain);
+      track(sub.s);
+      await subscribeV5(sub.s, [{ topic: '#', qos: 0 }, { topic: '+/info', qos: 0 }]);
+      const exact = await connectV5(plain);
+      track(exact.s);
+      await subscribeV5(exact.s, [{ topic: `${base}/a/b`, qos: 0 }]);
+      const pub = await connectV5(plain);
+      track(pub.s);
+      await publishV5(pub.s, `$${base}/info`, 'dollar', { qos: 1 });
+      await publishV5(pub.s, `${base}/A/b`, 'case', { qos: 1 });
+      await publishV5(pub.s, `${base}/a//b`, 'empty-level', { qos: 1 });
+      await publishV5(pub.s, `${base}/a/b`, 'marker', { qos: 1 });
+      await sub.s.next((p) => p.cmd === 'publish' && String(p.payload) === 'marker', 5000, 'the marker on #');
+      await exact.s.next((p) => p.cmd === 'publish' && String(p.payload) === 'marker', 5000, 'the marker on the exact filter');
+      expect(pubs(sub.s, 'dollar'), '$-topic matched by # or +').toHaveLength(0);
+      expect(pubs(exact.s).map((m) => String(m.payload)), 'topics matched by a/b').toEqual(['marker']);
+      for (const m of pubs(exact.s)) expect(m.topic).toBe(`${base}/a/b`);
+    });
+
+  v5test(['MQTT-3.10.4-1', 'MQTT-3.10.4-2', 'MQTT-3.10.4-4', 'MQTT-3.10.4-5', 'MQTT-2.2.1-6', 'MQTT-3.8.4-1', 'MQTT-3.8.4-2'],
+    'SUBACK/UNSUBACK echo the packet ids; UNSUBSCRIBE matches filters exactly and stops deliveries', async (_ctx, plain) => {
+      const base = uniqueId('t');
+      const { s } = await connectV5(plain);
+      track(s);
+      const sid = pid();
+      s.send({ cmd: 'subscribe', messageId: sid, subscriptions: [{ topic: `${base}/+`, qos: 1 }] });
+      expect((await s.next('suback')).messageId).toBe(sid);
+      const uid = pid();
+      s.send({ cmd: 'unsubscribe', messageId: uid, unsubscriptions: [`${base}/x`] }); // not character-equal to base/+
+      const u1 = await s.next('unsuback');
+      expect(u1.messageId).toBe(uid);
+      const pub = await connectV5(plain);
+      track(pub.s);
+      await publishV5(pub.s, `${base}/x`, 'still', { qos: 1 });
+      await s.next((p) => p.cmd === 'publish' && String(p.payload) === 'still', 5000, 'delivery after unsubscribing a different filter');
+      const uid2 = pid();
+      s.send({ cmd: 'unsubscribe', messageId: uid2, unsubscriptions: [`${base}/+`] });
+      await s.next((p: Packet) => p.cmd === 'unsuback' && p.messageId === uid2);
+      await publishV5(pub.s, `${base}/x`, 'gone', { qos: 1 });
+      expect(await s.quiet(500, (p) => p.cmd === 'publish' && String(p.payload) === 'gone')).toHaveLength(0);
+    });
+
+  v5test(['MQTT-3.10.4-3'],
+    'completes a QoS 1 delivery already started when the filter is unsubscribed', async (_ctx, plain) => {
+      const topic = `${uniqueId('t')}/unsub-inflight`;
+      const clientId = uniqueId('ui');
+      const { sub, pub } = await pair(plain, topic, 1, clientId);
+      await publishV5(pub, topic, 'inflight', { qos: 1 });
+      const m = await sub.next<IPublishPacket>('publish');
+      const uid = pid();
+      sub.send({ cmd: 'unsubscribe', messageId: uid, unsubscriptions: [topic] });
+      await sub.next('unsuback');
+      sub.destroy();
+      const again = await connectV5(plain, { clientId, clean: false, properties: { sessionExpiryInterval: 0 } });
+      track(again.s);
+      const resent = await again.s.next<IPublishPacket>('publish', 5000, 'the started delivery, completed');
+      expect(resent.messageId).toBe(m.messageId);
+    });
+
+  v5test(['MQTT-3.1.3-5'],
+    'accepts a 23-character alphanumeric Client Identifier', async (_ctx, plain) => {
+      const id = `A${uniqueId('').replace(/[^a-zA-Z0-9]/g, '')}zzzzzzzzzzzzzzzzzzzz`.slice(0, 23);
+      const { s, connack } = await connectV5(plain, { clientId: id });
+      track(s);
+      expect(id).toHaveLength(23);
+      expect(connack.reasonCode ?? 0).toBe(0);
+    });
+
+  v5test(['MQTT-3.1.4-6', 'MQTT-3.1.4-1'],
+    'processes nothing sent after a refused CONNECT (a retained PUBLISH in the same write is not stored)', async (ctx, plain) => {
+      const topic = `${uniqueId('t')}/after-refused`;
+      const s = track(await WireSession.open(plain));
+      // CONNECT with the reserved flag set (refused), then a retained QoS 0 PUBLISH, in one write.
+      const bad = Buffer.from('100f00044d515454050300' + '3c00000161', 'hex');
+      const body = Buffer.concat([Buffer.from([0, topic.length]), Buffer.from(topic), Buffer.from([0]), Buffer.from('sneaky')]);
+      s.sendBytes(Buffer.concat([bad, Buffer.from([0x31, body.length]), body]));
+      await s.waitClosed(5000);
+      const probe = await connectV5(plain);
+      track(probe.s);
+      await subscribeV5(probe.s, [{ topic, qos: 0 }]);
+      expect(await probe.s.quiet(500, 'publish'), 'retained message from a refused connection').toHaveLength(0);
+      behaviour(ctx, s.received.length ? `answered ${s.received.map((p) => p.cmd).join(',')}` : 'closed without CONNACK');
+    });
+});
