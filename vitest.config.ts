@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'threads',
+    // Suite files mostly wait on the network and on protocol timers (keep alive, expiry, will
+    // delay), not on the CPU: run more files at once than the default (cores - 1).
+    maxWorkers: 4,
     watch: false,
   },
 });
