@@ -108,7 +108,7 @@ forEachProtocol(() => {
       env.ctx.expect(await quietOn(sub, topic, QUIET_MS), 'a retained message from the refused connection').toEqual([]);
     });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.1.2-24'], '5': [] }, 'with Keep Alive 1 s the broker keeps a pinging client and drops a silent one (1.5 s, plus 3 s slack for a 1 s check tick and a loaded machine)', async (env) => {
+    conformanceTest({ '3.1.1': ['MQTT-3.1.2-24'], '5': [] }, 'with Keep Alive 1 s the broker keeps a pinging client and drops a silent one (1.5 s; 5 s slack by default, 1 s under --strict)', async (env) => {
       const { client } = await rawClient(env, { keepalive: 1 });
       // Positive control: regular PINGREQs keep the connection for well over 1.5 x Keep Alive.
       for (let i = 0; i < 7; i++) {
@@ -117,9 +117,12 @@ forEachProtocol(() => {
         await client.quiet(300);
         env.ctx.expect(client.closed, 'connection closed although the client sent PINGREQs').toBe(false);
       }
-      const silentSince = Date.now();
-      await client.expectClose(4500, 'the broker to close a client silent for 1.5 x Keep Alive');
-      env.ctx.task.meta.detail = { ...env.ctx.task.meta.detail, actual: `closed ${Date.now() - silentSince} ms after the last packet` };
+      // Brokers check keep-alive on a timer tick (Mosquitto 2.0: up to ~4 s late observed here), and the
+      // machine is shared; --strict allows only 1 s beyond the 1.5 x Keep Alive the statement names.
+      const silentSince = Date.now() - 300;
+      const slackMs = env.strict ? 1000 : 5000;
+      await client.expectClose(1500 + slackMs - 300, 'the broker to close a client silent for 1.5 x Keep Alive');
+      env.ctx.task.meta.detail = { ...env.ctx.task.meta.detail, actual: `closed ${Date.now() - silentSince} ms after the last packet (allowed ${1500 + slackMs})` };
     }, { timeoutMs: 15_000 });
   });
 });
