@@ -3,7 +3,8 @@
 import { describe } from 'vitest';
 import { forEachProtocol } from '../support/harness.ts';
 import { conformanceTest } from '../support/conformance.ts';
-import { connackCode, openRaw, persistentSession, publish, quietOn, rawClient, receive, subscribe, topicFor, QUIET_MS } from '../support/conformance-flow.ts';
+import type { IConnackPacket } from 'mqtt-packet';
+import { connackCode, openRaw, persistentSession, publish, quietOn, rawClient, receive, subscribe, topicFor, QUIET_MS, WAIT_MS } from '../support/conformance-flow.ts';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
 import { encode } from '../../lib/mqtt/frames.ts';
 
@@ -100,8 +101,13 @@ forEachProtocol(() => {
       const connect = encode({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: uniqueId('ref'), clean: true, keepalive: 30 }, 4);
       connect[8] = 7;
       c.send(Buffer.concat([connect, encode({ cmd: 'publish', topic, payload: 'must-not-be-stored', qos: 0, retain: true, dup: false }, 4)]));
-      const ack = await c.nextOf('connack');
-      env.ctx.expect(connackCode(ack), 'CONNACK return code for level 7').not.toBe(0);
+      // Refusing by CONNACK 0x01 is what MQTT-3.1.2-2 asks (a vector checks it); here either refusal
+      // will do, the point is what happens to the bytes after it.
+      const first = await c.next(WAIT_MS, 'CONNACK or close').catch((e: Error) => (c.closed ? undefined : Promise.reject(e)));
+      if (first) {
+        env.ctx.expect(first.packet?.cmd, 'answer to a level-7 CONNECT').toBe('connack');
+        env.ctx.expect(connackCode(first.packet as IConnackPacket), 'CONNACK return code for level 7').not.toBe(0);
+      }
       await c.expectClose();
       const { client: sub } = await rawClient(env);
       await subscribe(sub, [[topic, 0]]);
