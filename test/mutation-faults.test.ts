@@ -4,11 +4,15 @@
 // Needs: the mosquitto binary (apt-get install -y mosquitto).
 import fs from 'node:fs';
 import { describe, test, beforeAll, expect } from 'vitest';
-import { FAULTS } from '../lib/faults/catalogue.ts';
+import { FAULTS as CATALOGUE } from '../lib/faults/catalogue.ts';
+
+// The MQTT 5.0 faults have their own self-test (test/mutation-v5.test.ts, --protocol 5).
+const FAULTS = CATALOGUE.filter((f) => f.protocol === undefined);
 import type { ResultsDocument, TestResult } from '../lib/results/types.ts';
 import { findBinary } from '../lib/drivers/resolve-driver.ts';
 import { needBinary } from './support/requirements.ts';
 import { runHarness, type HarnessRun } from './support/run-harness.ts';
+import { recordMutationScore } from './support/mutation-score.ts';
 
 const BASE_ARGS = ['--target', 'mosquitto', '--driver', 'local', '--suite', 'conformance', '--protocol', '3.1.1'];
 const PARALLEL_RUNS = 3;
@@ -56,6 +60,7 @@ describe.sequential('mutation self-test (fault proxy in front of local Mosquitto
     });
     const caught = FAULTS.filter((f) => !outcomes.get(f.name)?.missed.length && !outcomes.get(f.name)?.problem).length;
     process.stdout.write(`\nmutation score: ${caught}/${FAULTS.length} faults caught (${Math.round((caught / FAULTS.length) * 100)}%)\n`);
+    process.stdout.write(`${recordMutationScore({ protocol: '3.1.1', caught, injected: FAULTS.length })}\n`);
     for (const f of FAULTS) {
       const o = outcomes.get(f.name)!;
       process.stdout.write(`  ${o.missed.length || o.problem ? 'MISSED' : 'caught'}  ${f.name}${o.missed.length ? `  (no failing test for ${o.missed.join(', ')})` : ''}\n`);

@@ -6,6 +6,7 @@ import { runHarness, type HarnessRun } from './support/run-harness.ts';
 import { needBinary } from './support/requirements.ts';
 import { V5_FAULTS } from '../lib/faults/v5-faults.ts';
 import type { TestResult } from '../lib/results/types.ts';
+import { recordMutationScore } from './support/mutation-score.ts';
 
 /** Fault → title fragments of the v5 tests that must catch it (each must fail under the fault). */
 export const V5_CATCHERS: Record<string, string[]> = {
@@ -64,7 +65,9 @@ describe('v5 mutation self-test (fault proxy in front of Mosquitto)', () => {
       [name, await runHarness([...BASE_ARGS, '--fault', name, ...(V5_CATCHERS[name] ?? [])], { timeoutMs: 180_000 })] as const);
     for (const [name, run] of results) runs.set(name, run);
     const caught = V5_FAULTS.filter((f) => (V5_CATCHERS[f.name] ?? []).every((frag) => named(runs.get(f.name)!, frag).some((t) => t.status === 'failed' || t.status === 'error')));
-    process.stderr.write(`\nv5 mutation score: ${caught.length}/${V5_FAULTS.length} faults caught\n`);
+    process.stdout.write(`\nv5 mutation score: ${caught.length}/${V5_FAULTS.length} faults caught\n`);
+    for (const f of V5_FAULTS) process.stdout.write(`  ${caught.includes(f) ? 'caught' : 'MISSED'}  ${f.name}\n`);
+    process.stdout.write(`${recordMutationScore({ protocol: '5', caught: caught.length, injected: V5_FAULTS.length })}\n`);
   }, 900_000);
 
   test('every v5 fault has named catcher tests, and there are at least 15', () => {

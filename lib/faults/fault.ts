@@ -32,6 +32,8 @@ export interface Fault {
   description: string;
   /** Statement ids whose tests must fail with this fault (and pass without it). */
   caughtBy: string[];
+  /** The protocol version whose tests catch it (absent: 3.1.1); v5 faults act on v5 connections only. */
+  protocol?: '5';
   fromClient?(frame: Frame, c: ProxyConnection): Verdict;
   fromServer?(frame: Frame, c: ProxyConnection): Verdict;
   /** Client side closed. Return true when the fault handled the upstream side itself. */

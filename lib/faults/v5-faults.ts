@@ -28,7 +28,7 @@ function without<P extends Packet & { properties?: object }>(p: P | undefined, k
 /** Original Message Expiry Interval per topic+payload as the publisher sent it (for the "not decremented" fault). */
 const publishedExpiry = new Map<string, number>();
 
-export const V5_FAULTS: readonly Fault[] = [
+const FAULTS_V5: Fault[] = [
   {
     name: 'v5-ignore-no-local',
     description: 'clears No Local in every v5 SUBSCRIBE, so a client receives its own publications',
@@ -238,3 +238,5 @@ export const V5_FAULTS: readonly Fault[] = [
     },
   },
 ];
+
+export const V5_FAULTS: readonly Fault[] = FAULTS_V5.map((f) => ({ ...f, protocol: '5' as const }));
