@@ -77,4 +77,75 @@ forProtocol5(() => {
         }
       });
   }
+
+  v5test(['MQTT-4.8.2-6'],
+    'discards a shared message its member refused with PUBACK 0x80: no other member receives it', async (ctx, plain) => {
+      requireCapability(ctx, 'sharedSubscriptions');
+      const base = uniqueId('t');
+      const filter = `$share/${uniqueId('g')}/${base}`;
+      const a = await connectV5(plain);
+      track(a.s);
+      await subscribeV5(a.s, [{ topic: filter, qos: 1 }]);
+      const pub = await connectV5(plain);
+      track(pub.s);
+      await publishV5(pub.s, base, 'refused', { qos: 1 });
+      const m = await a.s.next<IPublishPacket>('publish');
+      a.s.send({ cmd: 'puback', messageId: m.messageId!, reasonCode: 0x80 });
+      const b = await connectV5(plain);
+      track(b.s);
+      await subscribeV5(b.s, [{ topic: filter, qos: 1 }]);
+      await a.s.quiet(200);
+      a.s.destroy();
+      expect(await b.s.quiet(800, (p) => p.cmd === 'publish' && String(p.payload) === 'refused'), 'refused message sent to another member').toHaveLength(0);
+    });
+
+  v5test(['MQTT-4.8.2-4'],
+    'completes a QoS 2 shared delivery with the member that reconnects, and does not hand it to another member meanwhile', async (ctx, plain) => {
+      requireCapability(ctx, 'sharedSubscriptions');
+      const base = uniqueId('t');
+      const filter = `$share/${uniqueId('g')}/${base}`;
+      const keeperId = uniqueId('sk');
+      const keeper = await connectV5(plain, { clientId: keeperId, properties: { sessionExpiryInterval: 60 } });
+      await subscribeV5(keeper.s, [{ topic: filter, qos: 2 }]);
+      const leaver = await connectV5(plain);  // session ends when it drops
+      track(leaver.s);
+      const pub = await connectV5(plain);
+      track(pub.s);
+      for (let i = 0; i < 4; i++) await publishV5(pub.s, base, `s${i}`, { qos: 2 });
+      await keeper.s.next('publish', 5000, 'a delivery to the member that will reconnect');
+      const inflight = keeper.s.received.filter((p): p is IPublishPacket => p.cmd === 'publish').map((p) => String(p.payload));
+      keeper.s.destroy();
+      await subscribeV5(leaver.s, [{ topic: filter, qos: 2 }]);
+      await leaver.s.quiet(600);
+      const stolen = leaver.s.received.filter((p): p is IPublishPacket => p.cmd === 'publish' && inflight.includes(String(p.payload)));
+      expect(stolen.map((p) => String(p.payload)), 'in-flight QoS 2 messages handed to another member').toEqual([]);
+      const again = await connectV5(plain, { clientId: keeperId, clean: false, properties: { sessionExpiryInterval: 0 } });
+      track(again.s);
+      const first = await again.s.next<IPublishPacket>('publish', 5000, 'the in-flight QoS 2 message, completed on reconnect');
+      expect(inflight).toContain(String(first.payload));
+      behaviour(ctx, `in flight to the reconnecting member: ${inflight.join(',')}`);
+    });
+
+
+  v5test(['MQTT-4.8.2-5'],
+    'does not send a QoS 2 shared message to another member when the session of the member it was sent to ends', async (ctx, plain) => {
+      requireCapability(ctx, 'sharedSubscriptions');
+      const base = uniqueId('t');
+      const filter = `$share/${uniqueId('g')}/${base}`;
+      const gone = await connectV5(plain); // Session Expiry Interval 0: the session ends with the connection
+      await subscribeV5(gone.s, [{ topic: filter, qos: 2 }]);
+      const pub = await connectV5(plain);
+      track(pub.s);
+      for (let i = 0; i < 3; i++) await publishV5(pub.s, base, `e${i}`, { qos: 2 });
+      await gone.s.next((p) => p.cmd === 'publish' && String(p.payload) === 'e2', 5000, 'all three deliveries');
+      gone.s.destroy();
+      await gone.s.waitClosed();
+      const other = await connectV5(plain);
+      track(other.s);
+      await subscribeV5(other.s, [{ topic: filter, qos: 2 }]);
+      await publishV5(pub.s, base, 'after', { qos: 2 });
+      await other.s.next((p) => p.cmd === 'publish' && String(p.payload) === 'after', 5000, 'a new message to the remaining member');
+      expect(other.s.received.filter((p) => p.cmd === 'publish' && /^e\d$/.test(String(p.payload))).map((p) => String((p as IPublishPacket).payload)), 'messages of the ended session handed over').toEqual([]);
+    });
+
 });
