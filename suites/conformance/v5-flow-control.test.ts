@@ -44,9 +44,12 @@ forProtocol5(() => {
       track(pub.s);
       for (let i = 0; i < 3; i++) await publishV5(pub.s, topic, `q${i}`, { qos: 2 });
       const first = await sub.s.next<IPublishPacket>('publish');
+      await sub.s.quiet(500);
+      expect(pubs(sub.s).map((p) => String(p.payload)), 'deliveries with one QoS 2 PUBLISH unacknowledged').toEqual(['q0']);
       sub.s.send({ cmd: 'pubrec', messageId: first.messageId!, reasonCode: 0 });
       await sub.s.next((p) => p.cmd === 'pubrel' && p.messageId === first.messageId, 5000, 'PUBREL');
-      expect(await sub.s.quiet(500, 'publish'), 'delivery while PUBREL/PUBCOMP outstanding').toHaveLength(0);
+      await sub.s.quiet(500);
+      expect(pubs(sub.s), 'deliveries while PUBREL/PUBCOMP outstanding').toHaveLength(1);
       sub.s.send({ cmd: 'pubcomp', messageId: first.messageId!, reasonCode: 0 });
       await sub.s.next(() => pubs(sub.s).length >= 2, 5000, 'the next delivery after PUBCOMP');
     });
