@@ -1,0 +1,79 @@
+// The conformance matrix with a status filter, a search box and click-to-detail (see client-script.ts).
+import type { ResultsDocument, TestStatus } from '../../results/types.ts';
+import { TEST_STATUSES } from '../../results/types.ts';
+import { STATUS_LOOK } from './format.ts';
+import { buildMatrix, type MatrixColumn, type MatrixRow } from './matrix-model.ts';
+import { TestDetailDialog, detailId } from './test-detail.tsx';
+
+export function MatrixSection({ doc }: { doc: ResultsDocument }) {
+  if (!doc.tests.length) return null;
+  const { columns, groups } = buildMatrix(doc);
+  const totalRows = groups.reduce((n, g) => n + g.rows.length, 0);
+  return (
+    <section id="matrix">
+      <h2>Conformance matrix</h2>
+      <div class="filters" role="search">
+        <span class="filter-label">show</span>
+        {TEST_STATUSES.map((s) => {
+          const n = doc.tests.filter((t) => t.status === s).length;
+          return (
+            <label class={`chip st-${s}${n ? '' : ' zero'}`}>
+              <input type="checkbox" data-filter-status={s} checked /> {STATUS_LOOK[s].icon} {s} <span class="muted">({n})</span>
+            </label>
+          );
+        })}
+        <input id="matrix-search" type="search" placeholder="search test name or statement id (e.g. MQTT-3.1.3-8)" aria-label="search tests" />
+        <span id="matrix-shown" class="muted" data-total={totalRows}>{totalRows} of {totalRows} tests</span>
+      </div>
+      <div class="matrix-wrap">
+        <table class="matrix">
+          <thead>
+            <tr>
+              <th class="test-col">test</th>
+              {columns.map((c) => <th class="target-col"><b>{c.target}</b><br /><span class="muted">{c.protocol ? `MQTT ${c.protocol}` : 'no protocol'}</span></th>)}
+            </tr>
+          </thead>
+          {groups.map((g) => (
+            <tbody class="group" data-group={g.name}>
+              <tr class="group-row"><th colSpan={columns.length + 1}>{g.name.replace(/\//g, ' / ')} <span class="muted">({g.rows.length})</span></th></tr>
+              {g.rows.map((row) => <Row row={row} columns={columns} />)}
+            </tbody>
+          ))}
+        </table>
+      </div>
+      <p id="matrix-empty" class="muted" hidden>No test matches the filter.</p>
+      {doc.tests.map((t, i) => <TestDetailDialog test={t} index={i} />)}
+    </section>
+  );
+}
+
+function Row({ row, columns }: { row: MatrixRow; columns: MatrixColumn[] }) {
+  const statuses = new Set<TestStatus>();
+  for (const results of row.cells.values()) for (const r of results) statuses.add(r.result.status);
+  const search = [row.id, row.title, ...row.spec].join(' ').toLowerCase();
+  return (
+    <tr class="test-row" data-statuses={[...statuses].join(' ')} data-search={search}>
+      <td class="test-name">
+        {row.title}
+        {row.spec.length ? <div class="spec-line">{row.spec.map((s) => <code class="spec">{s}</code>)}</div> : null}
+      </td>
+      {columns.map((c) => {
+        const results = row.cells.get(c.key);
+        if (!results?.length) return <td class="cell-none" title="not run for this target and protocol"><span class="muted">·</span></td>;
+        return (
+          <td class="cell-td">
+            {results.map(({ result, index }) => {
+              const look = STATUS_LOOK[result.status] ?? { icon: '?', word: String(result.status) };
+              return (
+                <button type="button" class={`cell st-${result.status}`} data-status={result.status} data-detail={detailId(index)}
+                  title={`${result.target}${result.protocol ? ` MQTT ${result.protocol}` : ''}: ${result.status}${result.detail?.reason ? ` — ${result.detail.reason}` : ''}`}>
+                  {look.icon} {look.word}
+                </button>
+              );
+            })}
+          </td>
+        );
+      })}
+    </tr>
+  );
+}
