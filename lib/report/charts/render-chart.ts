@@ -23,15 +23,29 @@ export interface ChartSvg {
   wide?: boolean;
 }
 
-/** Anything that could execute or fetch has no place in a chart; vega never writes these, so finding one is a bug. */
-const UNSAFE_SVG = /<script|<foreignObject|<image|\son[a-z]+\s*=|javascript:|\shref\s*=|url\(\s*['"]?(?:https?:|\/\/)/i;
+/**
+ * Anything that could execute or fetch has no place in a chart; vega never writes these, so finding
+ * one is a bug. Only markup is inspected: data text (in text nodes and in quoted attribute values
+ * such as aria-label, escaped by vega) may say "onerror=" freely.
+ */
+const UNSAFE_ELEMENT = /^<\/?(?:script|foreignObject|image|iframe|object|embed|use|a)\b/i;
+const UNSAFE_ATTRIBUTE = /\s(?:on[a-z]+|href|xlink:href|src)\s*=/i;
+const FETCHING_VALUE = /\s(?:fill|stroke|style|clip-path|filter|mask|marker-[a-z]+)="[^"]*url\(\s*['"]?(?:[a-z]+:|\/\/)/i;
+
+export function unsafeSvgTag(svg: string): string | undefined {
+  return svg.match(/<[^>]+>/g)?.find((tag) => {
+    const names = tag.replace(/"[^"]*"/g, '""');
+    return UNSAFE_ELEMENT.test(names) || UNSAFE_ATTRIBUTE.test(names) || FETCHING_VALUE.test(tag);
+  });
+}
 
 export async function renderChart(title: string, spec: TopLevelSpec, wide = false): Promise<ChartSvg> {
   const full: TopLevelSpec = { ...spec, config: { ...CONFIG, ...spec.config } };
   const view = new vega.View(vega.parse(compile(full).spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
-    if (UNSAFE_SVG.test(svg)) throw new Error(`chart "${title}" produced SVG with active content; refusing to embed it`);
+    const unsafe = unsafeSvgTag(svg);
+    if (unsafe) throw new Error(`chart "${title}" produced SVG with active content (${unsafe.slice(0, 80)}); refusing to embed it`);
     // Drop the fixed pixel size so the chart scales with the page; the viewBox keeps its aspect ratio.
     return { title, wide, svg: svg.replace(/^<svg([^>]*?) width="(\d+(?:\.\d+)?)" height="(\d+(?:\.\d+)?)"/, '<svg$1 style="max-width:$2px;width:100%;height:auto"') };
   } finally {
