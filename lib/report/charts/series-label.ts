@@ -18,3 +18,10 @@ export function scenarioLabel(b: BenchmarkResult): string {
 export function benchmarkKey(b: BenchmarkResult): string {
   return [b.scenario, b.protocol, b.qos ?? '', b.payloadBytes ?? '', b.transport ?? ''].join('|');
 }
+
+/** Two-line axis label (scenario, then variant): charts split it with MULTILINE_LABEL. */
+export function twoLineLabel(first: string, second: string): string {
+  return `${first.replace(/\|/g, '/')}|${second.replace(/\|/g, '/')}`;
+}
+
+export const MULTILINE_LABEL = "split(datum.label, '|')";

@@ -67,8 +67,8 @@ function BenchRow({ b }: { b: BenchmarkResult }) {
         {b.baseline ? (
           <div class={b.baseline.regression ? 'bad-text' : ''}>
             {b.baseline.regression ? '✗ regression vs baseline' : 'vs baseline'}:{' '}
-            {b.baseline.msgsPerSec !== undefined ? <>msgs/s <DeltaText from={b.baseline.msgsPerSec} to={b.msgsPerSec} higherIsBetter={true} /> </> : null}
-            {b.baseline.p99Ms !== undefined ? <>p99 <DeltaText from={b.baseline.p99Ms} to={l?.p99Ms} higherIsBetter={false} /></> : null}
+            {b.baseline.msgsPerSec !== undefined ? <div>msgs/s <DeltaText from={b.baseline.msgsPerSec} to={b.msgsPerSec} higherIsBetter={true} /></div> : null}
+            {b.baseline.p99Ms !== undefined ? <div>p99 <DeltaText from={b.baseline.p99Ms} to={l?.p99Ms} higherIsBetter={false} /></div> : null}
             {b.baseline.note ? <div class="muted">{b.baseline.note}</div> : null}
           </div>
         ) : null}

@@ -5,14 +5,22 @@ import { benchmarkKey, scenarioLabel } from '../charts/series-label.ts';
 import { DeltaText } from './delta-cell.tsx';
 import { STATUS_LOOK, fmtMs, fmtNumber } from './format.ts';
 
-export function ComparisonSection({ doc }: { doc: ResultsDocument }) {
+function comparisonData(doc: ResultsDocument) {
   const targets = doc.targets.map((t) => t.name);
-  if (targets.length < 2) return null;
-  const [reference] = targets;
+  const reference = targets[0];
+  if (targets.length < 2 || !reference) return undefined;
   const benchGroups = groupBy(doc.benchmarks ?? [], benchmarkKey).filter((g) => g.length > 1 && g.some((b) => b.target === reference));
   const disagreements = groupBy(doc.tests, (t) => `${t.id}\u0000${t.protocol ?? ''}`)
     .filter((g) => new Set(g.map((t) => t.status)).size > 1 && new Set(g.map((t) => t.target)).size > 1);
-  if (!benchGroups.length && !disagreements.length) return null;
+  return benchGroups.length || disagreements.length ? { targets, reference, benchGroups, disagreements } : undefined;
+}
+
+export const hasComparison = (doc: ResultsDocument) => comparisonData(doc) !== undefined;
+
+export function ComparisonSection({ doc }: { doc: ResultsDocument }) {
+  const data = comparisonData(doc);
+  if (!data) return null;
+  const { targets, reference, benchGroups, disagreements } = data;
   return (
     <section id="comparison">
       <h2>Comparison between targets</h2>

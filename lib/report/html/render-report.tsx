@@ -3,7 +3,7 @@ import { render } from 'preact-render-to-string';
 import type { ResultsDocument } from '../../results/types.ts';
 import { renderReportCharts } from '../charts/report-charts.ts';
 import { BenchmarksSection } from './benchmarks-section.tsx';
-import { ComparisonSection } from './comparison-section.tsx';
+import { ComparisonSection, hasComparison } from './comparison-section.tsx';
 import { DeviationsSection } from './deviations-section.tsx';
 import { FindingsSection } from './findings-section.tsx';
 import { MatrixSection } from './matrix-section.tsx';
@@ -17,7 +17,7 @@ export async function renderReportHtml(doc: ResultsDocument): Promise<string> {
     ...(doc.tests.length ? [{ href: '#matrix', label: 'Matrix' }] : []),
     ...(doc.findings?.length ? [{ href: '#findings', label: 'Findings' }] : []),
     ...(doc.benchmarks?.length ? [{ href: '#benchmarks', label: 'Benchmarks' }] : []),
-    ...(doc.targets.length > 1 ? [{ href: '#comparison', label: 'Comparison' }] : []),
+    ...(hasComparison(doc) ? [{ href: '#comparison', label: 'Comparison' }] : []),
     ...(doc.tests.some((t) => t.detail?.expectation) ? [{ href: '#deviations', label: 'Known deviations' }] : []),
   ];
   const title = `MQTT broker report: ${doc.targets.map((t) => t.name).join(', ') || 'no targets'}`;

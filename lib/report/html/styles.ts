@@ -58,6 +58,7 @@ table.matrix { border-collapse: collapse; width:100%; }
 table.matrix th, table.matrix td { border-bottom:1px solid var(--line); padding:4px 8px; }
 table.matrix thead th { position: sticky; top: 0; background:#fff; text-align:center; font-weight:normal; font-size:13px; vertical-align:bottom; }
 table.matrix thead th.test-col { text-align:left; }
+table.matrix thead th.target-col { white-space:nowrap; }
 tr.group-row th { text-align:left; background:#eef2ff; color:#312e81; font-size:13px; padding:6px 8px; }
 td.test-name { min-width: 360px; }
 .spec-line { margin-top:2px; }
