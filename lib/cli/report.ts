@@ -7,8 +7,6 @@ import { parseArgs } from 'node:util';
 import { EXIT, HarnessError, UsageError } from '../run/errors.ts';
 import { writeFileAtomic } from '../results/write-results.ts';
 import { loadRun } from '../report/html/load-results.ts';
-import { writeReport } from '../report/html/write-report.ts';
-import { renderComparisonHtml } from '../report/html/render-comparison.tsx';
 
 const USAGE = `usage:
   npm run report -- <run-dir>                         regenerate <run-dir>/index.html from results.json
@@ -35,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
     for (const w of [...a.warnings, ...b.warnings]) process.stderr.write(`warning: ${w}\n`);
     const out = path.resolve(values.out ?? path.join(b.runDir, `compare-${safeName(a.doc.run.id)}.html`));
     if (!fs.existsSync(path.dirname(out))) throw new UsageError(`--out ${values.out}: directory ${path.dirname(out)} does not exist`);
+    // Rendering pulls in vega; loaded only once the input is known to be good, so mistakes answer fast.
+    const { renderComparisonHtml } = await import('../report/html/render-comparison.tsx');
     writeFileAtomic(out, await renderComparisonHtml(a.doc, b.doc));
     process.stdout.write(`Comparison (${a.doc.run.id} → ${b.doc.run.id}): ${out}\n`);
     return EXIT.ok;
@@ -43,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`give one run directory, got ${positionals.length}; e.g. npm run report -- reports/latest (see --help)`);
   const run = loadRun(positionals[0]!);
   for (const w of run.warnings) process.stderr.write(`warning: ${w}\n`);
+  const { writeReport } = await import('../report/html/write-report.ts');
   const file = await writeReport(run.runDir, run.doc);
   process.stdout.write(`Report: ${file}\n`);
   return EXIT.ok;

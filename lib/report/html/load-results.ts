@@ -18,6 +18,7 @@ export interface LoadedRun {
 /** `dirOrFile` is a run directory (reports/<run-id>, reports/latest) or its results.json. */
 export function loadRun(dirOrFile: string): LoadedRun {
   const abs = path.resolve(dirOrFile);
+  if (!fs.existsSync(abs)) throw new UsageError(`run directory ${abs} does not exist; give a run directory such as reports/latest or reports/<run-id>`);
   const file = fs.existsSync(abs) && fs.statSync(abs).isDirectory() ? path.join(abs, 'results.json') : abs;
   if (!fs.existsSync(file)) {
     throw new UsageError(`no results.json at ${file}; give a run directory such as reports/latest or reports/<run-id>`);
