@@ -8,13 +8,15 @@ export const CLIENT_SCRIPT = `(() => {
   const shown = document.getElementById('matrix-shown');
   const empty = document.getElementById('matrix-empty');
   const rows = [...document.querySelectorAll('tr.test-row')];
+  const textOf = (el, sel) => { const x = el && el.querySelector(sel); return x ? x.textContent : ''; };
+  const searchText = new Map(rows.map((r) => [r, ((r.dataset.id || '') + ' ' + textOf(r, '.test-name')).toLowerCase()]));
   function apply() {
     const allowed = new Set(boxes.filter((b) => b.checked).map((b) => b.dataset.filterStatus));
     const terms = (search ? search.value : '').toLowerCase().split(/\\s+/).filter(Boolean);
     let visible = 0;
     for (const row of rows) {
       const statuses = (row.dataset.statuses || '').split(' ');
-      const text = row.dataset.search || '';
+      const text = searchText.get(row) || '';
       const show = statuses.some((s) => allowed.has(s)) && terms.every((t) => text.includes(t));
       row.hidden = !show;
       if (show) visible++;
@@ -30,8 +32,23 @@ export const CLIENT_SCRIPT = `(() => {
   document.addEventListener('click', (e) => {
     const cell = e.target instanceof Element ? e.target.closest('[data-detail]') : null;
     if (!cell) return;
-    const dialog = document.getElementById(cell.getAttribute('data-detail'));
-    if (dialog && typeof dialog.showModal === 'function' && !dialog.open) dialog.showModal();
+    let dialog = document.getElementById(cell.getAttribute('data-detail'));
+    if (!dialog) {
+      // A result without detail: fill the shared dialog from the cell and its row, as text only.
+      dialog = document.getElementById('bare-detail');
+      const row = cell.closest('tr');
+      const slot = (name, text) => { const s = dialog.querySelector('[data-slot="' + name + '"]'); if (s) s.textContent = text; };
+      slot('title', textOf(row, '.title'));
+      slot('meta', cell.getAttribute('title') || '');
+      slot('id', (row && row.dataset.id) || '');
+      const spec = [...row.querySelectorAll('.spec-line code')].map((c) => c.textContent).join(', ');
+      slot('spec', spec ? 'Statements: ' + spec : '');
+    }
+    for (const pre of dialog.querySelectorAll('pre[data-log]')) {
+      const source = document.getElementById(pre.dataset.log);
+      if (source && !pre.textContent) pre.textContent = source.textContent;
+    }
+    if (typeof dialog.showModal === 'function' && !dialog.open) dialog.showModal();
   });
   // A click on the dimmed backdrop (outside the dialog's box) closes it.
   for (const d of document.querySelectorAll('dialog')) {

@@ -19,6 +19,9 @@ export const EXIT_MEANING: Record<number, string> = {
   130: 'interrupted',
 };
 
+/** One page must stay well under 2 MB (CI artifact viewers and mail attachments choke on more). */
+export const PAGE_BUDGET_MB = 1.9;
+
 export function fmtNumber(n: number | undefined, digits = 0): string {
   if (n === undefined || !Number.isFinite(n)) return '—';
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
@@ -49,7 +52,7 @@ export function fmtPercent(n: number | undefined, digits = 1): string {
 }
 
 /** Long broker output is cut so one page stays small; the full log sits in the run directory. */
-export function clip(text: string, maxChars = 6000): string {
+export function clip(text: string, maxChars = 4000): string {
   return text.length <= maxChars ? text : `… (${text.length - maxChars} earlier characters cut; full log in the run's logs/)\n${text.slice(-maxChars)}`;
 }
 

@@ -1,14 +1,18 @@
 // The conformance matrix with a status filter, a search box and click-to-detail (see client-script.ts).
 import type { ResultsDocument, TestStatus } from '../../results/types.ts';
 import { TEST_STATUSES } from '../../results/types.ts';
-import { STATUS_LOOK } from './format.ts';
+import { PAGE_BUDGET_MB, STATUS_LOOK } from './format.ts';
 import { buildMatrix, type MatrixColumn, type MatrixRow } from './matrix-model.ts';
-import { TestDetailDialog, detailId } from './test-detail.tsx';
+import { BareDetailDialog, LogPool, TestDetailDialog, detailId, hasDetail, logPool } from './test-detail.tsx';
 
-export function MatrixSection({ doc }: { doc: ResultsDocument }) {
+/** Statuses whose detail is always written out; in compact mode the others show only their cell's title. */
+const ALWAYS_DETAILED: TestStatus[] = ['failed', 'error', 'expected-failure'];
+
+export function MatrixSection({ doc, compact = false }: { doc: ResultsDocument; compact?: boolean }) {
   if (!doc.tests.length) return null;
   const { columns, groups } = buildMatrix(doc);
   const totalRows = groups.reduce((n, g) => n + g.rows.length, 0);
+  const logs = logPool(doc.tests);
   return (
     <section id="matrix">
       <h2>Conformance matrix</h2>
@@ -42,7 +46,10 @@ export function MatrixSection({ doc }: { doc: ResultsDocument }) {
         </table>
       </div>
       <p id="matrix-empty" class="muted" hidden>No test matches the filter.</p>
-      {doc.tests.map((t, i) => <TestDetailDialog test={t} index={i} />)}
+      {compact ? <p class="muted">This run is large: to keep the page under {PAGE_BUDGET_MB} MB, only failures, errors and known deviations have a detail view; the reasons of the others are in each cell's tooltip and in results.json.</p> : null}
+      {doc.tests.map((t, i) => (hasDetail(t) && (!compact || ALWAYS_DETAILED.includes(t.status)) ? <TestDetailDialog test={t} index={i} logs={logs} /> : null))}
+      <BareDetailDialog />
+      <LogPool logs={logs} />
     </section>
   );
 }
@@ -50,11 +57,11 @@ export function MatrixSection({ doc }: { doc: ResultsDocument }) {
 function Row({ row, columns }: { row: MatrixRow; columns: MatrixColumn[] }) {
   const statuses = new Set<TestStatus>();
   for (const results of row.cells.values()) for (const r of results) statuses.add(r.result.status);
-  const search = [row.id, row.title, ...row.spec].join(' ').toLowerCase();
+  // The script builds its search text from data-id and the test-name cell (title and statement ids).
   return (
-    <tr class="test-row" data-statuses={[...statuses].join(' ')} data-search={search}>
+    <tr class="test-row" data-statuses={[...statuses].join(' ')} data-id={row.id}>
       <td class="test-name">
-        {row.title}
+        <span class="title">{row.title}</span>
         {row.spec.length ? <div class="spec-line">{row.spec.map((s) => <code class="spec">{s}</code>)}</div> : null}
       </td>
       {columns.map((c) => {
@@ -65,7 +72,7 @@ function Row({ row, columns }: { row: MatrixRow; columns: MatrixColumn[] }) {
             {results.map(({ result, index }) => {
               const look = STATUS_LOOK[result.status] ?? { icon: '?', word: String(result.status) };
               return (
-                <button type="button" class={`cell st-${result.status}`} data-status={result.status} data-detail={detailId(index)}
+                <button class={`cell st-${result.status}`} data-status={result.status} data-detail={detailId(index)}
                   title={`${result.target}${result.protocol ? ` MQTT ${result.protocol}` : ''}: ${result.status}${result.detail?.reason ? ` — ${result.detail.reason}` : ''}`}>
                   {look.icon} {look.word}
                 </button>
