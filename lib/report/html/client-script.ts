@@ -9,7 +9,7 @@ export const CLIENT_SCRIPT = `(() => {
   const empty = document.getElementById('matrix-empty');
   const rows = [...document.querySelectorAll('tr.test-row')];
   const textOf = (el, sel) => { const x = el && el.querySelector(sel); return x ? x.textContent : ''; };
-  const searchText = new Map(rows.map((r) => [r, ((r.dataset.id || '') + ' ' + textOf(r, '.test-name')).toLowerCase()]));
+  const searchText = new Map(rows.map((r) => [r, ((r.dataset.id || '') + ' ' + textOf(r, '.title') + ' ' + (r.dataset.spec || '')).toLowerCase()]));
   function apply() {
     const allowed = new Set(boxes.filter((b) => b.checked).map((b) => b.dataset.filterStatus));
     const terms = (search ? search.value : '').toLowerCase().split(/\\s+/).filter(Boolean);
@@ -41,7 +41,7 @@ export const CLIENT_SCRIPT = `(() => {
       slot('title', textOf(row, '.title'));
       slot('meta', cell.getAttribute('title') || '');
       slot('id', (row && row.dataset.id) || '');
-      const spec = [...row.querySelectorAll('.spec-line code')].map((c) => c.textContent).join(', ');
+      const spec = ((row && row.dataset.spec) || '').split(' ').filter(Boolean).join(', ');
       slot('spec', spec ? 'Statements: ' + spec : '');
     }
     for (const pre of dialog.querySelectorAll('pre[data-log]')) {

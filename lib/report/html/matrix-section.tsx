@@ -57,12 +57,13 @@ export function MatrixSection({ doc, compact = false }: { doc: ResultsDocument; 
 function Row({ row, columns }: { row: MatrixRow; columns: MatrixColumn[] }) {
   const statuses = new Set<TestStatus>();
   for (const results of row.cells.values()) for (const r of results) statuses.add(r.result.status);
-  // The script builds its search text from data-id and the test-name cell (title and statement ids).
+  // The script builds its search text from data-id, the title and data-spec.
   return (
-    <tr class="test-row" data-statuses={[...statuses].join(' ')} data-id={row.id}>
+    <tr class="test-row" data-statuses={[...statuses].join(' ')} data-id={row.id} data-spec={row.spec.join(' ')}>
       <td class="test-name">
         <span class="title">{row.title}</span>
-        {row.spec.length ? <div class="spec-line">{row.spec.map((s) => <code class="spec">{s}</code>)}</div> : null}
+        {/* Statement ids the title does not already start with (search and the detail use all of them). */}
+        {row.spec.some((s) => !row.title.includes(s)) ? <div class="spec-line">{row.spec.filter((s) => !row.title.includes(s)).map((s) => <code class="spec">{s}</code>)}</div> : null}
       </td>
       {columns.map((c) => {
         const results = row.cells.get(c.key);
