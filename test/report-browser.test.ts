@@ -13,6 +13,7 @@ import { TEST_STATUSES } from '../lib/results/types.ts';
 import { ROOT } from '../lib/run/paths.ts';
 import { findBinary } from '../lib/drivers/resolve-driver.ts';
 import { writeReport } from '../lib/report/html/write-report.ts';
+import { renderComparisonHtml } from '../lib/report/html/render-comparison.tsx';
 import { buildMatrix } from '../lib/report/html/matrix-model.ts';
 import { clip } from '../lib/report/html/format.ts';
 import { runHarness } from './support/run-harness.ts';
@@ -125,6 +126,29 @@ describe('report in headless Chromium', () => {
     const html = await writeReport(dir, doc);
     // 1 throughput + 3 latency curves + 3 CPU/RSS + 1 loss (the connections scenario has none of these).
     await checkPage(html, doc, 8);
+  });
+});
+
+describe('comparison page in headless Chromium', () => {
+  test('opens cleanly, lists the regression, draws the chart', async (ctx) => {
+    needBinary(ctx, path.basename(CHROMIUM), 'chromium');
+    const load = (f: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'test/fixtures', f), 'utf8')) as ResultsDocument;
+    const file = path.join(OUT, 'compare', 'index.html');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, await renderComparisonHtml(load('results-baseline.json'), load('results-full.json')));
+    const opened = await openInChromium(file);
+    try {
+      const { page } = opened;
+      expect(await page.locator('tr[data-change="regressed"]').count()).toBe(1);
+      expect(await page.locator('.delta.better').count()).toBeGreaterThan(0);
+      expect(await page.locator('.delta.worse').count()).toBeGreaterThan(0);
+      expect(await page.locator('figure.chart svg').count()).toBe(1);
+      await page.screenshot({ path: path.join(path.dirname(file), 'index.png'), fullPage: true });
+      expect(opened.consoleErrors).toEqual([]);
+      expect(opened.foreignRequests).toEqual([]);
+    } finally {
+      await opened.close();
+    }
   });
 });
 
