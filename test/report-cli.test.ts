@@ -47,8 +47,8 @@ describe('report command', () => {
     expect(html).toContain('✗ 1 regressed');
     expect(html.match(/data-change="regressed"/g)).toHaveLength(1);
     // fan-in on aedes: 16,429 → 18,400 msgs/s is +12.0%, better; p99 16.4 → 14.6 ms is −10.7%, better.
-    expect(html).toMatch(/16,429<\/td><td class="num">18,400<\/td><td><span class="delta better">▲ \+12\.0% <em>better<\/em>/);
-    expect(html).toMatch(/16\.4 ms<\/td><td class="num">14\.6 ms<\/td><td><span class="delta better">▼ -10\.7% <em>better<\/em>/);
+    expect(html).toMatch(/16,429 → 18,400<\/span><br\/><span class="delta better">▲ \+12\.0% <em>better<\/em>/);
+    expect(html).toMatch(/16\.4 ms → 14\.6 ms<\/span><br\/><span class="delta better">▼ -10\.7% <em>better<\/em>/);
     expect(html).toMatch(/class="delta worse">▲ \+12\.0% <em>worse<\/em>/); // aedes fan-out loss rate went up
     const custom = path.join(temp, 'cmp.html');
     expect(report('--compare', a, b, '--out', custom).code).toBe(0);

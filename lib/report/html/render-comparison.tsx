@@ -6,7 +6,7 @@ import type { ResultsDocument } from '../../results/types.ts';
 import { TEST_STATUSES } from '../../results/types.ts';
 import { renderChart, type ChartSvg } from '../charts/render-chart.ts';
 import { throughputSpec } from '../charts/throughput-chart.ts';
-import { scenarioLabel } from '../charts/series-label.ts';
+import { scenarioLabel, variantLabel } from '../charts/series-label.ts';
 import { ChartFigure } from './chart-figure.tsx';
 import { statusText } from './comparison-section.tsx';
 import { compareTests, pairBenchmarks, statusCounts, type BenchmarkPair } from './compare-model.ts';
@@ -116,21 +116,29 @@ function BenchmarkDeltas({ pairs, chart }: { pairs: BenchmarkPair[]; chart?: Cha
       <h2>Benchmarks</h2>
       <p class="muted">Changes under 2% read as “about the same”: run-to-run noise on a shared machine is larger than that.</p>
       <table class="grid bench-deltas">
-        <thead><tr><th>scenario</th><th>target</th><th>figure</th><th class="num">A</th><th class="num">B</th><th>change</th></tr></thead>
+        <thead>
+          <tr>
+            <th>scenario</th><th>target</th>
+            {metrics.map((m) => <th class="num">{m.name}<div class="muted">A → B ({m.higher ? 'higher' : 'lower'} is better)</div></th>)}
+          </tr>
+        </thead>
         <tbody>
-          {pairs.flatMap((p) => {
+          {pairs.map((p) => {
             const any = (p.b ?? p.a)!;
             if (!p.a || !p.b) {
-              return [<tr><td>{scenarioLabel(any)}</td><td><b>{p.target}</b></td><td colSpan={4} class="muted">{p.a ? 'only in A' : 'only in B'}</td></tr>];
+              return <tr><td>{scenarioLabel(any)}</td><td><b>{p.target}</b></td><td colSpan={metrics.length} class="muted">{p.a ? 'only in A' : 'only in B'}</td></tr>;
             }
-            return metrics.filter((m) => m.get(p.a) !== undefined || m.get(p.b) !== undefined).map((m, i) => (
-              <tr data-metric={m.name}>
-                <td>{i === 0 ? scenarioLabel(any) : ''}</td><td>{i === 0 ? <b>{p.target}</b> : ''}</td>
-                <td>{m.name} <span class="muted">({m.higher ? 'higher is better' : 'lower is better'})</span></td>
-                <td class="num">{m.fmt(m.get(p.a))}</td><td class="num">{m.fmt(m.get(p.b))}</td>
-                <td><DeltaText from={m.get(p.a)} to={m.get(p.b)} higherIsBetter={m.higher} /></td>
+            return (
+              <tr data-scenario={any.scenario} data-target={p.target}>
+                <td class="scenario"><b>{any.scenario}</b><div class="muted">{variantLabel(any)}</div></td><td><b>{p.target}</b></td>
+                {metrics.map((m) => {
+                  const x = m.get(p.a);
+                  const y = m.get(p.b);
+                  if (x === undefined && y === undefined) return <td class="num muted">—</td>;
+                  return <td class="num" data-metric={m.name}><span class="ab">{m.fmt(x)} → {m.fmt(y)}</span><br /><DeltaText from={x} to={y} higherIsBetter={m.higher} /></td>;
+                })}
               </tr>
-            ));
+            );
           })}
         </tbody>
       </table>

@@ -82,6 +82,9 @@ figure.chart.wide { grid-column: 1 / -1; }
 figure.chart figcaption { font-weight:600; font-size:13px; margin-bottom:6px; }
 tr.generator-bound td { background: #fffbeb; }
 td.notes { font-size: 12px; min-width: 200px; }
+.bench-deltas td.num { line-height: 1.3; }
+.bench-deltas td.scenario { min-width: 170px; }
+.ab { white-space:nowrap; }
 .delta { white-space:nowrap; font-variant-numeric: tabular-nums; }
 .delta em { font-style:normal; font-size:11px; padding:0 4px; border-radius:3px; }
 .delta.better { color:var(--pass); } .delta.better em { background:var(--pass-bg); }
