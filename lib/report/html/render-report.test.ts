@@ -45,6 +45,25 @@ describe('renderReportHtml', () => {
     expect(html).toContain('id="matrix"');
   });
 
+  test('renders sparse and odd documents defensively (only required fields, NaN, unknown target)', async () => {
+    const doc = fixture();
+    const sparse = {
+      ...doc,
+      targets: [{ name: 'x', driver: 'external', brokerVersion: 'unknown', listeners: {}, startError: 'x: refused' }],
+      tests: [{ id: 'smoke/a › t', title: 't', suite: 'smoke', spec: [], protocol: null, target: 'ghost', status: 'error', durationMs: Number.NaN }],
+      benchmarks: [
+        { scenario: 's', target: 'ghost', protocol: '5', kind: 'micro', durationMs: 1, sent: 0, received: 0, msgsPerSec: Number.NaN },
+        { scenario: 's2', target: 'x', protocol: '3.1.1', kind: 'latency', durationMs: 1, sent: 1, received: 1, msgsPerSec: 5, latency: { count: 1, p50Ms: 1, p90Ms: 1, p99Ms: 1, p999Ms: 1, maxMs: 1, meanMs: 1, curve: [] }, broker: { samples: [], cpuPercentMean: 1, rssBytesMax: 1 } },
+      ],
+      findings: [{ target: 'x', severity: 'info', title: 'f', detail: 'd', tests: [] }],
+      coverage: [{ protocol: '5', observable: 0, tested: 0, percent: 0, untested: [] }],
+    } as unknown as ResultsDocument;
+    const html = await renderReportHtml(sparse);
+    expect(html).toContain('x: refused');
+    expect(html).toContain('data-status="error"');
+    expect(html).toContain('Latency by percentile: s2'); // the summary percentiles stand in for a missing curve
+  });
+
   test('a run with thousands of results stays under 2 MB, each broker log written once', async () => {
     const doc = largeDoc(1100);
     const html = await renderReportHtml(doc);
