@@ -19,7 +19,6 @@ import { RESULTS_SCHEMA_VERSION, type ResultsDocument, type TargetRecord, type T
 import { updateLatest, writeFileAtomic } from '../results/write-results.ts';
 import { renderJunit } from '../report/junit.ts';
 import { renderTerminalSummary } from '../report/terminal-summary.ts';
-import { writeReport } from '../report/html/write-report.ts';
 
 export interface RunOutcome {
   exitCode: number;
@@ -188,7 +187,8 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
   writeFileAtomic(path.join(runDir, 'junit.xml'), renderJunit(doc));
   writeFileAtomic(path.join(runDir, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
   // The page is derived from results.json; a rendering bug must not cost the run its results.
-  const reportFile = await writeReport(runDir, doc).catch((e: unknown) => {
+  // Imported here: the renderer pulls in vega, which --help and flag errors should not wait for.
+  const reportFile = await import('../report/html/write-report.ts').then(({ writeReport }) => writeReport(runDir, doc)).catch((e: unknown) => {
     progress(`✖ could not render index.html (results.json is intact; retry with npm run report -- ${runDir}): ${(e as Error)?.stack ?? String(e)}`);
     return undefined;
   });
