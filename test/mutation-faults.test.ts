@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import { describe, test, beforeAll, expect } from 'vitest';
 import { FAULTS as CATALOGUE } from '../lib/faults/catalogue.ts';
-
 import type { ResultsDocument, TestResult } from '../lib/results/types.ts';
 import { findBinary } from '../lib/drivers/resolve-driver.ts';
 import { needBinary } from './support/requirements.ts';
