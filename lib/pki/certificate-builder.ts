@@ -128,7 +128,7 @@ export function issueCertificate(input: IssueInput): forge.pki.Certificate {
   const signingKey = input.issuer?.key ?? input.selfKey;
   if (!signingKey) throw new Error(`certificate ${input.subjectCn}: no issuer and no self-signing key`);
   // forge only calls key.sign(md); the native signer satisfies that contract.
-  cert.sign(nativeSigner(signingKey) as unknown as forge.pki.PrivateKey, forge.md.sha256.create());
+  cert.sign(nativeSigner(signingKey) as unknown as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
   return cert;
 }
 
