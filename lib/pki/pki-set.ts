@@ -9,6 +9,7 @@ import {
   certificateToPem, generateKeyPair, issueCertificate, privateKeyToPem, validity, type KeyPair,
 } from './certificate-builder.ts';
 import { buildCrlPem } from './crl.ts';
+import type { PkiPaths } from '../targets/target.ts';
 import { legacyDes3Pem, pkcs8EncryptedPem } from './encrypted-keys.ts';
 
 /** Server certificates a verifying client must reject, each for its own reason. */
@@ -138,5 +139,17 @@ export async function generatePkiSet(dir: string, now = Date.now()): Promise<Pki
     clientRevokedCert: p('client-bad-revoked.crt'),
     crlRoot: p('crl-root-revokes-client-bad-revoked.pem'),
     generatedInMs: Math.round(performance.now() - t0),
+  };
+}
+
+/** What a broker needs from the set: its certificates, the client-trust CA and the CRL. */
+export function brokerPkiPaths(set: PkiSet): PkiPaths {
+  return {
+    caFile: set.caRootCert,
+    serverCertFile: set.serverLocalhostChain,
+    serverKeyFile: set.serverKey,
+    crlFile: set.crlRoot,
+    badServerCerts: { ...set.badServerChains },
+    expiredServerCertFile: set.badServerChains.expired,
   };
 }
