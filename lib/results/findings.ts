@@ -79,7 +79,7 @@ const RULES: FindingRule[] = [
     detail: 'The password-protected listener accepted a wrong password, an unknown user or a missing password.',
   },
   {
-    test: /^auth\/acl › /,
+    test: /^auth\/acl(-subscribe)? › /,
     when: failed,
     severity: 'high',
     title: 'ACL not enforced',
