@@ -4,7 +4,7 @@
 import { describe, test, expect } from 'vitest';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
 import { forEachProtocol } from '../support/harness.ts';
-import { aliceByCertificate, asUser, observer, publishAndObserveAck, QUIET_MS } from './auth-support.ts';
+import { aliceByCertificate, asUser, observer, publishAndObserveAck, deliveredWithin, QUIET_MS } from './auth-support.ts';
 
 forEachProtocol((protocol) => {
   describe('acl', () => {
@@ -27,7 +27,7 @@ forEachProtocol((protocol) => {
       await alice.client.publishAsync(`alice/${id}`, 'control', { qos: 1 });
       await obs.log.next((m) => m.topic === `alice/${id}`, 5000, 'the positive control');
       const ack = await publishAndObserveAck(alice.client, `bob/${id}`, 'denied');
-      const leaked = [...(await obs.log.quiet(QUIET_MS, (m) => m.topic === `bob/${id}`)), ...bob.log.messages.filter((m) => m.topic === `bob/${id}`)];
+      const leaked = [...(await deliveredWithin(obs.log, QUIET_MS, (m) => m.topic === `bob/${id}`)), ...bob.log.messages.filter((m) => m.topic === `bob/${id}`)];
       ctx.task.meta.detail = { expected: `nothing on bob/${id} within ${QUIET_MS} ms`, actual: `${leaked.length} delivered; publisher saw: ${ack}`, behaviour: ack };
       expect(leaked.length, 'a denied publish was delivered').toBe(0);
     });
@@ -39,7 +39,7 @@ forEachProtocol((protocol) => {
       await alice.client.publishAsync(`users/alice/${id}`, 'own', { qos: 1 });
       await obs.log.next((m) => m.topic === `users/alice/${id}`, 5000, 'alice on users/alice/…');
       const ack = await publishAndObserveAck(alice.client, `users/bob/${id}`, 'not-hers');
-      const leaked = await obs.log.quiet(QUIET_MS, (m) => m.topic === `users/bob/${id}`);
+      const leaked = await deliveredWithin(obs.log, QUIET_MS, (m) => m.topic === `users/bob/${id}`);
       ctx.task.meta.detail = { expected: `users/bob/${id} not delivered`, actual: `${leaked.length} delivered; publisher saw: ${ack}`, behaviour: ack };
       expect(leaked.length, 'alice published under users/bob/').toBe(0);
     });
@@ -51,7 +51,7 @@ forEachProtocol((protocol) => {
       await alice.client.publishAsync(`alice/${id}`, 'by-certificate', { qos: 1 });
       await obs.log.next((m) => m.topic === `alice/${id}`, 5000, `alice/${id} published by certificate identity`);
       const ack = await publishAndObserveAck(alice.client, `bob/${id}`, 'denied');
-      const leaked = await obs.log.quiet(QUIET_MS, (m) => m.topic === `bob/${id}`);
+      const leaked = await deliveredWithin(obs.log, QUIET_MS, (m) => m.topic === `bob/${id}`);
       ctx.task.meta.detail = { expected: `bob/${id} not delivered`, actual: `${leaked.length} delivered; publisher saw: ${ack}`, behaviour: ack };
       expect(leaked.length, 'the certificate user published outside its ACL').toBe(0);
     });

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { onTestFinished, type TestContext } from 'vitest';
 import type { MqttClient } from 'mqtt';
-import { connectClient, endClient, MessageLog } from '../../lib/mqtt/test-client.ts';
+import { connectClient, endClient, MessageLog, type ReceivedMessage } from '../../lib/mqtt/test-client.ts';
 import { TEST_POLICY } from '../../lib/policy/test-policy.ts';
 import type { ProtocolVersion } from '../../lib/targets/target.ts';
 import { requireCapability, requireListener } from '../support/harness.ts';
@@ -65,4 +65,13 @@ export async function publishAndObserveAck(client: MqttClient, topic: string, pa
     client.on('close', onClose);
     client.publish(topic, payload, { qos: 1 }, () => {});
   });
+}
+
+/**
+ * Everything matching that has arrived so far plus what arrives in the quiet window. MessageLog.quiet
+ * alone only sees messages after it starts, and a leaked message can beat the publisher's PUBACK.
+ */
+export async function deliveredWithin(log: MessageLog, windowMs: number, match: (m: ReceivedMessage) => boolean): Promise<ReceivedMessage[]> {
+  const already = log.messages.filter(match);
+  return [...already, ...(await log.quiet(windowMs, match))];
 }
