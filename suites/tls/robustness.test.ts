@@ -14,9 +14,13 @@ beforeAll(async () => { clientHello = await captureClientHello(); });
 
 /** A plain CONNECT, as a client that forgot TLS would send. */
 const plainConnect = () => mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, keepalive: 30, clientId: 'robustness' });
-/** Random bytes after a first byte of packet type 0, which is reserved in both 3.1.1 and 5 (so a
- *  broker cannot read it as the start of a long packet and wait for the rest). */
-const garbage = () => Buffer.concat([Buffer.from([0x00]), randomBytes(255)]);
+/**
+ * Random bytes behind a fixed two-byte prefix: packet type 0 (reserved in 3.1.1 and 5, so malformed)
+ * and remaining length 127, with more than 127 bytes following. Without the fixed length a random
+ * varint can announce megabytes, and a broker that validates the type only once the body is in
+ * (aedes) would wait — a verdict decided by chance. This way the broker always has all it needs.
+ */
+const garbage = () => Buffer.concat([Buffer.from([0x00, 0x7f]), randomBytes(254)]);
 
 async function closesAndSurvives(ctx: TestContext, listener: ListenerInfo, bytes: Buffer, halfClose = false) {
   const r = await sendRaw(listener, bytes, { halfClose, timeoutMs: 5000 });
