@@ -6,6 +6,7 @@
 import { describe, test, expect, afterAll } from 'vitest';
 import fs from 'node:fs';
 import { runHarness, tempReportDir, type HarnessRun } from './support/run-harness.ts';
+import { validateResults } from '../lib/results/validate-results.ts';
 import { LOCAL_MOSQUITTO_IMAGE, needBinary, needEngine } from './support/requirements.ts';
 
 const reportDirs: string[] = [];
@@ -24,6 +25,7 @@ function expectAllPassed(r: HarnessRun, minimum: number) {
   expect(ran.filter((t) => t.status !== 'passed').map((t) => t.id)).toEqual([]);
   expect(r.stderr).toMatch(/PKI generated in \d+ ms/);
   expect(r.results!.findings?.map((f) => f.title)).toContain('credentials sent in clear');
+  expect(validateResults(r.results)).toEqual([]);
 }
 
 describe('tls and auth suites', () => {
