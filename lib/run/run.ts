@@ -195,8 +195,15 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
   if (findings.length) doc.findings = findings;
   writeFileAtomic(path.join(runDir, 'junit.xml'), renderJunit(doc));
   writeFileAtomic(path.join(runDir, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
+  // The page is derived from results.json; a rendering bug must not cost the run its results.
+  // Imported here: the renderer pulls in vega, which --help and flag errors should not wait for.
+  const reportFile = await import('../report/html/write-report.ts').then(({ writeReport }) => writeReport(runDir, doc)).catch((e: unknown) => {
+    progress(`✖ could not render index.html (results.json is intact; retry with npm run report -- ${runDir}): ${(e as Error)?.stack ?? String(e)}`);
+    return undefined;
+  });
   forgetRunDir();
   updateLatest(plan.reportDir, runDir);
   process.stdout.write(renderTerminalSummary(doc, runDir));
+  if (reportFile) process.stdout.write(`Report:  ${reportFile}\n`);
   return { exitCode, runDir, doc };
 }
