@@ -27,7 +27,11 @@ interface Layout {
   groupPublishers: Map<string, number[]>;
 }
 
-/** Pure: where each connection lives. Pairs keep publisher and subscriber in one worker (no cross-thread window feedback). */
+/**
+ * Pure: where each connection lives. A publisher and its subscriber go to different workers when there
+ * are two, so each gets a core (the C clients we compare with are two processes); the delivery window
+ * is fed back through shared counters.
+ */
 export function layoutConnections(s: Scenario, prefix: string, workers: number): Layout {
   const perWorker = Array.from({ length: workers }, () => ({ publishers: [] as PublisherSpec[], subscribers: [] as SubscriberSpec[], connectors: [] as string[] }));
   const groupPublishers = new Map<string, number[]>();
@@ -42,8 +46,8 @@ export function layoutConnections(s: Scenario, prefix: string, workers: number):
     case 'pairs':
       for (let i = 0; i < n; i++) {
         const topic = `${prefix}/${i}`;
-        perWorker[i % workers]!.subscribers.push({ clientId: id('s', i), filter: topic, group: `s${i}` });
-        perWorker[i % workers]!.publishers.push({ id: i, clientId: id('p', i), topic, deliveriesPerMessage: 1 });
+        perWorker[(2 * i) % workers]!.subscribers.push({ clientId: id('s', i), filter: topic, group: `s${i}` });
+        perWorker[(2 * i + 1) % workers]!.publishers.push({ id: i, clientId: id('p', i), topic, deliveriesPerMessage: 1 });
         groupPublishers.set(`s${i}`, [i]);
       }
       publisherCount = n;
@@ -76,7 +80,7 @@ export function layoutConnections(s: Scenario, prefix: string, workers: number):
 function workerCount(s: Scenario): number {
   if (s.workers) return s.workers;
   if (s.kind === 'connections') return 1;
-  return Math.min(2, s.topology === 'pairs' ? s.clients : s.clients + 1);
+  return 2;
 }
 
 function listenerFor(s: Scenario, broker: StartedBroker): ListenerInfo | string {
