@@ -22,6 +22,12 @@ Flags:
   -p, --protocol <list>   3.1.1,5 (default: every version the target supports)
       --report-dir <dir>  where runs are written (default: reports/)
       --strict            accept only the behaviour the specification intends where it allows several
+      --scenario <list>   with --suite bench: scenario names, prefixes ending in * , 'all', 'micro'
+                          (default: the scenarios marked byDefault plus micro-benchmarks); see docs/benchmarks.md
+      --duration <s>      with --suite bench: seconds per scenario, overriding each scenario's own
+      --thresholds <file> with --suite bench: JSON { "<scenario|prefix*|*>": ["p99Ms < 20", ...] }; breach → exit 3
+      --baseline <file>   with --suite bench: an earlier results.json; throughput drop / p99 rise → exit 3
+      --baseline-tolerance <drop%,rise%>  default 10,20
   -h, --help              this text
   positional words        run only tests whose name contains one of them (case-insensitive),
                           e.g. npm test -- --target mosquitto "QoS 2"

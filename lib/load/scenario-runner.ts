@@ -47,19 +47,19 @@ export function layoutConnections(s: Scenario, prefix: string, workers: number):
       for (let i = 0; i < n; i++) {
         const topic = `${prefix}/${i}`;
         perWorker[(2 * i) % workers]!.subscribers.push({ clientId: id('s', i), filter: topic, group: `s${i}` });
-        perWorker[(2 * i + 1) % workers]!.publishers.push({ id: i, clientId: id('p', i), topic, deliveriesPerMessage: 1 });
+        perWorker[(2 * i + 1) % workers]!.publishers.push({ id: i, clientId: id('p', i), topic, deliveriesPerMessage: 1, windowShare: 1 });
         groupPublishers.set(`s${i}`, [i]);
       }
       publisherCount = n;
       break;
     case 'fan-in':
       perWorker[0]!.subscribers.push({ clientId: id('s', 0), filter: `${prefix}/+`, group: 's0' });
-      for (let i = 0; i < n; i++) perWorker[(i + 1) % workers]!.publishers.push({ id: i, clientId: id('p', i), topic: `${prefix}/${i}`, deliveriesPerMessage: 1 });
+      for (let i = 0; i < n; i++) perWorker[(i + 1) % workers]!.publishers.push({ id: i, clientId: id('p', i), topic: `${prefix}/${i}`, deliveriesPerMessage: 1, windowShare: n });
       groupPublishers.set('s0', Array.from({ length: n }, (_, i) => i));
       publisherCount = n;
       break;
     case 'fan-out':
-      perWorker[0]!.publishers.push({ id: 0, clientId: id('p', 0), topic: `${prefix}/out`, deliveriesPerMessage: n });
+      perWorker[0]!.publishers.push({ id: 0, clientId: id('p', 0), topic: `${prefix}/out`, deliveriesPerMessage: n, windowShare: 1 });
       for (let i = 0; i < n; i++) {
         perWorker[(i + 1) % workers]!.subscribers.push({ clientId: id('s', i), filter: `${prefix}/out`, group: `s${i}` });
         groupPublishers.set(`s${i}`, [0]);
@@ -68,7 +68,7 @@ export function layoutConnections(s: Scenario, prefix: string, workers: number):
       break;
     case 'shared':
       // One tracker for the whole group (duplicates across members are visible), so members share a worker.
-      perWorker[0]!.publishers.push({ id: 0, clientId: id('p', 0), topic: `${prefix}/shared`, deliveriesPerMessage: 1 });
+      perWorker[0]!.publishers.push({ id: 0, clientId: id('p', 0), topic: `${prefix}/shared`, deliveriesPerMessage: 1, windowShare: 1 });
       for (let i = 0; i < n; i++) perWorker[workers - 1]!.subscribers.push({ clientId: id('s', i), filter: `$share/bench/${prefix}/shared`, group: 'shared' });
       groupPublishers.set('shared', [0]);
       publisherCount = 1;

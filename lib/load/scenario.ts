@@ -141,5 +141,8 @@ export function selectScenarios(all: readonly Scenario[], words: readonly string
     }
     if (!ordered.includes(s)) ordered.push(s);
   }
+  // Throughput first (latency rates may refer to it), connection storms last (they leave the broker busy).
+  const rank = (s: Scenario) => SCENARIO_KINDS.indexOf(s.kind) * 2 + (s.rateFraction ? 1 : 0);
+  ordered.sort((a, b) => rank(a) - rank(b));
   return durationMs ? ordered.map((s) => ({ ...s, durationMs })) : ordered;
 }

@@ -9,6 +9,8 @@ export interface PublisherSpec {
   topic: string;
   /** Deliveries expected per message (1, or N subscribers in a fan-out). */
   deliveriesPerMessage: number;
+  /** Publishers feeding the same subscriber (fan-in N): they share its delivery window. */
+  windowShare: number;
 }
 
 export interface SubscriberSpec {

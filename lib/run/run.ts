@@ -19,6 +19,9 @@ import { RESULTS_SCHEMA_VERSION, type ResultsDocument, type TargetRecord, type T
 import { updateLatest, writeFileAtomic } from '../results/write-results.ts';
 import { renderJunit } from '../report/junit.ts';
 import { renderTerminalSummary } from '../report/terminal-summary.ts';
+import { renderBenchTable } from '../report/bench-table.ts';
+import { judgeBenchmarks, runBenchSuite } from '../load/bench-suite.ts';
+import type { BenchmarkResult } from '../results/types.ts';
 
 export interface RunOutcome {
   exitCode: number;
@@ -47,6 +50,7 @@ interface TargetRun {
   record: TargetRecord;
   tests: TestResult[];
   rigError?: boolean;
+  benchmarks?: BenchmarkResult[];
 }
 
 async function startTarget(plan: TargetPlan, runId: string, workDir: string, logDir: string): Promise<StartedBroker> {
@@ -123,10 +127,13 @@ async function runTarget(plan: TargetPlan, runPlan: RunPlan, runId: string, temp
     if (!protocols.length) {
       progress(`  ${broker.target} supports MQTT ${broker.capabilities.protocols.join(', ')}; none of --protocol ${runPlan.protocols?.join(',')} — nothing to run`);
     }
-    const { tests, unhandled } = await runSuites({ context, suites: runPlan.suites, filters: runPlan.filters });
+    // The bench suite is run by the load engine below, not by vitest.
+    const vitestSuites = runPlan.suites.filter((s) => s !== 'bench');
+    const { tests, unhandled } = vitestSuites.length ? await runSuites({ context, suites: vitestSuites, filters: runPlan.filters }) : { tests: [], unhandled: [] };
+    const benchmarks = runPlan.bench ? await runBenchSuite(broker, runPlan.bench, runId, progress) : undefined;
     for (const u of unhandled) progress(`  unhandled error during the run: ${u}`);
     const judged = applyExpectations(judge(tests, broker), loadExpectations(ROOT, broker.target));
-    return { record: toRecord(broker), tests: judged };
+    return { record: toRecord(broker), tests: judged, ...(benchmarks ? { benchmarks } : {}) };
   } finally {
     await broker.stop();
     forget();
@@ -156,7 +163,10 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
     fs.rmSync(tempRoot, { recursive: true, force: true });
     forgetTemp();
   }
-  const exitCode = exitCodeFor(runs);
+  const bench = plan.bench ? judgeBenchmarks(runs.flatMap((r) => r.benchmarks ?? []), plan.bench) : undefined;
+  let exitCode = exitCodeFor(runs);
+  if (exitCode === EXIT.ok && bench?.results.some((r) => r.error)) exitCode = EXIT.badInputOrRig;
+  if (exitCode === EXIT.ok && bench?.breached) exitCode = EXIT.thresholds;
   const doc: ResultsDocument = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     run: {
@@ -170,11 +180,13 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
     },
     targets: runs.map((r) => r.record),
     tests: runs.flatMap((r) => r.tests),
+    ...(bench ? { benchmarks: bench.results } : {}),
   };
   writeFileAtomic(path.join(runDir, 'junit.xml'), renderJunit(doc));
   writeFileAtomic(path.join(runDir, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
   forgetRunDir();
   updateLatest(plan.reportDir, runDir);
   process.stdout.write(renderTerminalSummary(doc, runDir));
+  if (doc.benchmarks) process.stdout.write(renderBenchTable(doc));
   return { exitCode, runDir, doc };
 }

@@ -8,6 +8,7 @@ export interface SuiteInfo {
 
 export const SUITES: readonly SuiteInfo[] = [
   { name: 'smoke', description: 'pub/sub round trip on every listener, QoS 0/1/2', byDefault: true },
+  { name: 'bench', description: 'load benchmarks (scenarios in suites/bench/*.json), run by the engine, not vitest', byDefault: false },
 ];
 
 export const DEFAULT_SUITES: string[] = SUITES.filter((s) => s.byDefault).map((s) => s.name);
