@@ -165,8 +165,8 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
   const shared = new SharedArrayBuffer(Math.max(1, layout.publisherCount) * 2 * 4);
   const counters = new Int32Array(shared);
   const handles = Array.from({ length: workers }, () => new WorkerHandle());
-  const sampler = startResourceSampler(broker);
-  const rssBefore = sampler.rssNow();
+  const sampler = startResourceSampler(broker, o.runId);
+  const rssBefore = s.kind === 'connections' ? await sampler.rssNow() : undefined;
   const liveHistograms: string[] = [];
   for (const h of handles) h.onMessage = (m) => { if (m.type === 'progress') liveHistograms.push(m.histogram); };
   let progressTimer: NodeJS.Timeout | undefined;
@@ -223,7 +223,7 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
       if (d !== last) { last = d; quietSince = nowMs(); } else if (nowMs() - quietSince > 1000) break;
     }
     const broker_ = await sampler.stop();
-    const rssAfter = sampler.rssNow();
+    const rssAfter = s.kind === 'connections' ? await sampler.rssNow() : undefined;
     const done = await Promise.all(handles.map((h) => { const p = h.next('done', 30_000); h.send({ type: 'finish' }); return p; }));
 
     const trackers: TrackerReport[] = done.flatMap((d) => d.trackers);
