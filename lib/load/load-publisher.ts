@@ -13,7 +13,7 @@ const MAX_BATCH = 256;
  * Publishers feeding one subscriber share the cap.
  */
 export function deliveryWindow(inflight: number, windowShare: number): number {
-  return Math.max(inflight, Math.floor(800 / windowShare));
+  return Math.max(inflight, Math.floor(400 / windowShare));
 }
 
 export class LoadPublisher {

@@ -9,6 +9,8 @@ export class LoadSubscriber {
   received = 0;
   private readonly acks = Buffer.alloc(4 * 4096);
   private ackLen = 0;
+  /** Highest sequence seen per publisher by this member (reordering is per connection). */
+  private readonly order = new Map<number, { highest: number }>();
   private readonly header: MessageHeader = { publisherId: 0, seq: 0, intendedMs: 0 };
 
   constructor(
@@ -36,7 +38,9 @@ export class LoadSubscriber {
     this.onLatencyMs(now - h.intendedMs);
     let t = this.trackers.get(h.publisherId);
     if (!t) this.trackers.set(h.publisherId, (t = new SequenceTracker()));
-    t.record(h.seq);
+    let order = this.order.get(h.publisherId);
+    if (!order) this.order.set(h.publisherId, (order = { highest: -1 }));
+    t.record(h.seq, order);
     this.received++;
     if (h.publisherId < this.delivered.length) Atomics.add(this.delivered, h.publisherId, 1);
     const qos = (f.flags >> 1) & 3;

@@ -159,6 +159,7 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
   const open = s.kind === 'latency';
   const ratePerSec = open ? o.ratePerSec ?? s.ratePerSec ?? 0 : 0;
   if (open) result.ratePerSec = ratePerSec;
+  if (open && !ratePerSec) return { ...result, notRun: 'no rate: ratePerSec missing and rateFraction not resolved' };
   const prefix = `bench/${o.runId}/${s.name}/${randomBytes(3).toString('hex')}`;
   const workers = workerCount(s);
   const layout = layoutConnections(s, prefix, workers);

@@ -4,6 +4,8 @@ import type { BenchmarkResult, ResultsDocument } from '../results/types.ts';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const mib = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
+/** Milliseconds with enough digits for micro-benchmarks (µs-scale values). */
+const msec = (n: number) => n.toFixed(n < 0.1 ? 4 : 2);
 
 interface Row {
   label: string;
@@ -15,10 +17,10 @@ const ROWS: Row[] = [
   { label: 'msgs/s', value: (r) => (r.kind === 'connections' || r.kind === 'micro' ? undefined : r.msgsPerSec), show: int },
   { label: 'conn/s', value: (r) => r.extra?.connectionsPerSec, show: int },
   { label: 'ops/s', value: (r) => r.extra?.opsPerSec, show: int },
-  { label: 'p50 ms', value: (r) => r.latency?.p50Ms, show: (n) => n.toFixed(2) },
-  { label: 'p99 ms', value: (r) => r.latency?.p99Ms, show: (n) => n.toFixed(2) },
-  { label: 'p99.9 ms', value: (r) => r.latency?.p999Ms, show: (n) => n.toFixed(2) },
-  { label: 'max ms', value: (r) => r.latency?.maxMs, show: (n) => n.toFixed(2) },
+  { label: 'p50 ms', value: (r) => r.latency?.p50Ms, show: msec },
+  { label: 'p99 ms', value: (r) => r.latency?.p99Ms, show: msec },
+  { label: 'p99.9 ms', value: (r) => r.latency?.p999Ms, show: msec },
+  { label: 'max ms', value: (r) => r.latency?.maxMs, show: msec },
   { label: 'lost', value: (r) => r.loss?.lost, show: int },
   { label: 'dup', value: (r) => r.loss?.duplicates, show: int },
   { label: 'reordered', value: (r) => r.loss?.reordered, show: int },
