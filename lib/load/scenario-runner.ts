@@ -201,7 +201,8 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
     const expectedNow = () => { let e = 0; for (const p of layout.perWorker.flatMap((w) => w.publishers)) e += Atomics.load(counters, layout.publisherCount + p.id) * p.deliveriesPerMessage; return e; };
     let lastDelivered = 0;
     if (s.kind !== 'connections') {
-      progressTimer = setInterval(() => {
+      // Offset by 150 ms so that the workers' once-a-second histograms have arrived.
+      const tick = () => {
         const d = deliveredNow();
         const merged = mergeHistograms(liveHistograms);
         const p99 = merged.totalCount ? (merged.getValueAtPercentile(99) / 1000).toFixed(1) : '-';
@@ -209,11 +210,13 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
         const elapsed = ((nowMs() - startMs) / 1000).toFixed(0);
         o.progress?.(`    ${broker.target} ${s.name} ${elapsed}s: ${fmt(d - lastDelivered)} msg/s, p99 ${p99} ms, undelivered ${fmt(Math.max(0, expectedNow() - d))}`);
         lastDelivered = d;
-      }, 1000);
+      };
+      progressTimer = setTimeout(() => { tick(); progressTimer = setInterval(tick, 1000); }, 1150);
     }
     const sentReports = await Promise.all(published);
     const publishedAt = nowMs();
     const deliveredAtEnd = deliveredNow();
+    clearTimeout(progressTimer);
     clearInterval(progressTimer);
     const sent: Record<number, number> = Object.assign({}, ...sentReports.map((r) => r.sent));
     const expected = layout.perWorker.flatMap((w) => w.publishers).reduce((a, p) => a + (sent[p.id] ?? 0) * p.deliveriesPerMessage, 0);
@@ -276,6 +279,7 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
     await sampler.stop();
     return { ...result, error: (e as Error).message };
   } finally {
+    clearTimeout(progressTimer);
     clearInterval(progressTimer);
     await Promise.all(handles.map((h) => h.worker.terminate()));
   }
