@@ -6,6 +6,9 @@ import { nowMs, writeHeader } from './message-header.ts';
 import type { PublisherSpec, WorkerPlan } from './worker-protocol.ts';
 
 const MAX_BATCH = 256;
+// Atomics.waitAsync (Node ≥ 16) is typed only from lib es2024; the project targets ES2022.
+type WaitAsync = (a: Int32Array, index: number, value: number, timeoutMs?: number) => { async: false; value: string } | { async: true; value: Promise<string> };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync.bind(Atomics);
 /**
  * Undelivered messages a publisher may have in flight: the closed loop's bound at QoS 0, and at QoS ≥ 1
  * a cap that keeps a subscriber's broker-side queue (mosquitto: max_queued_messages 1000) from
@@ -21,6 +24,7 @@ export class LoadPublisher {
   private acked = 0;
   private nextPacketId = 1;
   private blocked = false;
+  private waiting = false;
   private running = false;
   private endMs = 0;
   private startMs = 0;
@@ -73,9 +77,24 @@ export class LoadPublisher {
     if (now >= this.endMs) return this.stop();
     const outstanding = this.plan.qos > 0 ? this.sent - this.acked : 0;
     const undelivered = this.sent * this.spec.deliveriesPerMessage - Atomics.load(this.delivered, this.spec.id);
-    const room = Math.min(this.plan.inflight - outstanding, Math.floor((this.windowDeliveries * this.spec.deliveriesPerMessage - undelivered) / this.spec.deliveriesPerMessage));
+    const deliveryRoom = Math.floor((this.windowDeliveries * this.spec.deliveriesPerMessage - undelivered) / this.spec.deliveriesPerMessage);
+    const room = Math.min(this.plan.inflight - outstanding, deliveryRoom);
+    if (deliveryRoom <= 0) return this.waitForDeliveries();
     if (room <= 0) return;
     this.send(Math.min(room, MAX_BATCH), () => now);
+  }
+
+  /**
+   * The subscriber may live in another worker: sleep on the shared delivery counter until it moves
+   * (subscribers Atomics.notify after each chunk) instead of polling, so the window refills at once.
+   */
+  private waitForDeliveries(): void {
+    if (this.waiting) return;
+    const seen = Atomics.load(this.delivered, this.spec.id);
+    const w = waitAsync(this.delivered, this.spec.id, seen, 50);
+    if (!w.async) return void queueMicrotask(() => this.pump());
+    this.waiting = true;
+    void w.value.then(() => { this.waiting = false; this.pump(); });
   }
 
   private tickOpen(): void {

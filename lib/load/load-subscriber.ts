@@ -10,6 +10,7 @@ export class LoadSubscriber {
   private readonly acks = Buffer.alloc(4 * 4096);
   private ackLen = 0;
   /** Highest sequence seen per publisher by this member (reordering is per connection). */
+  private readonly touched = new Set<number>();
   private readonly order = new Map<number, { highest: number }>();
   private readonly header: MessageHeader = { publisherId: 0, seq: 0, intendedMs: 0 };
 
@@ -27,6 +28,9 @@ export class LoadSubscriber {
     };
     conn.onChunkEnd = () => {
       this.flushAcks();
+      // Wake publishers (in any worker) waiting for their delivery window to move.
+      for (const id of this.touched) Atomics.notify(this.delivered, id);
+      this.touched.clear();
       onChunk();
     };
   }
@@ -42,7 +46,10 @@ export class LoadSubscriber {
     if (!order) this.order.set(h.publisherId, (order = { highest: -1 }));
     t.record(h.seq, order);
     this.received++;
-    if (h.publisherId < this.delivered.length) Atomics.add(this.delivered, h.publisherId, 1);
+    if (h.publisherId < this.delivered.length) {
+      Atomics.add(this.delivered, h.publisherId, 1);
+      this.touched.add(h.publisherId);
+    }
     const qos = (f.flags >> 1) & 3;
     // [MQTT-4.3.2-2]/[MQTT-4.3.3-2]: acknowledge QoS 1 with PUBACK, QoS 2 with PUBREC.
     if (qos === 1) this.ack(PACKET.PUBACK, packetId);
