@@ -265,7 +265,8 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
       if (connectLatency) result.latency = connectLatency;
       extra.connections = s.count!;
       extra.connectionsPerSec = Math.round((s.count! / activeMs) * 1000);
-      if (rssBefore !== undefined && rssAfter !== undefined) extra.bytesPerConnection = Math.round((rssAfter - rssBefore) / s.count!);
+      // RSS is a high-water mark that a broker reusing freed memory may not move (or even lower): floor at 0.
+      if (rssBefore !== undefined && rssAfter !== undefined) extra.bytesPerConnection = Math.max(0, Math.round((rssAfter - rssBefore) / s.count!));
     }
     if (s.topology === 'shared') {
       const members = done.flatMap((d) => d.memberCounts);
