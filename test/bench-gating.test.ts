@@ -6,10 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runHarness } from './support/run-harness.ts';
+import { runHarness as runCli } from './support/run-harness.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-gating-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Report directories go inside this test's temp dir, removed afterwards. */
+const runHarness = (args: string[]) => runCli(args, { reportDir: fs.mkdtempSync(path.join(dir, 'reports-')) });
 
 function file(name: string, content: unknown): string {
   const p = path.join(dir, name);
