@@ -7,6 +7,8 @@ import { LoadSubscriber } from './load-subscriber.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
 import { encodeHistogram, newLatencyHistogram, recordMs } from './latency-stats.ts';
 import { threadCpuMs } from './cpu-time.ts';
+import { publishRetained } from './retained-storm.ts';
+import { nowMs } from './message-header.ts';
 import type { FromWorker, ToWorker, TrackerReport, WorkerPlan } from './worker-protocol.ts';
 
 const port = parentPort!;
@@ -24,6 +26,9 @@ let connectedMs = 0;
 let progressTimer: NodeJS.Timeout | undefined;
 const cpu0 = threadCpuMs();
 const wall0 = performance.now();
+let retainedConns: { pub: LoadConnection; sub: LoadConnection } | undefined;
+let subscribedAt = 0;
+let lastDeliveryAt = 0;
 
 async function setup(p: WorkerPlan): Promise<void> {
   plan = p;
@@ -47,6 +52,20 @@ async function setup(p: WorkerPlan): Promise<void> {
     }
   }));
   connectedMs = performance.now() - t0;
+  if (p.retained) {
+    const pub = (await LoadConnection.open(p.endpoint, `${p.retained.prefix.replace(/\//g, '-')}-rp`.slice(-64), p.protocol, p.connectTimeoutMs)).conn;
+    const sub = (await LoadConnection.open(p.endpoint, `${p.retained.prefix.replace(/\//g, '-')}-rs`.slice(-64), p.protocol, p.connectTimeoutMs)).conn;
+    retainedConns = { pub, sub };
+    const trackers = new Map<number, SequenceTracker>();
+    groups.set('retained', trackers);
+    // Latency here = time from SUBSCRIBE to the arrival of each retained message.
+    subscribers.push(new LoadSubscriber(sub, trackers, () => {
+      const now = nowMs();
+      lastDeliveryAt = now;
+      recordMs(total, now - subscribedAt);
+      recordMs(interval, now - subscribedAt);
+    }, delivered, () => {}));
+  }
   for (const s of p.publishers) {
     const { conn } = await LoadConnection.open(p.endpoint, s.clientId, p.protocol, p.connectTimeoutMs);
     publishers.push(new LoadPublisher(conn, s, p));
@@ -58,6 +77,19 @@ function go(startMs: number): void {
     post({ type: 'progress', workerIndex: plan.workerIndex, histogram: encodeHistogram(interval) });
     interval.reset();
   }, 1000);
+  if (plan.retained && retainedConns) {
+    const { pub, sub } = retainedConns;
+    const r = plan.retained;
+    publishRetained(pub, { prefix: r.prefix, count: r.count, payloadBytes: plan.payloadBytes, inflight: plan.inflight, publisherId: 0, timeoutMs: plan.durationMs + 60_000 })
+      .then(async (sent) => {
+        Atomics.store(new Int32Array(plan.delivered), plan.publisherCount, sent);
+        post({ type: 'published', sent: { 0: sent } });
+        subscribedAt = nowMs();
+        await sub.subscribe(`${r.prefix}/r/#`, plan.qos, plan.connectTimeoutMs);
+      })
+      .catch((e: unknown) => post({ type: 'error', message: (e as Error).message }));
+    return;
+  }
   let running = publishers.length;
   const published = () => post({ type: 'published', sent: Object.fromEntries(publishers.map((x) => [x.spec.id, x.sent])) });
   if (!running) return published();
@@ -83,9 +115,10 @@ async function finish(): Promise<void> {
     trackers,
     memberCounts: subscribers.map((s) => s.received),
     cpuMs: threadCpuMs() - cpu0,
+    ...(plan.retained ? { retainedWindowMs: Math.max(0, lastDeliveryAt - subscribedAt) } : {}),
     wallMs: performance.now() - wall0,
   });
-  await Promise.all([...publishers.map((x) => x.conn), ...subscribers.map((x) => x.conn), ...connectors].map((c) => c.close()));
+  await Promise.all([...publishers.map((x) => x.conn), ...subscribers.map((x) => x.conn), ...connectors, ...(retainedConns ? [retainedConns.pub] : [])].map((c) => c.close()));
   port.close();
 }
 

@@ -42,6 +42,11 @@ export function layoutConnections(s: Scenario, prefix: string, workers: number):
     for (let i = 0; i < s.count!; i++) perWorker[i % workers]!.connectors.push(id('c', i));
     return { perWorker, publisherCount, groupPublishers };
   }
+  if (s.kind === 'retained-storm') {
+    // One worker owns both clients (see generator-worker); publisher id 0.
+    groupPublishers.set('retained', [0]);
+    return { perWorker, publisherCount: 1, groupPublishers };
+  }
   switch (s.topology) {
     case 'pairs':
       for (let i = 0; i < n; i++) {
@@ -79,7 +84,7 @@ export function layoutConnections(s: Scenario, prefix: string, workers: number):
 
 function workerCount(s: Scenario): number {
   if (s.workers) return s.workers;
-  if (s.kind === 'connections') return 1;
+  if (s.kind === 'connections' || s.kind === 'retained-storm') return 1;
   return 2;
 }
 
@@ -187,6 +192,7 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
         publisherCount: layout.publisherCount,
         delivered: shared,
         connectTimeoutMs: 10_000,
+        ...(s.kind === 'retained-storm' && i === 0 ? { retained: { prefix, count: s.count! } } : {}),
       };
       h.send({ type: 'setup', plan });
     });
@@ -219,9 +225,10 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
     clearTimeout(progressTimer);
     clearInterval(progressTimer);
     const sent: Record<number, number> = Object.assign({}, ...sentReports.map((r) => r.sent));
-    const expected = layout.perWorker.flatMap((w) => w.publishers).reduce((a, p) => a + (sent[p.id] ?? 0) * p.deliveriesPerMessage, 0);
+    const expected = s.kind === 'retained-storm' ? (sent[0] ?? 0) : layout.perWorker.flatMap((w) => w.publishers).reduce((a, p) => a + (sent[p.id] ?? 0) * p.deliveriesPerMessage, 0);
     // Drain: wait for stragglers until all expected deliveries arrived, 1 s of no progress, or 5 s.
-    for (let last = deliveredNow(), quietSince = nowMs(), t0 = nowMs(); deliveredNow() < expected && nowMs() - t0 < 5000;) {
+    const drainCapMs = s.kind === 'retained-storm' ? Math.max(5000, s.durationMs) : 5000;
+    for (let last = deliveredNow(), quietSince = nowMs(), t0 = nowMs(); deliveredNow() < expected && nowMs() - t0 < drainCapMs;) {
       await new Promise((r) => setTimeout(r, 50));
       const d = deliveredNow();
       if (d !== last) { last = d; quietSince = nowMs(); } else if (nowMs() - quietSince > 1000) break;
@@ -247,12 +254,12 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
     const workerCpu = done.map((d) => (d.wallMs > 0 ? (d.cpuMs / d.wallMs) * 100 : 0));
     const busiest = Math.max(...workerCpu);
     const brokerSaturated = broker_ ? broker_.cpuPercentMean >= 85 : false;
-    const activeMs = s.kind === 'connections' ? Math.max(...done.map((d) => d.connectedMs)) : Math.max(1, publishedAt - startMs);
+    const activeMs = s.kind === 'connections' ? Math.max(...done.map((d) => d.connectedMs)) : s.kind === 'retained-storm' ? Math.max(1, done[0]!.retainedWindowMs ?? 0) : Math.max(1, publishedAt - startMs);
     Object.assign(result, {
       durationMs: Math.round(activeMs),
       sent: Object.values(sent).reduce((a, b) => a + b, 0),
       received: uniqueTotal + duplicates,
-      msgsPerSec: s.kind === 'connections' ? 0 : Math.round((deliveredAtEnd / activeMs) * 1000),
+      msgsPerSec: s.kind === 'connections' ? 0 : Math.round(((s.kind === 'retained-storm' ? uniqueTotal : deliveredAtEnd) / activeMs) * 1000),
       ...(latency ? { latency } : {}),
       ...(s.kind !== 'connections' ? { loss: { lost, duplicates, reordered, lossRate: expected ? lost / expected : 0 } } : {}),
       ...(broker_ ? { broker: broker_ } : {}),
@@ -272,6 +279,10 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
       const members = done.flatMap((d) => d.memberCounts);
       extra.memberMin = Math.min(...members);
       extra.memberMax = Math.max(...members);
+    }
+    if (s.kind === 'retained-storm') {
+      extra.retainedTopics = s.count!;
+      extra.storeMs = Math.round(publishedAt - startMs);
     }
     if (open) extra.intendedRatePerSec = ratePerSec * layout.publisherCount;
     if (Object.keys(extra).length) result.extra = extra;

@@ -58,7 +58,6 @@ export function parseScenario(raw: Raw, file: string): Scenario {
   const name = typeof raw.name === 'string' && /^[a-z0-9][a-z0-9.-]*$/.test(raw.name) ? raw.name : fail(file, '?', 'name', raw.name, 'use lower-case letters, digits, dots and dashes');
   for (const k of Object.keys(raw)) if (!KNOWN.includes(k)) fail(file, name, 'field', k, `known fields: ${KNOWN.join(', ')}`);
   const kind = (SCENARIO_KINDS as readonly unknown[]).includes(raw.kind) ? (raw.kind as ScenarioKind) : fail(file, name, 'kind', raw.kind, `use one of ${SCENARIO_KINDS.join(', ')}`);
-  if (kind === 'retained-storm') fail(file, name, 'kind', raw.kind, 'retained-storm is not implemented yet (docs/benchmarks.md)');
   const protocol = raw.protocol === undefined ? DEFAULTS.protocol : raw.protocol === '3.1.1' || raw.protocol === '5' ? raw.protocol : fail(file, name, 'protocol', raw.protocol, 'use "3.1.1" or "5"');
   const transport = raw.transport === undefined ? DEFAULTS.transport : raw.transport === 'plain' || raw.transport === 'tls' ? raw.transport : fail(file, name, 'transport', raw.transport, 'use "plain" or "tls"');
   const topology = raw.topology === undefined ? DEFAULTS.topology : (TOPOLOGIES as readonly unknown[]).includes(raw.topology) ? (raw.topology as Topology) : fail(file, name, 'topology', raw.topology, `use one of ${TOPOLOGIES.join(', ')}`);
@@ -76,7 +75,7 @@ export function parseScenario(raw: Raw, file: string): Scenario {
   }
   if (kind === 'latency' && !ratePerSec === !rateFraction) fail(file, name, 'ratePerSec', raw.ratePerSec, 'a latency scenario needs exactly one of ratePerSec or rateFraction');
   const count = int(file, name, raw, 'count', 1, 100_000);
-  if (kind === 'connections' && count === undefined) fail(file, name, 'count', raw.count, `a ${kind} scenario needs a count`);
+  if ((kind === 'connections' || kind === 'retained-storm') && count === undefined) fail(file, name, 'count', raw.count, `a ${kind} scenario needs a count`);
   return {
     name,
     kind,

@@ -38,6 +38,8 @@ export interface WorkerPlan {
   /** Int32Array over it: [0, publisherCount) deliveries per publisher id counted by every subscriber; [publisherCount, 2×) messages sent. */
   delivered: SharedArrayBuffer;
   connectTimeoutMs: number;
+  /** retained-storm: store `count` retained messages under `prefix`, then subscribe to `prefix/#`. */
+  retained?: { prefix: string; count: number };
 }
 
 export type ToWorker =
@@ -57,5 +59,5 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'progress'; workerIndex: number; histogram: string }
   | { type: 'published'; sent: Record<number, number> }
-  | { type: 'done'; histogram: string; connectHistogram: string; connectedMs: number; trackers: TrackerReport[]; memberCounts: number[]; cpuMs: number; wallMs: number }
+  | { type: 'done'; retainedWindowMs?: number; histogram: string; connectHistogram: string; connectedMs: number; trackers: TrackerReport[]; memberCounts: number[]; cpuMs: number; wallMs: number }
   | { type: 'error'; message: string };
