@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { RunPlan, TargetPlan } from '../cli/args.ts';
 import { findTarget } from '../targets/registry.ts';
-import type { ProtocolVersion, StartedBroker } from '../targets/target.ts';
+import type { DriverName, ProtocolVersion, StartedBroker } from '../targets/target.ts';
 import { resolveDriver } from '../drivers/resolve-driver.ts';
 import { externalBroker, loadProfile } from '../drivers/external-driver.ts';
 import { runSuites } from './vitest-runner.ts';
@@ -53,10 +53,22 @@ interface TargetRun {
   benchmarks?: BenchmarkResult[];
 }
 
-async function startTarget(plan: TargetPlan, runId: string, workDir: string, logDir: string): Promise<StartedBroker> {
-  if (plan.driver === 'external') return externalBroker(loadProfile(plan.profileFile!));
+type ResolvedPlan = TargetPlan & { driver: DriverName };
+
+/** Pre-flight: every target's driver is chosen (binary found, engine answering) before anything starts. */
+async function resolveAll(plan: RunPlan): Promise<ResolvedPlan[]> {
+  const out: ResolvedPlan[] = [];
+  for (const t of plan.targets) {
+    if (t.driver === 'external') out.push({ ...t, driver: 'external' });
+    else out.push({ ...t, driver: await resolveDriver(findTarget(t.name)!, t.driver, t.image) });
+  }
+  return out;
+}
+
+async function startTarget(plan: ResolvedPlan, runId: string, workDir: string, logDir: string): Promise<StartedBroker> {
+  if (plan.driver === 'external') return externalBroker(plan.profile ?? loadProfile(plan.profileFile!));
   const descriptor = findTarget(plan.name)!;
-  const driver = await resolveDriver(descriptor, plan.driver, plan.image);
+  const driver = plan.driver;
   const support = descriptor.drivers[driver]!;
   const logFile = path.join(logDir, `${plan.name}-${driver}.log`);
   progress(`▶ starting ${plan.name} (${driver}${driver === 'container' ? `, ${plan.image ?? descriptor.defaultImage}` : ''})`);
@@ -92,7 +104,7 @@ function judge(tests: TestResult[], broker: StartedBroker): TestResult[] {
   });
 }
 
-async function runTarget(plan: TargetPlan, runPlan: RunPlan, runId: string, tempRoot: string, runDir: string): Promise<TargetRun> {
+async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, tempRoot: string, runDir: string): Promise<TargetRun> {
   const workDir = fs.mkdtempSync(path.join(tempRoot, `${plan.name}-`));
   const logDir = path.join(runDir, 'logs');
   fs.mkdirSync(logDir, { recursive: true });
@@ -103,7 +115,7 @@ async function runTarget(plan: TargetPlan, runPlan: RunPlan, runId: string, temp
     if (!(e instanceof HarnessError)) throw e;
     progress(`✖ ${e.message}`);
     return {
-      record: { name: plan.name, driver: plan.driver === 'auto' ? 'local' : plan.driver, brokerVersion: 'unknown', listeners: {}, startError: e.message },
+      record: { name: plan.name, driver: plan.driver, brokerVersion: 'unknown', listeners: {}, startError: e.message },
       tests: [],
       rigError: true,
     };
@@ -148,6 +160,7 @@ export function exitCodeFor(runs: TargetRun[]): number {
 
 export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutcome> {
   const startedAt = new Date();
+  const resolved = await resolveAll(plan);
   const runId = newRunId(startedAt);
   const runDir = path.join(plan.reportDir, runId);
   const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), `mqtt-harness-${runId}-`));
@@ -158,7 +171,7 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
   progress(`run ${runId}: ${plan.targets.map((t) => t.name).join(', ')} × ${plan.suites.join(', ')}`);
   const runs: TargetRun[] = [];
   try {
-    for (const target of plan.targets) runs.push(await runTarget(target, plan, runId, tempRoot, runDir));
+    for (const target of resolved) runs.push(await runTarget(target, plan, runId, tempRoot, runDir));
   } finally {
     fs.rmSync(tempRoot, { recursive: true, force: true });
     forgetTemp();
@@ -184,9 +197,16 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
   };
   writeFileAtomic(path.join(runDir, 'junit.xml'), renderJunit(doc));
   writeFileAtomic(path.join(runDir, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
+  // The page is derived from results.json; a rendering bug must not cost the run its results.
+  // Imported here: the renderer pulls in vega, which --help and flag errors should not wait for.
+  const reportFile = await import('../report/html/write-report.ts').then(({ writeReport }) => writeReport(runDir, doc)).catch((e: unknown) => {
+    progress(`✖ could not render index.html (results.json is intact; retry with npm run report -- ${runDir}): ${(e as Error)?.stack ?? String(e)}`);
+    return undefined;
+  });
   forgetRunDir();
   updateLatest(plan.reportDir, runDir);
   process.stdout.write(renderTerminalSummary(doc, runDir));
   if (doc.benchmarks) process.stdout.write(renderBenchTable(doc));
+  if (reportFile) process.stdout.write(`Report:  ${reportFile}\n`);
   return { exitCode, runDir, doc };
 }
