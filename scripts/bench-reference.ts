@@ -112,7 +112,7 @@ async function main(): Promise<number> {
       const b = median(theirs);
       const ratio = a / b;
       if (ratio < 1) ok = false;
-      lines.push(`QoS ${qos}  ours ${a.toLocaleString('en-US').padStart(9)} msgs/s   C ${b.toLocaleString('en-US').padStart(9)} msgs/s   ratio ours/C ${ratio.toFixed(2)}   (rounds: ours ${ours.join(' / ')}; C ${theirs.join(' / ')})`);
+      lines.push(`QoS ${qos}  ours ${a.toLocaleString('en-US').padStart(9)} msgs/s   C ${b.toLocaleString('en-US').padStart(9)} msgs/s   ratio ours/C ${ratio.toFixed(3)}   (rounds: ours ${ours.join(' / ')}; C ${theirs.join(' / ')})`);
     }
     process.stdout.write(lines.join('\n') + '\n');
     return ok ? 0 : 1;

@@ -15,8 +15,9 @@ const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync.bin
  * overflowing — a max-throughput run should measure the broker's speed, not its drop policy.
  * Publishers feeding one subscriber share the cap.
  */
-export function deliveryWindow(inflight: number, windowShare: number): number {
-  return Math.max(inflight, Math.floor(400 / windowShare));
+export function deliveryWindow(inflight: number, windowShare: number, qos: 0 | 1 | 2): number {
+  // QoS 0 is not queued for an online subscriber the way QoS 1/2 are, so it may keep more in flight.
+  return Math.max(inflight, Math.floor((qos === 0 ? 1000 : 400) / windowShare));
 }
 
 export class LoadPublisher {
@@ -38,7 +39,7 @@ export class LoadPublisher {
   constructor(readonly conn: LoadConnection, readonly spec: PublisherSpec, private readonly plan: WorkerPlan) {
     this.template = new PublishTemplate(spec.topic, plan.qos, plan.payloadBytes, plan.protocol);
     this.delivered = new Int32Array(plan.delivered);
-    this.windowDeliveries = deliveryWindow(plan.inflight, spec.windowShare);
+    this.windowDeliveries = deliveryWindow(plan.inflight, spec.windowShare, plan.qos);
     const ackBuf = Buffer.alloc(4 * 64);
     conn.onFrame = (f: Frame) => {
       if (f.type === PACKET.PUBACK || f.type === PACKET.PUBCOMP) this.acked++;
