@@ -57,7 +57,8 @@ export interface TrackerReport {
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'progress'; workerIndex: number; histogram: string }
+  /** Once a second: this worker's p99 so far. Cheap on purpose (encoding a histogram every second stalled the sender); final figures come from merged histograms. */
+  | { type: 'progress'; workerIndex: number; p99Ms: number | undefined }
   | { type: 'published'; sent: Record<number, number> }
   | { type: 'done'; retainedWindowMs?: number; histogram: string; connectHistogram: string; connectedMs: number; trackers: TrackerReport[]; memberCounts: number[]; cpuMs: number; wallMs: number }
   | { type: 'error'; message: string };
