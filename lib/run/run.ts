@@ -20,8 +20,13 @@ import { RESULTS_SCHEMA_VERSION, type ResultsDocument, type TargetRecord, type T
 import { updateLatest, writeFileAtomic } from '../results/write-results.ts';
 import { renderJunit } from '../report/junit.ts';
 import { renderTerminalSummary } from '../report/terminal-summary.ts';
+import { brokerPkiPaths, generatePkiSet, type PkiSet } from '../pki/pki-set.ts';
+import { deriveFindings } from '../results/findings.ts';
 import { computeCoverage } from '../results/coverage.ts';
 import { wrapWithFault } from '../faults/wrap-listener.ts';
+import { renderBenchTable } from '../report/bench-table.ts';
+import { judgeBenchmarks, runBenchSuite } from '../load/bench-suite.ts';
+import type { BenchmarkResult } from '../results/types.ts';
 
 export interface RunOutcome {
   exitCode: number;
@@ -50,6 +55,7 @@ interface TargetRun {
   record: TargetRecord;
   tests: TestResult[];
   rigError?: boolean;
+  benchmarks?: BenchmarkResult[];
 }
 
 type ResolvedPlan = TargetPlan & { driver: DriverName };
@@ -64,7 +70,7 @@ async function resolveAll(plan: RunPlan): Promise<ResolvedPlan[]> {
   return out;
 }
 
-async function startTarget(plan: ResolvedPlan, runId: string, workDir: string, logDir: string): Promise<StartedBroker> {
+async function startTarget(plan: ResolvedPlan, runId: string, workDir: string, logDir: string, pki: PkiSet): Promise<StartedBroker> {
   if (plan.driver === 'external') return externalBroker(plan.profile ?? loadProfile(plan.profileFile!));
   const descriptor = findTarget(plan.name)!;
   const driver = plan.driver;
@@ -72,7 +78,7 @@ async function startTarget(plan: ResolvedPlan, runId: string, workDir: string, l
   const logFile = path.join(logDir, `${plan.name}-${driver}.log`);
   progress(`▶ starting ${plan.name} (${driver}${driver === 'container' ? `, ${plan.image ?? descriptor.defaultImage}` : ''})`);
   const t0 = Date.now();
-  const broker = await support.start({ runId, image: plan.image, assets: { workDir, logFile } });
+  const broker = await support.start({ runId, image: plan.image, assets: { workDir, logFile, pki: brokerPkiPaths(pki) } });
   progress(`  ${plan.name} ${broker.brokerVersion} ready in ${Date.now() - t0} ms${broker.pid && broker.pid !== process.pid ? ` (pid ${broker.pid})` : ''}: ` +
     Object.values(broker.listeners).map((l) => `${l.name} ${l.url}`).join(', '));
   return broker;
@@ -103,13 +109,13 @@ function judge(tests: TestResult[], broker: StartedBroker): TestResult[] {
   });
 }
 
-async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, tempRoot: string, runDir: string): Promise<TargetRun> {
+async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, tempRoot: string, runDir: string, pki: PkiSet): Promise<TargetRun> {
   const workDir = fs.mkdtempSync(path.join(tempRoot, `${plan.name}-`));
   const logDir = path.join(runDir, 'logs');
   fs.mkdirSync(logDir, { recursive: true });
   let broker: StartedBroker;
   try {
-    broker = await startTarget(plan, runId, workDir, logDir);
+    broker = await startTarget(plan, runId, workDir, logDir, pki);
   } catch (e) {
     if (!(e instanceof HarnessError)) throw e;
     progress(`✖ ${e.message}`);
@@ -132,7 +138,9 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
         capabilities: broker.capabilities,
         listeners: broker.listeners,
         missingListeners: broker.missingListeners,
+        ...(broker.extraListeners ? { extraListeners: broker.extraListeners } : {}),
       },
+      ...(broker.driver !== 'external' ? { pki } : {}),
       protocols,
       requestedProtocols: runPlan.protocols ?? [...PROTOCOL_VERSIONS],
       strict: runPlan.strict,
@@ -144,10 +152,13 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
     if (!protocols.length) {
       progress(`  ${broker.target} supports MQTT ${broker.capabilities.protocols.join(', ')}; none of --protocol ${runPlan.protocols?.join(',')} — nothing to run`);
     }
-    const { tests, unhandled } = await runSuites({ context, suites: runPlan.suites, filters: runPlan.filters });
+    // The bench suite is run by the load engine below, not by vitest.
+    const vitestSuites = runPlan.suites.filter((s) => s !== 'bench');
+    const { tests, unhandled } = vitestSuites.length ? await runSuites({ context, suites: vitestSuites, filters: runPlan.filters }) : { tests: [], unhandled: [] };
+    const benchmarks = runPlan.bench ? await runBenchSuite(broker, runPlan.bench, runId, progress) : undefined;
     for (const u of unhandled) progress(`  unhandled error during the run: ${u}`);
     const judged = applyExpectations(judge(tests, broker), loadExpectations(ROOT, broker.target));
-    return { record: toRecord(broker), tests: judged };
+    return { record: toRecord(broker), tests: judged, ...(benchmarks ? { benchmarks } : {}) };
   } finally {
     await faultProxy?.close();
     await broker.stop();
@@ -174,12 +185,18 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
   progress(`run ${runId}: ${plan.targets.map((t) => t.name).join(', ')} × ${plan.suites.join(', ')}`);
   const runs: TargetRun[] = [];
   try {
-    for (const target of resolved) runs.push(await runTarget(target, plan, runId, tempRoot, runDir));
+    // One certificate set per run, shared by every target and suite.
+    const pki = await generatePkiSet(path.join(tempRoot, 'pki'));
+    progress(`PKI generated in ${pki.generatedInMs} ms`);
+    for (const target of resolved) runs.push(await runTarget(target, plan, runId, tempRoot, runDir, pki));
   } finally {
     fs.rmSync(tempRoot, { recursive: true, force: true });
     forgetTemp();
   }
-  const exitCode = exitCodeFor(runs);
+  const bench = plan.bench ? judgeBenchmarks(runs.flatMap((r) => r.benchmarks ?? []), plan.bench) : undefined;
+  let exitCode = exitCodeFor(runs);
+  if (exitCode === EXIT.ok && bench?.results.some((r) => r.error)) exitCode = EXIT.badInputOrRig;
+  if (exitCode === EXIT.ok && bench?.breached) exitCode = EXIT.thresholds;
   const doc: ResultsDocument = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     run: {
@@ -193,7 +210,10 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
     },
     targets: runs.map((r) => r.record),
     tests: runs.flatMap((r) => r.tests),
+    ...(bench ? { benchmarks: bench.results } : {}),
   };
+  const findings = deriveFindings(doc.tests);
+  if (findings.length) doc.findings = findings;
   const coverage = computeCoverage(ROOT, doc.tests);
   if (coverage.length) doc.coverage = coverage;
   writeFileAtomic(path.join(runDir, 'junit.xml'), renderJunit(doc));
@@ -207,6 +227,7 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
   forgetRunDir();
   updateLatest(plan.reportDir, runDir);
   process.stdout.write(renderTerminalSummary(doc, runDir));
+  if (doc.benchmarks) process.stdout.write(renderBenchTable(doc));
   if (reportFile) process.stdout.write(`Report:  ${reportFile}\n`);
   return { exitCode, runDir, doc };
 }
