@@ -1,9 +1,10 @@
 // Every target the harness knows. Adding a broker = one descriptor file + one line here.
 import { aedesTarget } from './aedes-target.ts';
 import { mosquittoTarget } from './mosquitto-target.ts';
+import { rabbitmqTarget } from './rabbitmq-target.ts';
 import type { TargetDescriptor } from './target.ts';
 
-export const TARGETS: readonly TargetDescriptor[] = [aedesTarget, mosquittoTarget];
+export const TARGETS: readonly TargetDescriptor[] = [aedesTarget, mosquittoTarget, rabbitmqTarget];
 
 export const DEFAULT_TARGET = 'aedes';
 
