@@ -216,7 +216,7 @@ export const rabbitmqTarget: TargetDescriptor = {
   defaultImage: RABBITMQ_IMAGE,
   defaultDriver: 'container-or-local',
   drivers: {
-    local: { binary: RABBITMQ_SERVER, start: startLocal },
+    local: { binary: 'rabbitmq-server', start: startLocal },
     container: { start: startContainer },
   },
 };

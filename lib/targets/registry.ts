@@ -2,9 +2,10 @@
 import { aedesTarget } from './aedes-target.ts';
 import { mosquittoTarget } from './mosquitto-target.ts';
 import { rabbitmqTarget } from './rabbitmq-target.ts';
+import { ejabberdTarget } from './ejabberd-target.ts';
 import type { TargetDescriptor } from './target.ts';
 
-export const TARGETS: readonly TargetDescriptor[] = [aedesTarget, mosquittoTarget, rabbitmqTarget];
+export const TARGETS: readonly TargetDescriptor[] = [aedesTarget, mosquittoTarget, rabbitmqTarget, ejabberdTarget];
 
 export const DEFAULT_TARGET = 'aedes';
 
