@@ -6,9 +6,12 @@ import { UsageError, UnknownTargetError } from '../run/errors.ts';
 import { TARGETS, DEFAULT_TARGET, findTarget } from '../targets/registry.ts';
 import { DRIVER_NAMES, PROTOCOL_VERSIONS, type DriverName, type ProtocolVersion } from '../targets/target.ts';
 import { SUITES, DEFAULT_SUITES } from '../run/suites.ts';
+import { loadProfile, type ExternalProfile } from '../drivers/external-driver.ts';
 
 export interface TargetPlan {
   name: string;
+  /** Loaded and validated while building the plan, before any side effect. */
+  profile?: ExternalProfile;
   /** 'auto' is resolved at run time: container when an engine answers, else local when the binary exists. */
   driver: DriverName | 'auto';
   image?: string;
@@ -74,7 +77,9 @@ export function buildRunPlan(flags: ParsedFlags): RunPlan {
   let targets: TargetPlan[];
   if (v.profile) {
     if (v.target && list(v.target)!.length > 1) throw new UsageError('--profile describes one broker; give at most one --target name for it');
-    targets = [{ name: v.target ?? 'external', driver: 'external', profileFile: path.resolve(v.profile) }];
+    const profileFile = path.resolve(v.profile);
+    const profile = loadProfile(profileFile);
+    targets = [{ name: v.target ?? profile.name, driver: 'external', profileFile, profile }];
   } else {
     const names = list(v.target) ?? [DEFAULT_TARGET];
     targets = names.map((name) => {

@@ -6,7 +6,11 @@ import type { DriverName, TargetDescriptor } from '../targets/target.ts';
 import { HarnessError, MissingBinaryError } from '../run/errors.ts';
 import { containerEngineAnswers, requireContainerEngine } from './container-driver.ts';
 
-const EXTRA_PATHS = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
+// Debian installs broker daemons in sbin, which a non-root PATH often lacks. HARNESS_EXTRA_PATHS
+// (colon-separated, may be empty) replaces this list.
+const EXTRA_PATHS = process.env.HARNESS_EXTRA_PATHS !== undefined
+  ? process.env.HARNESS_EXTRA_PATHS.split(path.delimiter)
+  : ['/usr/sbin', '/usr/local/sbin', '/sbin'];
 
 /** Absolute path of a binary on PATH (plus the sbin directories Debian daemons live in). */
 export function findBinary(name: string): string | undefined {

@@ -37,7 +37,11 @@ export function installSignalHandlers(onSignal?: (signal: NodeJS.Signals) => voi
       stopping = true;
       onSignal?.(signal);
       process.stderr.write(`\n${signal}: stopping brokers and removing temporary files...\n`);
-      void cleanupAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      // Libraries in this process (vitest's logger) also listen for the signal and call
+      // process.exit a millisecond later; hold every exit until the cleanup has finished.
+      const exit = process.exit.bind(process);
+      process.exit = (() => undefined) as unknown as typeof process.exit;
+      void cleanupAll().finally(() => exit(signal === 'SIGINT' ? 130 : 143));
     });
   }
 }

@@ -1,5 +1,6 @@
 // What every test file receives (via vitest's provide/inject): the started broker's connection
 // details, its capabilities and the protocol versions to run. Plain JSON, no functions.
+import type { PkiSet } from '../pki/pki-set.ts';
 import type { Capabilities, DriverName, ListenerInfo, ListenerName, ProtocolVersion } from '../targets/target.ts';
 
 export interface HarnessContext {
@@ -11,13 +12,15 @@ export interface HarnessContext {
     capabilities: Capabilities;
     listeners: Partial<Record<ListenerName, ListenerInfo>>;
     missingListeners: Partial<Record<ListenerName, string>>;
+    /** `tls-bad-<scenario>` listeners serving certificates a verifying client must reject. */
+    extraListeners?: Record<string, ListenerInfo>;
   };
   /** Protocol versions to run: the target's, narrowed by --protocol. */
   protocols: ProtocolVersion[];
   /** --strict: accept only the behaviour the specification intends, not every allowed one. */
   strict: boolean;
-  /** Files the TLS/auth suites need (client certificates etc.); absent until the PKI exists. */
-  pki?: Record<string, string>;
+  /** The run's certificate set (client certificates, CAs, keys); absent for external brokers. */
+  pki?: PkiSet;
 }
 
 declare module 'vitest' {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { RunPlan, TargetPlan } from '../cli/args.ts';
 import { findTarget } from '../targets/registry.ts';
-import type { ProtocolVersion, StartedBroker } from '../targets/target.ts';
+import type { DriverName, ProtocolVersion, StartedBroker } from '../targets/target.ts';
 import { resolveDriver } from '../drivers/resolve-driver.ts';
 import { externalBroker, loadProfile } from '../drivers/external-driver.ts';
 import { runSuites } from './vitest-runner.ts';
@@ -19,6 +19,8 @@ import { RESULTS_SCHEMA_VERSION, type ResultsDocument, type TargetRecord, type T
 import { updateLatest, writeFileAtomic } from '../results/write-results.ts';
 import { renderJunit } from '../report/junit.ts';
 import { renderTerminalSummary } from '../report/terminal-summary.ts';
+import { brokerPkiPaths, generatePkiSet, type PkiSet } from '../pki/pki-set.ts';
+import { deriveFindings } from '../results/findings.ts';
 
 export interface RunOutcome {
   exitCode: number;
@@ -49,15 +51,27 @@ interface TargetRun {
   rigError?: boolean;
 }
 
-async function startTarget(plan: TargetPlan, runId: string, workDir: string, logDir: string): Promise<StartedBroker> {
-  if (plan.driver === 'external') return externalBroker(loadProfile(plan.profileFile!));
+type ResolvedPlan = TargetPlan & { driver: DriverName };
+
+/** Pre-flight: every target's driver is chosen (binary found, engine answering) before anything starts. */
+async function resolveAll(plan: RunPlan): Promise<ResolvedPlan[]> {
+  const out: ResolvedPlan[] = [];
+  for (const t of plan.targets) {
+    if (t.driver === 'external') out.push({ ...t, driver: 'external' });
+    else out.push({ ...t, driver: await resolveDriver(findTarget(t.name)!, t.driver, t.image) });
+  }
+  return out;
+}
+
+async function startTarget(plan: ResolvedPlan, runId: string, workDir: string, logDir: string, pki: PkiSet): Promise<StartedBroker> {
+  if (plan.driver === 'external') return externalBroker(plan.profile ?? loadProfile(plan.profileFile!));
   const descriptor = findTarget(plan.name)!;
-  const driver = await resolveDriver(descriptor, plan.driver, plan.image);
+  const driver = plan.driver;
   const support = descriptor.drivers[driver]!;
   const logFile = path.join(logDir, `${plan.name}-${driver}.log`);
   progress(`▶ starting ${plan.name} (${driver}${driver === 'container' ? `, ${plan.image ?? descriptor.defaultImage}` : ''})`);
   const t0 = Date.now();
-  const broker = await support.start({ runId, image: plan.image, assets: { workDir, logFile } });
+  const broker = await support.start({ runId, image: plan.image, assets: { workDir, logFile, pki: brokerPkiPaths(pki) } });
   progress(`  ${plan.name} ${broker.brokerVersion} ready in ${Date.now() - t0} ms${broker.pid && broker.pid !== process.pid ? ` (pid ${broker.pid})` : ''}: ` +
     Object.values(broker.listeners).map((l) => `${l.name} ${l.url}`).join(', '));
   return broker;
@@ -88,18 +102,18 @@ function judge(tests: TestResult[], broker: StartedBroker): TestResult[] {
   });
 }
 
-async function runTarget(plan: TargetPlan, runPlan: RunPlan, runId: string, tempRoot: string, runDir: string): Promise<TargetRun> {
+async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, tempRoot: string, runDir: string, pki: PkiSet): Promise<TargetRun> {
   const workDir = fs.mkdtempSync(path.join(tempRoot, `${plan.name}-`));
   const logDir = path.join(runDir, 'logs');
   fs.mkdirSync(logDir, { recursive: true });
   let broker: StartedBroker;
   try {
-    broker = await startTarget(plan, runId, workDir, logDir);
+    broker = await startTarget(plan, runId, workDir, logDir, pki);
   } catch (e) {
     if (!(e instanceof HarnessError)) throw e;
     progress(`✖ ${e.message}`);
     return {
-      record: { name: plan.name, driver: plan.driver === 'auto' ? 'local' : plan.driver, brokerVersion: 'unknown', listeners: {}, startError: e.message },
+      record: { name: plan.name, driver: plan.driver, brokerVersion: 'unknown', listeners: {}, startError: e.message },
       tests: [],
       rigError: true,
     };
@@ -116,7 +130,9 @@ async function runTarget(plan: TargetPlan, runPlan: RunPlan, runId: string, temp
         capabilities: broker.capabilities,
         listeners: broker.listeners,
         missingListeners: broker.missingListeners,
+        ...(broker.extraListeners ? { extraListeners: broker.extraListeners } : {}),
       },
+      ...(broker.driver !== 'external' ? { pki } : {}),
       protocols,
       strict: runPlan.strict,
     };
@@ -141,6 +157,7 @@ export function exitCodeFor(runs: TargetRun[]): number {
 
 export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutcome> {
   const startedAt = new Date();
+  const resolved = await resolveAll(plan);
   const runId = newRunId(startedAt);
   const runDir = path.join(plan.reportDir, runId);
   const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), `mqtt-harness-${runId}-`));
@@ -151,7 +168,10 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
   progress(`run ${runId}: ${plan.targets.map((t) => t.name).join(', ')} × ${plan.suites.join(', ')}`);
   const runs: TargetRun[] = [];
   try {
-    for (const target of plan.targets) runs.push(await runTarget(target, plan, runId, tempRoot, runDir));
+    // One certificate set per run, shared by every target and suite.
+    const pki = await generatePkiSet(path.join(tempRoot, 'pki'));
+    progress(`PKI generated in ${pki.generatedInMs} ms`);
+    for (const target of resolved) runs.push(await runTarget(target, plan, runId, tempRoot, runDir, pki));
   } finally {
     fs.rmSync(tempRoot, { recursive: true, force: true });
     forgetTemp();
@@ -171,6 +191,8 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
     targets: runs.map((r) => r.record),
     tests: runs.flatMap((r) => r.tests),
   };
+  const findings = deriveFindings(doc.tests);
+  if (findings.length) doc.findings = findings;
   writeFileAtomic(path.join(runDir, 'junit.xml'), renderJunit(doc));
   writeFileAtomic(path.join(runDir, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
   forgetRunDir();

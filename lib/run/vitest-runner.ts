@@ -1,7 +1,7 @@
 // Runs the selected suites with vitest's Node API against one started broker and turns vitest's
 // test cases into TestResults. vitest's own CLI would reject our flags, so we call it directly.
 import path from 'node:path';
-import { startVitest } from 'vitest/node';
+import { createVitest } from 'vitest/node';
 import type { TestCase, TestModule, Reporter } from 'vitest/node';
 import type { HarnessContext } from './harness-context.ts';
 import type { TestResult, TestStatus } from '../results/types.ts';
@@ -112,7 +112,7 @@ export async function runSuites(input: VitestRunInput): Promise<{ tests: TestRes
     ? new RegExp(input.filters.map(escapeRegExp).join('|'), 'i')
     : undefined;
   const previousExitCode = process.exitCode;
-  const vitest = await startVitest('test', [], {
+  const vitest = await createVitest('test', {
     root: ROOT,
     config: path.join(ROOT, 'vitest.config.ts'),
     include,
@@ -122,7 +122,11 @@ export async function runSuites(input: VitestRunInput): Promise<{ tests: TestRes
     watch: false,
     passWithNoTests: true,
   }, undefined, { stdout: process.stderr, stderr: process.stderr });
-  await vitest.close();
+  try {
+    await vitest.start([]);
+  } finally {
+    await vitest.close();
+  }
   process.exitCode = previousExitCode; // the harness decides the exit code, not vitest
   const tests: TestResult[] = [];
   for (const module of modules) {

@@ -8,8 +8,11 @@ import { freePorts } from '../drivers/free-port.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
 import { findBinary } from '../drivers/resolve-driver.ts';
 import { startContainerBroker } from '../drivers/container-driver.ts';
-import type { Capabilities, ListenerName, PkiPaths, StartedBroker, StartOptions, TargetDescriptor } from './target.ts';
+import type { Capabilities, ListenerInfo, ListenerName, PkiPaths, StartedBroker, StartOptions, TargetDescriptor } from './target.ts';
 import { LISTENER_NAMES } from './target.ts';
+import { ALLOW_ALL_RULES, TEST_POLICY } from '../policy/test-policy.ts';
+import { renderMosquittoAcl, renderMosquittoPasswordFile } from '../policy/mosquitto-policy-files.ts';
+import { activeMisconfiguration, type Misconfiguration } from '../policy/misconfiguration.ts';
 
 export const MOSQUITTO_IMAGE = 'eclipse-mosquitto:2.0.11';
 
@@ -34,11 +37,15 @@ export interface MosquittoFiles {
   pki?: PkiPaths;
   passwordFile?: string;
   aclFile?: string;
+  /** TEST-ONLY (HARNESS_MISCONFIG): render one deliberately broken setting. */
+  misconfig?: Misconfiguration;
 }
 
 export interface MosquittoConfigInput {
   bind: string;
   ports: Record<ListenerName, number>;
+  /** Ports of the `tls-bad-<scenario>` listeners, keyed by listener name. */
+  extraPorts?: Record<string, number>;
   runAsRoot: boolean;
   files: MosquittoFiles;
 }
@@ -50,6 +57,11 @@ export function mosquittoListeners(files: MosquittoFiles): ListenerName[] {
     if (name === 'auth') return Boolean(files.passwordFile && files.aclFile);
     return Boolean(files.pki);
   });
+}
+
+/** `tls-bad-<scenario>` listener names for the bad server certificates a config carries. */
+export function mosquittoExtraListeners(files: MosquittoFiles): string[] {
+  return Object.keys(files.pki?.badServerCerts ?? {}).map((scenario) => `tls-bad-${scenario}`);
 }
 
 export function renderMosquittoConfig(c: MosquittoConfigInput): string {
@@ -66,31 +78,43 @@ export function renderMosquittoConfig(c: MosquittoConfigInput): string {
     'log_timestamp true',
   ];
   if (c.runAsRoot) lines.push('user root');
-  const tlsLines = (pki: PkiPaths) => [
-    `cafile ${pki.caFile}`,
-    `certfile ${pki.serverCertFile}`,
-    `keyfile ${pki.serverKeyFile}`,
+  const { pki, passwordFile, aclFile, misconfig } = c.files;
+  // tls_version is the listener's minimum in mosquitto 2.x: TLS 1.2 and 1.3 are offered.
+  const tlsLines = (p: PkiPaths, certFile = p.serverCertFile) => [
+    `cafile ${p.caFile}`,
+    `certfile ${certFile}`,
+    `keyfile ${p.serverKeyFile}`,
     'tls_version tlsv1.2',
   ];
   for (const name of mosquittoListeners(c.files)) {
     lines.push('', `# ${name}`, `listener ${c.ports[name]} ${c.bind}`);
-    const { pki, passwordFile, aclFile } = c.files;
     switch (name) {
       case 'plain':
         lines.push('allow_anonymous true');
         break;
       case 'tls':
-        lines.push('allow_anonymous true', ...tlsLines(pki!));
+        lines.push('allow_anonymous true', ...tlsLines(pki!, misconfig === 'tls-expired-cert' ? pki!.expiredServerCertFile : undefined));
         break;
       case 'mtls':
-        lines.push(...tlsLines(pki!), 'require_certificate true', 'use_identity_as_username true');
-        if (pki!.crlFile) lines.push(`crlfile ${pki!.crlFile}`);
+        if (misconfig === 'no-require-certificate') {
+          // The misconfiguration as it happens in practice: the mtls listener set up like the tls one.
+          lines.push(...tlsLines(pki!), 'require_certificate false', 'allow_anonymous true');
+        } else {
+          lines.push(...tlsLines(pki!), 'require_certificate true', 'use_identity_as_username true');
+        }
+        if (pki!.crlFile && misconfig !== 'no-crl') lines.push(`crlfile ${pki!.crlFile}`);
         if (aclFile) lines.push(`acl_file ${aclFile}`);
         break;
       case 'auth':
-        lines.push('allow_anonymous false', `password_file ${passwordFile}`, `acl_file ${aclFile}`);
+        lines.push(`allow_anonymous ${misconfig === 'anonymous-auth'}`, `password_file ${passwordFile}`, `acl_file ${aclFile}`);
         break;
     }
+  }
+  for (const [scenario, certFile] of Object.entries(pki?.badServerCerts ?? {})) {
+    const name = `tls-bad-${scenario}`;
+    const port = c.extraPorts?.[name];
+    if (port === undefined) continue;
+    lines.push('', `# ${name}: a certificate a verifying client must reject`, `listener ${port} ${c.bind}`, 'allow_anonymous true', ...tlsLines(pki!, certFile));
   }
   return lines.join('\n') + '\n';
 }
@@ -106,21 +130,33 @@ function listenerInfo(name: ListenerName, host: string, port: number) {
   return { name, host: urlHost, port, tls, url: `${tls ? 'mqtts' : 'mqtt'}://${urlHost}:${port}` };
 }
 
-const notYet = 'needs the per-run PKI / standard test policy (TLS and auth issue)';
+const noFiles = 'the run has no PKI / test policy files for it (external PKI not generated)';
 
 function missingFor(open: ListenerName[]): Partial<Record<ListenerName, string>> {
-  return Object.fromEntries(LISTENER_NAMES.filter((n) => !open.includes(n)).map((n) => [n, notYet]));
+  return Object.fromEntries(LISTENER_NAMES.filter((n) => !open.includes(n)).map((n) => [n, noFiles]));
+}
+
+/** Writes the standard test policy's password and ACL files into the broker's work dir. */
+function writePolicyFiles(workDir: string, misconfig: Misconfiguration | undefined): { passwordFile: string; aclFile: string } {
+  const passwordFile = path.join(workDir, 'policy-users.passwd');
+  const aclFile = path.join(workDir, 'policy.acl');
+  fs.writeFileSync(passwordFile, renderMosquittoPasswordFile(TEST_POLICY), { mode: 0o600 });
+  fs.writeFileSync(aclFile, renderMosquittoAcl(misconfig === 'acl-allow-all' ? ALLOW_ALL_RULES : TEST_POLICY.rules), { mode: 0o600 });
+  return { passwordFile, aclFile };
 }
 
 async function startLocal(o: StartOptions): Promise<StartedBroker> {
-  const files: MosquittoFiles = {};
+  const misconfig = activeMisconfiguration();
+  const files: MosquittoFiles = { pki: o.assets.pki, misconfig, ...writePolicyFiles(o.assets.workDir, misconfig) };
   const open = mosquittoListeners(files);
+  const extras = mosquittoExtraListeners(files);
   for (let attempt = 1; ; attempt++) {
-    const [plain, tls, mtls, auth] = await freePorts(4);
-    const ports = { plain, tls, mtls, auth };
+    const [plain, tls, mtls, auth, ...rest] = await freePorts(4 + extras.length);
+    const ports = { plain: plain!, tls: tls!, mtls: mtls!, auth: auth! };
+    const extraPorts = Object.fromEntries(extras.map((n, i) => [n, rest[i]!]));
     const configFile = path.join(o.assets.workDir, 'mosquitto.conf');
     const runAsRoot = process.getuid?.() === 0;
-    fs.writeFileSync(configFile, renderMosquittoConfig({ bind: '127.0.0.1', ports, runAsRoot, files }), { mode: 0o600 });
+    fs.writeFileSync(configFile, renderMosquittoConfig({ bind: '127.0.0.1', ports, extraPorts, runAsRoot, files }), { mode: 0o600 });
     try {
       const proc = await startBrokerProcess({
         target: 'mosquitto',
@@ -137,6 +173,7 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
         brokerVersion: mosquittoVersionFrom(proc.output()),
         listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n])])),
         missingListeners: missingFor(open),
+        extraListeners: Object.fromEntries(extras.map((n) => [n, tlsListenerInfo(n, extraPorts[n]!)])),
         capabilities: mosquittoCapabilities,
         logFile: o.assets.logFile,
         pid: proc.child.pid,
@@ -151,20 +188,54 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
   }
 }
 
+function tlsListenerInfo(name: string, port: number): ListenerInfo {
+  return { name: name as ListenerName, host: 'localhost', port, tls: true, url: `mqtts://localhost:${port}` };
+}
+
 const CONTAINER_PORTS: Record<ListenerName, number> = { plain: 1883, tls: 8883, mtls: 8884, auth: 1884 };
+const CONTAINER_CONFIG_DIR = '/mosquitto/config';
+
+/** Host files → the same files under /mosquitto/config, and the config rewritten to those paths. */
+function containerFiles(files: MosquittoFiles): { inContainer: MosquittoFiles; copies: { source: string; target: string }[] } {
+  const copies = new Map<string, string>();
+  const map = (p: string | undefined) => {
+    if (!p) return undefined;
+    const target = `${CONTAINER_CONFIG_DIR}/${path.basename(p)}`;
+    copies.set(p, target);
+    return target;
+  };
+  const pki = files.pki && {
+    caFile: map(files.pki.caFile)!,
+    serverCertFile: map(files.pki.serverCertFile)!,
+    serverKeyFile: map(files.pki.serverKeyFile)!,
+    crlFile: map(files.pki.crlFile),
+    expiredServerCertFile: map(files.pki.expiredServerCertFile),
+    badServerCerts: Object.fromEntries(Object.entries(files.pki.badServerCerts ?? {}).map(([k, v]) => [k, map(v)!])),
+  };
+  const inContainer = { ...files, pki, passwordFile: map(files.passwordFile), aclFile: map(files.aclFile) };
+  return { inContainer, copies: [...copies].map(([source, target]) => ({ source, target })) };
+}
 
 async function startContainer(o: StartOptions): Promise<StartedBroker> {
-  const files: MosquittoFiles = {};
-  const open = mosquittoListeners(files);
-  const config = renderMosquittoConfig({ bind: '0.0.0.0', ports: CONTAINER_PORTS, runAsRoot: true, files });
+  const misconfig = activeMisconfiguration();
+  const hostFiles: MosquittoFiles = { pki: o.assets.pki, misconfig, ...writePolicyFiles(o.assets.workDir, misconfig) };
+  const { inContainer, copies } = containerFiles(hostFiles);
+  const open = mosquittoListeners(inContainer);
+  const extras = mosquittoExtraListeners(inContainer);
+  const extraPorts = Object.fromEntries(extras.map((n, i) => [n, 8890 + i]));
+  const config = renderMosquittoConfig({ bind: '0.0.0.0', ports: CONTAINER_PORTS, extraPorts, runAsRoot: true, files: inContainer });
   const image = o.image ?? MOSQUITTO_IMAGE;
   const started = await startContainerBroker({
     target: 'mosquitto',
     runId: o.runId,
     image,
     command: ['/usr/sbin/mosquitto', '-c', '/mosquitto/config/mosquitto.conf'],
-    files: [{ content: config, target: '/mosquitto/config/mosquitto.conf' }],
-    ports: open.map((n) => CONTAINER_PORTS[n]),
+    files: [
+      { content: config, target: '/mosquitto/config/mosquitto.conf' },
+      // The broker runs as root in the container (`user root`), so 0600 files stay readable.
+      ...copies.map((c) => ({ content: fs.readFileSync(c.source), target: c.target, mode: 0o600 })),
+    ],
+    ports: [...open.map((n) => CONTAINER_PORTS[n]), ...Object.values(extraPorts)],
     ready: /mosquitto version \S+ running/,
     logFile: o.assets.logFile,
     timeoutMs: 30_000,
@@ -176,13 +247,13 @@ async function startContainer(o: StartOptions): Promise<StartedBroker> {
     brokerVersion: mosquittoVersionFrom(started.logText()),
     listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, started.host, started.mappedPort(CONTAINER_PORTS[n]))])),
     missingListeners: missingFor(open),
+    extraListeners: Object.fromEntries(extras.map((n) => [n, tlsListenerInfo(n, started.mappedPort(extraPorts[n]!))])),
     capabilities: mosquittoCapabilities,
     logFile: o.assets.logFile,
     isAlive: started.isAlive,
     stop: started.stop,
   };
 }
-
 export const mosquittoTarget: TargetDescriptor = {
   name: 'mosquitto',
   title: 'Eclipse Mosquitto',

@@ -60,6 +60,11 @@ export interface PkiPaths {
   serverCertFile: string;
   serverKeyFile: string;
   crlFile?: string;
+  /** Server certificate chains a verifying client must reject, keyed by scenario (wrong-host, expired, ...);
+   * served with serverKeyFile on extra listeners named `tls-bad-<scenario>`. */
+  badServerCerts?: Record<string, string>;
+  /** Expired server chain, used only by the tls-expired-cert test misconfiguration. */
+  expiredServerCertFile?: string;
 }
 
 export interface StartedBroker {
@@ -70,6 +75,8 @@ export interface StartedBroker {
   listeners: Partial<Record<ListenerName, ListenerInfo>>;
   /** Listeners declared by the descriptor but not working under this driver, with the reason. */
   missingListeners: Partial<Record<ListenerName, string>>;
+  /** Listeners beyond the standard four, e.g. `tls-bad-expired` serving a certificate clients must reject. */
+  extraListeners?: Record<string, ListenerInfo>;
   capabilities: Capabilities;
   logFile?: string;
   /** PID of the broker process when the harness can see it (local driver, embedded = own pid). */

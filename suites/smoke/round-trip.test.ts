@@ -3,7 +3,8 @@
 import { describe, test, expect, onTestFinished } from 'vitest';
 import { connectClient, endClient, MessageLog, uniqueId } from '../../lib/mqtt/test-client.ts';
 import { LISTENER_NAMES } from '../../lib/targets/target.ts';
-import { forEachProtocol, requireListener, requireQos } from '../support/harness.ts';
+import fs from 'node:fs';
+import { forEachProtocol, harness, requireListener, requireQos } from '../support/harness.ts';
 
 const QOS_LEVELS = [0, 1, 2] as const;
 
@@ -30,9 +31,18 @@ forEachProtocol((protocol) => {
   });
 });
 
-/** The auth and mtls listeners need the standard test policy's user; others connect anonymously. */
-function listenerCredentials(name: string): { username?: string; password?: string; topicPrefix: string } {
+interface Credentials { username?: string; password?: string; ca?: Buffer; cert?: Buffer; key?: Buffer; topicPrefix: string }
+
+/**
+ * The auth listener needs the standard test policy's user (lib/policy/test-policy.ts); TLS listeners
+ * need the run's CA; mtls also alice's client certificate, whose CN becomes the user the ACL sees.
+ */
+function listenerCredentials(name: string): Credentials {
+  const pki = harness().pki;
+  const ca = pki ? { ca: fs.readFileSync(pki.caRootCert) } : {};
   if (name === 'auth') return { username: 'alice', password: 'alice-secret', topicPrefix: 'alice/' };
+  if (name === 'mtls' && pki) return { ...ca, cert: fs.readFileSync(pki.clientAliceCert), key: fs.readFileSync(pki.clientKey), topicPrefix: 'alice/' };
   if (name === 'mtls') return { topicPrefix: 'alice/' };
+  if (name === 'tls') return { ...ca, topicPrefix: '' };
   return { topicPrefix: '' };
 }

@@ -20,7 +20,7 @@ export interface RunOptions {
   env?: Record<string, string>;
   timeoutMs?: number;
   /** Called with the child once stderr contains `when`; used to interrupt or kill mid-run. */
-  onOutput?: { when: RegExp; then: (child: import('node:child_process').ChildProcess) => void };
+  onOutput?: { when: RegExp; then: (child: import('node:child_process').ChildProcess, stderrSoFar: string) => void };
   reportDir?: string;
 }
 
@@ -44,7 +44,7 @@ export function runHarness(args: string[], o: RunOptions = {}): Promise<HarnessR
     stderr += d;
     if (o.onOutput && !fired && o.onOutput.when.test(stderr)) {
       fired = true;
-      o.onOutput.then(child);
+      o.onOutput.then(child, stderr);
     }
   });
   return new Promise((resolve, reject) => {

@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { buildRunPlan, parseFlags } from './args.ts';
+import { UsageError, UnknownTargetError } from '../run/errors.ts';
+
+const plan = (...argv: string[]) => buildRunPlan(parseFlags(argv));
+
+describe('flags → RunPlan', () => {
+  test('no flags: embedded aedes, default suites, every protocol', () => {
+    const p = plan();
+    expect(p.targets).toEqual([{ name: 'aedes', driver: 'auto', image: undefined }]);
+    expect(p.suites).toContain('smoke');
+    expect(p.protocols).toBeUndefined();
+  });
+
+  test('several targets run in turn, in the order given', () => {
+    expect(plan('--target', 'mosquitto,aedes').targets.map((t) => t.name)).toEqual(['mosquitto', 'aedes']);
+  });
+
+  test('unknown target names the known ones', () => {
+    expect(() => plan('--target', 'nosuch')).toThrow(UnknownTargetError);
+    expect(() => plan('--target', 'nosuch')).toThrow(/known targets: aedes, mosquitto/);
+  });
+
+  test('a driver a target does not offer is refused with what it offers', () => {
+    expect(() => plan('--target', 'aedes', '--driver', 'container')).toThrow(/offers: embedded, local/);
+  });
+
+  test('--driver applies to the targets that offer it, the others keep their default', () => {
+    const p = plan('--target', 'aedes,mosquitto', '--driver', 'local');
+    expect(p.targets.map((t) => t.driver)).toEqual(['local', 'local']);
+  });
+
+  test('bad protocol and suite values name the allowed ones', () => {
+    expect(() => plan('--protocol', '6')).toThrow(/--protocol "6" is not allowed; use one of: 3.1.1, 5/);
+    expect(() => plan('--suite', 'nope')).toThrow(/--suite "nope" is not allowed/);
+  });
+
+  test('protocol aliases 3 and 4 mean 3.1.1', () => {
+    expect(plan('--protocol', '4,5').protocols).toEqual(['3.1.1', '5']);
+  });
+
+  test('unknown flags are a usage error, not a stack trace', () => {
+    expect(() => plan('--nope')).toThrow(UsageError);
+  });
+
+  test('external driver needs a profile; a profile implies the external driver', () => {
+    expect(() => plan('--driver', 'external')).toThrow(/needs --profile/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'args-test-'));
+    fs.writeFileSync(path.join(dir, 'p.json'), JSON.stringify({ name: 'lab-broker', listeners: { plain: 'mqtt://127.0.0.1:1883' } }));
+    const p = plan('--profile', path.join(dir, 'p.json'));
+    expect(p.targets[0]).toMatchObject({ driver: 'external', name: 'lab-broker' });
+    expect(() => plan('--profile', path.join(dir, 'missing.json'))).toThrow(/missing\.json: \(file\) cannot be read: ENOENT/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('positional words become name filters', () => {
+    expect(plan('QoS 2', 'retain').filters).toEqual(['QoS 2', 'retain']);
+  });
+});

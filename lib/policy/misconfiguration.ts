@@ -1,0 +1,31 @@
+// TEST-ONLY: deliberately broken broker configurations, so a self-test can prove that the TLS and
+// auth suites turn red (test/misconfig-brokers.test.ts). Selected with the environment variable
+// HARNESS_MISCONFIG=<name>, read by the target descriptors when they render a broker's config.
+// Never set it for a real run: the report would describe a broker you did not configure.
+import { UsageError } from '../run/errors.ts';
+
+export const MISCONFIGURATIONS = {
+  /** mosquitto: `allow_anonymous true` on the auth listener. */
+  'anonymous-auth': 'auth listener allows anonymous clients',
+  /** mosquitto: mtls listener without `require_certificate` (configured like the tls listener). */
+  'no-require-certificate': 'mtls listener does not require a client certificate',
+  /** mosquitto/aedes: no `crlfile` / `crl` on the mtls listener. */
+  'no-crl': 'mtls listener is not given the CRL',
+  /** aedes: authenticate accepts any password of a known or unknown user. */
+  'any-password': 'auth listener accepts any password',
+  /** mosquitto/aedes: an ACL that allows every user everything. */
+  'acl-allow-all': 'ACL allows everything',
+  /** mosquitto/aedes: the tls listener serves the expired server certificate. */
+  'tls-expired-cert': 'tls listener serves an expired certificate',
+} as const;
+
+export type Misconfiguration = keyof typeof MISCONFIGURATIONS;
+
+export function activeMisconfiguration(env: NodeJS.ProcessEnv = process.env): Misconfiguration | undefined {
+  const value = env.HARNESS_MISCONFIG;
+  if (!value) return undefined;
+  if (!(value in MISCONFIGURATIONS)) {
+    throw new UsageError(`HARNESS_MISCONFIG "${value}" is not a known test misconfiguration; use one of: ${Object.keys(MISCONFIGURATIONS).join(', ')}`);
+  }
+  return value as Misconfiguration;
+}

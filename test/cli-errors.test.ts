@@ -1,0 +1,64 @@
+// Bad input exits 2 with one line naming the problem and the fix; never a stack trace, never a report.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { runHarness } from './support/run-harness.ts';
+
+function oneLine(stderr: string): string {
+  const lines = stderr.split('\n').filter((l) => l.trim() && !/npm warn/i.test(l));
+  expect(lines, stderr).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+  return lines[0]!;
+}
+
+describe('CLI errors', () => {
+  test('unknown target exits 2 listing the known targets', async () => {
+    const r = await runHarness(['--target', 'nosuch']);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/unknown target "nosuch"; known targets: .*aedes.*mosquitto/);
+    expect(r.results).toBeUndefined();
+  });
+
+  test('malformed profile exits 2 naming the field and what is allowed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-profile-'));
+    const file = path.join(dir, 'broker.json');
+    fs.writeFileSync(file, JSON.stringify({ name: 'x', listeners: { plain: 'mqtt://127.0.0.1:1' }, protocols: ['3'] }));
+    const r = await runHarness(['--profile', file]);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/profile .*broker\.json: protocols\.0 must be one of "3\.1\.1", "5"/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('missing binary exits 2 naming both fixes', async () => {
+    const r = await runHarness(['--target', 'mosquitto', '--driver', 'local'], { env: { PATH: '/nonexistent', HARNESS_EXTRA_PATHS: '' } });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/"mosquitto" is not on PATH; install it .* or use --driver container/);
+    expect(r.results).toBeUndefined(); // checked before anything starts: no report
+  });
+
+  test('no container engine exits 2 with the fix', async () => {
+    const r = await runHarness(['--target', 'mosquitto', '--driver', 'container'], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/no container engine answers .*DOCKER_HOST=unix:\/\/\/nonexistent/);
+    expect(r.results).toBeUndefined();
+  });
+
+  test('unknown flag and bad values exit 2', async () => {
+    const a = await runHarness(['--frobnicate']);
+    expect(a.code).toBe(2);
+    expect(oneLine(a.stderr)).toMatch(/frobnicate.*see --help/);
+    const b = await runHarness(['--protocol', '6']);
+    expect(b.code).toBe(2);
+    expect(oneLine(b.stderr)).toMatch(/--protocol "6" is not allowed; use one of: 3\.1\.1, 5/);
+  });
+
+  test('--help prints every flag with an example', async () => {
+    const r = await runHarness(['--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--target', '--driver', '--image', '--profile', '--suite', '--protocol', '--report-dir']) {
+      expect(r.stdout).toContain(flag);
+    }
+    expect(r.stdout).toMatch(/e\.g\. --target mosquitto,aedes/);
+  });
+});
