@@ -10,6 +10,7 @@ import { freePorts } from '../drivers/free-port.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
 import { startContainerBroker } from '../drivers/container-driver.ts';
 import { startEpmd, uniqueNodeName } from '../drivers/erlang-node.ts';
+import { pemsFrom } from './container-target.ts';
 import type { Capabilities, ListenerInfo, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from './target.ts';
 import { LISTENER_NAMES } from './target.ts';
 import { standardUsers } from './broker-users.ts';
@@ -155,17 +156,22 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
 
 export const RABBITMQ_CONTAINER_PORTS: Record<ListenerName, number> = { plain: 1883, tls: 8883, mtls: 8884, auth: 1884 };
 
-/** Files and env for the container: the same renderings, in-container paths. */
-export function rabbitmqContainerSpec(users: RabbitmqUser[], open: ListenerName[]) {
+/** Files and env for the container: the same renderings, in-container paths (PKI copied in as PEM). */
+export function rabbitmqContainerSpec(users: RabbitmqUser[], open: ListenerName[], pems?: Record<'ca' | 'cert' | 'key', string>) {
   const etc = '/etc/rabbitmq';
   const ports = Object.fromEntries(open.map((n) => [n, RABBITMQ_CONTAINER_PORTS[n]])) as Partial<Record<ListenerName, number>>;
-  const config = renderRabbitmqConfig({ bind: '0.0.0.0', ports, definitionsFile: `${etc}/definitions.json` });
+  const pki = pems ? { caFile: `${etc}/harness-ca.pem`, serverCertFile: `${etc}/harness-server.pem`, serverKeyFile: `${etc}/harness-server-key.pem` } : undefined;
+  const config = renderRabbitmqConfig({ bind: '0.0.0.0', ports, definitionsFile: `${etc}/definitions.json`, pki });
+  const files = [
+    { content: config, target: `${etc}/rabbitmq.conf` },
+    { content: JSON.stringify(renderRabbitmqDefinitions(users), null, 2), target: `${etc}/definitions.json` },
+    { content: RABBITMQ_ENABLED_PLUGINS, target: `${etc}/enabled_plugins` },
+  ];
+  if (pems && pki) {
+    files.push({ content: pems.ca, target: pki.caFile }, { content: pems.cert, target: pki.serverCertFile }, { content: pems.key, target: pki.serverKeyFile });
+  }
   return {
-    files: [
-      { content: config, target: `${etc}/rabbitmq.conf` },
-      { content: JSON.stringify(renderRabbitmqDefinitions(users), null, 2), target: `${etc}/definitions.json` },
-      { content: RABBITMQ_ENABLED_PLUGINS, target: `${etc}/enabled_plugins` },
-    ],
+    files,
     env: {
       RABBITMQ_CONFIG_FILE: `${etc}/rabbitmq.conf`,
       RABBITMQ_ENABLED_PLUGINS_FILE: `${etc}/enabled_plugins`,
@@ -179,9 +185,9 @@ export function rabbitmqContainerSpec(users: RabbitmqUser[], open: ListenerName[
 
 async function startContainer(o: StartOptions): Promise<StartedBroker> {
   const harness = harnessUser();
-  // TLS inside the container needs the PKI copied in; until then plain and auth only.
-  const open = rabbitmqListeners(false);
-  const spec = rabbitmqContainerSpec([harness, ...standardUsers()], open);
+  const pems = pemsFrom(o);
+  const open = rabbitmqListeners(Boolean(pems));
+  const spec = rabbitmqContainerSpec([harness, ...standardUsers()], open, pems);
   const image = o.image ?? RABBITMQ_IMAGE;
   const started = await startContainerBroker({
     target: 'rabbitmq',
@@ -201,7 +207,7 @@ async function startContainer(o: StartOptions): Promise<StartedBroker> {
     image,
     brokerVersion: rabbitmqVersionFrom(started.logText()),
     listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, started.host, started.mappedPort(RABBITMQ_CONTAINER_PORTS[n]), harness)])),
-    missingListeners: missingFor(open, false),
+    missingListeners: missingFor(open, Boolean(pems)),
     capabilities: rabbitmqCapabilities,
     logFile: o.assets.logFile,
     isAlive: started.isAlive,
