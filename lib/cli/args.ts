@@ -7,6 +7,7 @@ import { TARGETS, DEFAULT_TARGET, findTarget } from '../targets/registry.ts';
 import { DRIVER_NAMES, PROTOCOL_VERSIONS, type DriverName, type ProtocolVersion } from '../targets/target.ts';
 import { SUITES, DEFAULT_SUITES } from '../run/suites.ts';
 import { loadProfile, type ExternalProfile } from '../drivers/external-driver.ts';
+import { FAULT_NAMES } from '../faults/catalogue.ts';
 
 export interface TargetPlan {
   name: string;
@@ -25,6 +26,8 @@ export interface RunPlan {
   reportDir: string;
   filters: string[];
   strict: boolean;
+  /** --fault: run the suites through the fault-injecting proxy with this named fault. */
+  fault?: string;
 }
 
 export const FLAG_OPTIONS = {
@@ -36,6 +39,7 @@ export const FLAG_OPTIONS = {
   protocol: { type: 'string', short: 'p' },
   'report-dir': { type: 'string' },
   strict: { type: 'boolean' },
+  fault: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -109,5 +113,6 @@ export function buildRunPlan(flags: ParsedFlags): RunPlan {
     reportDir: path.resolve(v['report-dir'] ?? 'reports'),
     filters: flags.positionals,
     strict: v.strict ?? false,
+    ...(v.fault !== undefined ? { fault: oneOf('fault', v.fault, FAULT_NAMES) } : {}),
   };
 }

@@ -22,6 +22,8 @@ Flags:
   -p, --protocol <list>   3.1.1,5 (default: every version the target supports)
       --report-dir <dir>  where runs are written (default: reports/)
       --strict            accept only the behaviour the specification intends where it allows several
+      --fault <name>      put the fault-injecting proxy in front of the plain listener with one named
+                          fault (docs/conformance.md lists them), e.g. --fault drop-pingresp
   -h, --help              this text
   positional words        run only tests whose name contains one of them (case-insensitive),
                           e.g. npm test -- --target mosquitto "QoS 2"

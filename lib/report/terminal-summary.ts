@@ -1,6 +1,7 @@
 // The compact summary printed at the end of every run: a pure function of the results document.
 import type { ResultsDocument, TestStatus } from '../results/types.ts';
 import { TEST_STATUSES } from '../results/types.ts';
+import { renderCoverage } from '../results/coverage.ts';
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -32,6 +33,7 @@ export function renderTerminalSummary(doc: ResultsDocument, runDir: string): str
     lines.push('', 'Listed as known deviations but passed now (prune the expectations file):');
     for (const t of stale) lines.push(`  ${t.target}${t.protocol ? ` mqtt ${t.protocol}` : ''}  ${t.id}`);
   }
+  lines.push(...renderCoverage(doc.coverage));
   for (const t of doc.targets.filter((x) => x.startError)) lines.push('', `${t.name}: ${t.startError}`);
   lines.push('', `Results: ${runDir}/results.json  (exit code ${doc.run.exitCode})`);
   return lines.join('\n') + '\n';

@@ -21,6 +21,8 @@ import { renderJunit } from '../report/junit.ts';
 import { renderTerminalSummary } from '../report/terminal-summary.ts';
 import { brokerPkiPaths, generatePkiSet, type PkiSet } from '../pki/pki-set.ts';
 import { deriveFindings } from '../results/findings.ts';
+import { computeCoverage } from '../results/coverage.ts';
+import { wrapWithFault } from '../faults/wrap-listener.ts';
 
 export interface RunOutcome {
   exitCode: number;
@@ -119,6 +121,7 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
     };
   }
   const forget = onCleanup(`${plan.name} broker`, () => broker.stop());
+  let faultProxy: { close(): Promise<void> } | undefined;
   try {
     const protocols: ProtocolVersion[] = broker.capabilities.protocols.filter((p) => !runPlan.protocols || runPlan.protocols.includes(p));
     const context: HarnessContext = {
@@ -136,6 +139,10 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
       protocols,
       strict: runPlan.strict,
     };
+    if (runPlan.fault) {
+      faultProxy = await wrapWithFault(context, runPlan.fault);
+      progress(`  fault "${runPlan.fault}" injected: plain listener now ${context.target.listeners.plain?.url}`);
+    }
     if (!protocols.length) {
       progress(`  ${broker.target} supports MQTT ${broker.capabilities.protocols.join(', ')}; none of --protocol ${runPlan.protocols?.join(',')} — nothing to run`);
     }
@@ -144,6 +151,7 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
     const judged = applyExpectations(judge(tests, broker), loadExpectations(ROOT, broker.target));
     return { record: toRecord(broker), tests: judged };
   } finally {
+    await faultProxy?.close();
     await broker.stop();
     forget();
   }
@@ -193,6 +201,8 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
   };
   const findings = deriveFindings(doc.tests);
   if (findings.length) doc.findings = findings;
+  const coverage = computeCoverage(ROOT, doc.tests);
+  if (coverage.length) doc.coverage = coverage;
   writeFileAtomic(path.join(runDir, 'junit.xml'), renderJunit(doc));
   writeFileAtomic(path.join(runDir, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
   forgetRunDir();

@@ -8,6 +8,7 @@ export interface SuiteInfo {
 
 export const SUITES: readonly SuiteInfo[] = [
   { name: 'smoke', description: 'pub/sub round trip on every listener, QoS 0/1/2', byDefault: true },
+  { name: 'conformance', description: 'MQTT 3.1.1/5 behaviour traced to normative statements, raw-packet vectors', byDefault: true },
 ];
 
 export const DEFAULT_SUITES: string[] = SUITES.filter((s) => s.byDefault).map((s) => s.name);

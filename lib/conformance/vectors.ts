@@ -1,0 +1,135 @@
+// Hex send/expect vectors (fixtures/vectors/*.json): loading, validation against
+// fixtures/schema/vectors.schema.json, and the one generic runner over a RawClient.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import type { ProtocolVersion } from '../targets/target.ts';
+import { hexToBytes, type Frame } from '../mqtt/frames.ts';
+import { RawClient, ConnectionClosedError } from '../mqtt/raw-client.ts';
+import { WaitTimeoutError } from '../mqtt/test-client.ts';
+
+export type ExpectStep = { expect: string; timeoutMs?: number } | { expectClose: true; timeoutMs?: number };
+export type VectorStep =
+  | { send: string }
+  | ExpectStep
+  | { quietMs: number }
+  | { oneOf: { behaviour: string; steps: ExpectStep[] }[]; intended: string };
+
+export interface Vector {
+  name: string;
+  comment: string;
+  spec: string[];
+  connect?: boolean;
+  steps: VectorStep[];
+}
+
+export interface VectorFile {
+  protocol: ProtocolVersion;
+  area: string;
+  vectors: Vector[];
+  /** File name, for messages. */
+  file: string;
+}
+
+export function vectorsDir(root: string): string {
+  return path.join(root, 'fixtures', 'vectors');
+}
+
+/** Validation errors of one parsed vector file, as "file: /path message" lines (empty = valid). */
+export function validateVectorFile(root: string, doc: unknown, file: string): string[] {
+  const schema = JSON.parse(fs.readFileSync(path.join(root, 'fixtures', 'schema', 'vectors.schema.json'), 'utf8'));
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  if (validate(doc)) return [];
+  return (validate.errors ?? []).map((e) => `${file}: ${e.instancePath || '/'} ${e.message}`);
+}
+
+/** Loads every vector file; throws with all validation errors if any file is invalid. */
+export function loadVectorFiles(root: string): VectorFile[] {
+  const dir = vectorsDir(root);
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const errors: string[] = [];
+  const out: VectorFile[] = [];
+  for (const f of files) {
+    const doc = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Omit<VectorFile, 'file'>;
+    errors.push(...validateVectorFile(root, doc, f));
+    out.push({ ...doc, file: f });
+  }
+  if (errors.length) throw new Error(`invalid vector files:\n${errors.join('\n')}`);
+  return out;
+}
+
+const DEFAULT_CLOSE_MS = 3000;
+const DEFAULT_EXPECT_MS = 3000;
+
+type Event = { kind: 'packet'; frame: Frame } | { kind: 'close' };
+
+async function nextEvent(client: RawClient, timeoutMs: number): Promise<Event> {
+  try {
+    return { kind: 'packet', frame: await client.next(timeoutMs, 'a packet or a close') };
+  } catch (e) {
+    if (e instanceof ConnectionClosedError) return { kind: 'close' };
+    throw e;
+  }
+}
+
+function describeEvent(e: Event): string {
+  return e.kind === 'close' ? 'the connection closed' : `packet ${e.frame.bytes.toString('hex')}`;
+}
+
+function matches(step: ExpectStep, e: Event): boolean {
+  if ('expectClose' in step) return e.kind === 'close';
+  return e.kind === 'packet' && e.frame.bytes.equals(hexToBytes(step.expect));
+}
+
+function wanted(step: ExpectStep): string {
+  return 'expectClose' in step ? 'the broker to close the connection' : `packet ${hexToBytes(step.expect).toString('hex')}`;
+}
+
+async function runExpect(client: RawClient, step: ExpectStep): Promise<void> {
+  const timeout = step.timeoutMs ?? ('expectClose' in step ? DEFAULT_CLOSE_MS : DEFAULT_EXPECT_MS);
+  let event: Event;
+  try {
+    event = await nextEvent(client, timeout);
+  } catch (e) {
+    if (e instanceof WaitTimeoutError) throw new Error(`expected ${wanted(step)} within ${timeout} ms; nothing happened`);
+    throw e;
+  }
+  if (!matches(step, event)) throw new Error(`expected ${wanted(step)}, got ${describeEvent(event)}`);
+}
+
+export interface VectorOutcome {
+  /** Set when a oneOf step chose an alternative. */
+  behaviour?: string;
+  intended?: string;
+  /** The broker closed the connection during the vector. */
+  closed: boolean;
+}
+
+/** Runs the steps of one vector on an open (and, if vector.connect, connected) client. */
+export async function runVectorSteps(client: RawClient, vector: Vector): Promise<VectorOutcome> {
+  const outcome: VectorOutcome = { closed: false };
+  for (const step of vector.steps) {
+    if ('send' in step) client.send(hexToBytes(step.send));
+    else if ('quietMs' in step) {
+      const got = await client.quiet(step.quietMs);
+      if (got.length) throw new Error(`expected nothing for ${step.quietMs} ms, got ${got.map((f) => f.bytes.toString('hex')).join(', ')}`);
+      if (client.closed) throw new Error(`expected nothing for ${step.quietMs} ms, but the connection closed`);
+    } else if ('oneOf' in step) {
+      const timeout = Math.max(...step.oneOf.map((a) => a.steps[0]!.timeoutMs ?? DEFAULT_CLOSE_MS));
+      let event: Event;
+      try {
+        event = await nextEvent(client, timeout);
+      } catch (e) {
+        if (e instanceof WaitTimeoutError) throw new Error(`expected one of: ${step.oneOf.map((a) => a.behaviour).join(' | ')} within ${timeout} ms; nothing happened`);
+        throw e;
+      }
+      const alt = step.oneOf.find((a) => matches(a.steps[0]!, event));
+      if (!alt) throw new Error(`expected one of: ${step.oneOf.map((a) => a.behaviour).join(' | ')}; got ${describeEvent(event)}`);
+      outcome.behaviour = alt.behaviour;
+      outcome.intended = step.intended;
+      for (const s of alt.steps.slice(1)) await runExpect(client, s);
+    } else await runExpect(client, step);
+  }
+  outcome.closed = client.closed;
+  return outcome;
+}

@@ -1,0 +1,179 @@
+// A raw MQTT client for conformance tests: sends exact bytes or mqtt-packet objects and reads the
+// broker's packets one by one, with their raw bytes. Waits end on the awaited packet, on close, or on
+// a stated deadline; absence is proven with an explicit quiet window. Never sleeps and then counts.
+import net from 'node:net';
+import type { Packet, IConnackPacket, IConnectPacket } from 'mqtt-packet';
+import type { ProtocolVersion } from '../targets/target.ts';
+import { FrameSplitter, decodeFrame, encode, hexToBytes, type Frame } from './frames.ts';
+import { WaitTimeoutError, protocolVersionNumber, uniqueId } from './test-client.ts';
+
+export class ConnectionClosedError extends Error {
+  constructor(readonly what: string, readonly receivedBefore: Frame[]) {
+    super(`connection closed by the broker while waiting for ${what}`);
+    this.name = 'ConnectionClosedError';
+  }
+}
+
+export class UnexpectedPacketError extends Error {
+  constructor(readonly expected: string, readonly frame: Frame) {
+    super(`expected ${expected}, got ${frame.packet?.cmd ?? `undecodable ${frame.bytes.toString('hex')}`}`);
+    this.name = 'UnexpectedPacketError';
+  }
+}
+
+export interface CloseResult {
+  /** Milliseconds from the start of expectClose() to the close. */
+  afterMs: number;
+  /** Packets the broker sent before closing (not consumed by next()). */
+  packets: Frame[];
+}
+
+type Waiter = { match: (f: Frame) => boolean; resolve: (f: Frame) => void; reject: (e: Error) => void; what: string };
+
+export class RawClient {
+  readonly protocolVersion: number;
+  private readonly splitter = new FrameSplitter();
+  private queue: Frame[] = [];
+  private waiters: Waiter[] = [];
+  private closeWaiters: (() => void)[] = [];
+  /** Every frame received, consumed or not, in order. */
+  readonly received: Frame[] = [];
+  closed = false;
+  closedAt = 0;
+  streamError?: string;
+
+  private constructor(readonly socket: net.Socket, readonly protocol: ProtocolVersion) {
+    this.protocolVersion = protocolVersionNumber(protocol);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => { /* a reset is a close for our purposes */ });
+    socket.on('close', () => this.onClose());
+  }
+
+  /** Opens a TCP connection (no MQTT yet). */
+  static open(host: string, port: number, protocol: ProtocolVersion, timeoutMs = 5000): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host, port });
+      socket.setNoDelay(true);
+      const timer = setTimeout(() => { socket.destroy(); reject(new Error(`TCP connect to ${host}:${port} timed out after ${timeoutMs} ms`)); }, timeoutMs);
+      socket.once('connect', () => { clearTimeout(timer); resolve(new RawClient(socket, protocol)); });
+      socket.once('error', (e) => { clearTimeout(timer); reject(e); });
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.splitter.push(chunk);
+    } catch (e) {
+      this.streamError = (e as Error).message;
+      this.socket.destroy();
+      return;
+    }
+    for (const bytes of frames) {
+      const frame = decodeFrame(bytes, this.protocolVersion);
+      this.received.push(frame);
+      const w = this.waiters.find((x) => x.match(frame));
+      if (w) {
+        this.waiters = this.waiters.filter((x) => x !== w);
+        w.resolve(frame);
+      } else this.queue.push(frame);
+    }
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    this.closedAt = Date.now();
+    for (const w of this.waiters) w.reject(new ConnectionClosedError(w.what, this.queue));
+    this.waiters = [];
+    for (const c of this.closeWaiters) c();
+    this.closeWaiters = [];
+  }
+
+  /** Sends raw bytes (Buffer or hex string) or a packet object encoded for this protocol version. */
+  send(data: Buffer | string | Packet): void {
+    if (this.closed) return; // writing to a closed socket is not an observation; expectClose() reports the close
+    const bytes = Buffer.isBuffer(data) ? data : typeof data === 'string' ? hexToBytes(data) : encode(data, this.protocolVersion);
+    this.socket.write(bytes);
+  }
+
+  /** The next packet (optionally: the next one matching), waiting at most timeoutMs. */
+  next(timeoutMs = 5000, what = 'a packet', match: (f: Frame) => boolean = () => true): Promise<Frame> {
+    const i = this.queue.findIndex(match);
+    if (i >= 0) return Promise.resolve(this.queue.splice(i, 1)[0]!);
+    if (this.closed) return Promise.reject(new ConnectionClosedError(what, this.queue));
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        match,
+        what,
+        resolve: (f) => { clearTimeout(timer); resolve(f); },
+        reject: (e) => { clearTimeout(timer); reject(e); },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new WaitTimeoutError(what, timeoutMs));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** The next packet of the given command (other packets stay queued). */
+  nextOf<C extends Packet['cmd']>(cmd: C, timeoutMs = 5000, match: (p: Extract<Packet, { cmd: C }>) => boolean = () => true): Promise<Extract<Packet, { cmd: C }>> {
+    return this.next(timeoutMs, cmd.toUpperCase(), (f) => f.packet?.cmd === cmd && match(f.packet as Extract<Packet, { cmd: C }>))
+      .then((f) => f.packet as Extract<Packet, { cmd: C }>);
+  }
+
+  /** Waits a stated window and returns the packets that arrived (and were not consumed) in it. */
+  async quiet(windowMs: number, match: (f: Frame) => boolean = () => true): Promise<Frame[]> {
+    const from = this.received.length;
+    await new Promise<void>((r) => {
+      const t = setTimeout(r, windowMs);
+      if (this.closed) { clearTimeout(t); r(); }
+    });
+    return this.received.slice(from).filter(match);
+  }
+
+  /** Resolves when the broker closes the connection; rejects after timeoutMs if it stays open. */
+  expectClose(timeoutMs = 5000, what = 'the broker to close the connection'): Promise<CloseResult> {
+    const t0 = Date.now();
+    const result = () => ({ afterMs: Math.max(0, this.closedAt - t0), packets: this.queue.splice(0) });
+    if (this.closed) return Promise.resolve(result());
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.closeWaiters = this.closeWaiters.filter((c) => c !== done);
+        reject(new WaitTimeoutError(what, timeoutMs));
+      }, timeoutMs);
+      const done = () => { clearTimeout(timer); resolve(result()); };
+      this.closeWaiters.push(done);
+    });
+  }
+
+  /** Sends CONNECT and returns the CONNACK (throws if another packet or a close comes first). */
+  async connect(opts: Partial<IConnectPacket> = {}, timeoutMs = 5000): Promise<IConnackPacket> {
+    this.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: this.protocolVersion as 4 | 5, clean: true, keepalive: 60, clientId: uniqueId('raw'), ...opts });
+    const f = await this.next(timeoutMs, 'CONNACK');
+    if (f.packet?.cmd !== 'connack') throw new UnexpectedPacketError('CONNACK as the first packet', f);
+    return f.packet;
+  }
+
+  /** Closes our side abruptly (no DISCONNECT): the broker sees a network failure. */
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  /** Sends DISCONNECT and closes our side. */
+  disconnect(): void {
+    if (!this.closed) this.socket.end(encode({ cmd: 'disconnect' }, this.protocolVersion));
+  }
+}
+
+/** Opens a raw client and completes CONNECT/CONNACK with return code 0. */
+export async function connectRaw(host: string, port: number, protocol: ProtocolVersion, opts: Partial<IConnectPacket> = {}): Promise<{ client: RawClient; connack: IConnackPacket }> {
+  const client = await RawClient.open(host, port, protocol);
+  const connack = await client.connect(opts);
+  const code = connack.returnCode ?? connack.reasonCode ?? 0;
+  if (code !== 0) {
+    client.destroy();
+    throw new Error(`CONNACK refused the connection: code ${code}`);
+  }
+  return { client, connack };
+}

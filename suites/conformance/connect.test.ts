@@ -1,0 +1,127 @@
+// CONNECT/CONNACK beyond the raw vectors: acceptance, session present, sessions keyed by client id,
+// takeover of a duplicate client id, zero-length client ids, data after a refused CONNECT.
+import { describe } from 'vitest';
+import { forEachProtocol } from '../support/harness.ts';
+import { conformanceTest } from '../support/conformance.ts';
+import { connackCode, openRaw, persistentSession, publish, quietOn, rawClient, receive, subscribe, topicFor, QUIET_MS } from '../support/conformance-flow.ts';
+import { uniqueId } from '../../lib/mqtt/test-client.ts';
+import { encode } from '../../lib/mqtt/frames.ts';
+
+forEachProtocol(() => {
+  describe.concurrent('CONNECT and sessions', () => {
+    conformanceTest({ '3.1.1': ['MQTT-3.1.4-4', 'MQTT-3.2.0-1', 'MQTT-3.2.2-1', 'MQTT-4.1.0-2', 'MQTT-7.0.0-2', 'MQTT-7.1.1-1'], '5': [] },
+      'a plain CONNECT over TCP is accepted with CONNACK first, Session Present 0, and the session serves pub/sub while connected', async (env) => {
+        const client = await openRaw(env);
+        const connack = await client.connect({ clean: true });
+        env.ctx.expect(client.received[0]?.packet?.cmd, 'first packet from the server').toBe('connack');
+        env.ctx.expect(connackCode(connack)).toBe(0);
+        env.ctx.expect(connack.sessionPresent, 'Session Present for CleanSession=1').toBe(false);
+        const topic = topicFor(env);
+        await subscribe(client, [[topic, 1]]);
+        await publish(client, topic, 'while-connected', 1);
+        const got = await receive(client, topic);
+        env.ctx.expect(got.payload.toString()).toBe('while-connected');
+      });
+
+    conformanceTest({ '3.1.1': ['MQTT-3.1.2-4', 'MQTT-3.1.2-5', 'MQTT-3.1.3-2', 'MQTT-3.1.4-3', 'MQTT-3.2.2-2', 'MQTT-3.2.2-3', 'MQTT-4.1.0-1', 'MQTT-4.5.0-1'], '5': [] },
+      'a CleanSession=0 session keeps subscriptions and queues QoS 1/2 messages while the client is away', async (env) => {
+        const id = uniqueId('ps');
+        const topic = topicFor(env);
+        // Start from a known state: no stored session for this id.
+        const first = await rawClient(env, persistentSession(env, id));
+        env.ctx.expect(first.connack.sessionPresent, 'Session Present with no stored session').toBe(false);
+        await subscribe(first.client, [[topic, 2]]);
+        first.client.disconnect();
+        await first.client.expectClose();
+        const { client: pub } = await rawClient(env);
+        await publish(pub, topic, 'queued-1', 1);
+        await publish(pub, topic, 'queued-2', 2);
+        const again = await rawClient(env, persistentSession(env, id));
+        env.ctx.expect(again.connack.sessionPresent, 'Session Present when resuming a stored session').toBe(true);
+        const m1 = await receive(again.client, topic);
+        const m2 = await receive(again.client, topic);
+        env.ctx.expect([m1.payload.toString(), m2.payload.toString()]).toEqual(['queued-1', 'queued-2']);
+        env.ctx.expect([m1.qos, m2.qos]).toEqual([1, 2]);
+        // The session belongs to that client id only.
+        const other = await rawClient(env, persistentSession(env, uniqueId('ps-other')));
+        env.ctx.expect(other.connack.sessionPresent, 'Session Present for a different client id').toBe(false);
+      });
+
+    conformanceTest({ '3.1.1': ['MQTT-3.1.2-6', 'MQTT-3.2.2-1'], '5': [] },
+      'CleanSession=1 discards the stored session: no queued messages, no subscriptions afterwards', async (env) => {
+        const id = uniqueId('cs');
+        const topic = topicFor(env);
+        const first = await rawClient(env, persistentSession(env, id));
+        await subscribe(first.client, [[topic, 1]]);
+        first.client.disconnect();
+        await first.client.expectClose();
+        const { client: pub } = await rawClient(env);
+        await publish(pub, topic, 'should-be-discarded', 1);
+        const clean = await rawClient(env, { clientId: id, clean: true });
+        env.ctx.expect(clean.connack.sessionPresent, 'Session Present with CleanSession=1').toBe(false);
+        env.ctx.expect(await quietOn(clean.client, topic), 'messages from the discarded session').toEqual([]);
+        clean.client.disconnect();
+        await clean.client.expectClose();
+        const later = await rawClient(env, persistentSession(env, id));
+        env.ctx.expect(later.connack.sessionPresent, 'Session Present after the clean session ended').toBe(false);
+        await publish(pub, topic, 'after-clean', 1);
+        env.ctx.expect(await quietOn(later.client, topic), 'deliveries on the discarded subscription').toEqual([]);
+      });
+
+    conformanceTest({ '3.1.1': ['MQTT-3.1.4-2'], '5': [] }, 'a second connection with the same client id disconnects the first', async (env) => {
+      const id = uniqueId('take');
+      const { client: a } = await rawClient(env, { clientId: id });
+      const { client: b } = await rawClient(env, { clientId: id });
+      await a.expectClose(WAIT_TAKEOVER_MS, 'the broker to close the older connection');
+      b.send({ cmd: 'pingreq' });
+      await b.nextOf('pingresp');
+    });
+
+    conformanceTest({ '3.1.1': ['MQTT-3.1.3-6'] }, 'a zero-length client id with CleanSession=1 is either refused with 0x02 or gets a unique id of its own', async (env) => {
+      const a = await openRaw(env);
+      const ca = await a.connect({ clientId: '', clean: true });
+      if (connackCode(ca) === 2) {
+        await a.expectClose();
+        return env.behaviour('refused with CONNACK 0x02', ['refused with CONNACK 0x02', 'accepted with a unique id'], 'accepted with a unique id');
+      }
+      env.ctx.expect(connackCode(ca)).toBe(0);
+      const b = await openRaw(env);
+      env.ctx.expect(connackCode(await b.connect({ clientId: '', clean: true }))).toBe(0);
+      // Distinct ids: the second did not take over the first.
+      a.send({ cmd: 'pingreq' });
+      await a.nextOf('pingresp');
+      env.behaviour('accepted with a unique id', ['refused with CONNACK 0x02', 'accepted with a unique id'], 'accepted with a unique id');
+    });
+
+    conformanceTest({ '3.1.1': ['MQTT-3.1.4-5', 'MQTT-3.2.2-5'] }, 'data sent after a refused CONNECT is not processed', async (env) => {
+      const topic = topicFor(env);
+      const c = await openRaw(env);
+      // Unsupported level 7, followed in the same write by a retained PUBLISH the server must ignore.
+      const connect = encode({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: uniqueId('ref'), clean: true, keepalive: 30 }, 4);
+      connect[8] = 7;
+      c.send(Buffer.concat([connect, encode({ cmd: 'publish', topic, payload: 'must-not-be-stored', qos: 0, retain: true, dup: false }, 4)]));
+      const ack = await c.nextOf('connack');
+      env.ctx.expect(connackCode(ack), 'CONNACK return code for level 7').not.toBe(0);
+      await c.expectClose();
+      const { client: sub } = await rawClient(env);
+      await subscribe(sub, [[topic, 0]]);
+      env.ctx.expect(await quietOn(sub, topic, QUIET_MS), 'a retained message from the refused connection').toEqual([]);
+    });
+
+    conformanceTest({ '3.1.1': ['MQTT-3.1.2-24'], '5': [] }, 'with Keep Alive 1 s the broker keeps a pinging client and drops a silent one (1.5 s, plus 3 s slack for a 1 s check tick and a loaded machine)', async (env) => {
+      const { client } = await rawClient(env, { keepalive: 1 });
+      // Positive control: regular PINGREQs keep the connection for well over 1.5 x Keep Alive.
+      for (let i = 0; i < 7; i++) {
+        client.send({ cmd: 'pingreq' });
+        await client.nextOf('pingresp');
+        await client.quiet(300);
+        env.ctx.expect(client.closed, 'connection closed although the client sent PINGREQs').toBe(false);
+      }
+      const silentSince = Date.now();
+      await client.expectClose(4500, 'the broker to close a client silent for 1.5 x Keep Alive');
+      env.ctx.task.meta.detail = { ...env.ctx.task.meta.detail, actual: `closed ${Date.now() - silentSince} ms after the last packet` };
+    }, { timeoutMs: 15_000 });
+  });
+});
+
+const WAIT_TAKEOVER_MS = 3000;

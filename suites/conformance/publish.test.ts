@@ -1,0 +1,213 @@
+// PUBLISH at QoS 0/1/2: the full acknowledgement flows in both directions, DUP handling,
+// exactly-once, QoS downgrade, ordering, redelivery on reconnect, overlapping subscriptions.
+import { describe } from 'vitest';
+import type { IPublishPacket } from 'mqtt-packet';
+import { forEachProtocol } from '../support/harness.ts';
+import { conformanceTest } from '../support/conformance.ts';
+import { acknowledge, nextPublish, persistentSession, publish, quietOn, rawClient, receive, subscribe, topicFor, QUIET_MS, WAIT_MS } from '../support/conformance-flow.ts';
+import { connectClient, endClient, MessageLog, uniqueId } from '../../lib/mqtt/test-client.ts';
+
+forEachProtocol((protocol) => {
+  describe.concurrent('PUBLISH flows', () => {
+    conformanceTest({ '3.1.1': ['MQTT-4.3.2-1', 'MQTT-2.3.1-4', 'MQTT-3.3.4-1'], '5': [] },
+      'QoS 1 to a subscriber: non-zero, distinct packet ids for messages in flight, DUP 0', async (env) => {
+        const topic = topicFor(env);
+        const { client: sub } = await rawClient(env);
+        await subscribe(sub, [[topic, 1]]);
+        const { client: pub } = await rawClient(env);
+        await publish(pub, topic, 'one', 1);
+        await publish(pub, topic, 'two', 1);
+        const a = await nextPublish(sub, topic);
+        const b = await nextPublish(sub, topic);
+        for (const p of [a, b]) {
+          env.ctx.expect(p.qos).toBe(1);
+          env.ctx.expect(p.dup, 'DUP on a first delivery').toBe(false);
+          env.ctx.expect(p.messageId, 'packet id').toBeGreaterThan(0);
+        }
+        env.ctx.expect(a.messageId, 'two unacknowledged messages share a packet id').not.toBe(b.messageId);
+        await acknowledge(sub, a);
+        await acknowledge(sub, b);
+      });
+
+    conformanceTest({ '3.1.1': ['MQTT-4.3.3-1', 'MQTT-2.3.1-6', 'MQTT-2.2.2-1'], '5': [] },
+      'QoS 2 to a subscriber: PUBREL (flags 0010) with the PUBLISH id after PUBREC, and no PUBLISH re-sent after PUBREL', async (env) => {
+        const topic = topicFor(env);
+        const { client: sub } = await rawClient(env);
+        await subscribe(sub, [[topic, 2]]);
+        env.ctx.expect(sub.received.at(-1)?.bytes[0], 'SUBACK fixed header').toBe(0x90);
+        const { client: pub } = await rawClient(env);
+        await publish(pub, topic, 'exactly-once', 2);
+        const frame = await sub.next(WAIT_MS, 'PUBLISH', (f) => f.packet?.cmd === 'publish');
+        const p = frame.packet as IPublishPacket;
+        env.ctx.expect(p.qos).toBe(2);
+        env.ctx.expect(p.dup).toBe(false);
+        env.ctx.expect(frame.bytes[0]! & 0x0f, 'PUBLISH flags (QoS 2, no DUP, no RETAIN)').toBe(0x04);
+        sub.send({ cmd: 'pubrec', messageId: p.messageId! });
+        const rel = await sub.next(WAIT_MS, 'PUBREL', (f) => f.type === 6);
+        env.ctx.expect(rel.bytes[0], 'PUBREL fixed header byte').toBe(0x62);
+        env.ctx.expect(rel.packet?.messageId, 'PUBREL packet id').toBe(p.messageId);
+        env.ctx.expect(await quietOn(sub, topic, 300), 'PUBLISH re-sent after PUBREL').toEqual([]);
+        sub.send({ cmd: 'pubcomp', messageId: p.messageId! });
+        env.ctx.expect(await quietOn(sub, topic, 300), 'duplicate deliveries').toEqual([]);
+      });
+
+    conformanceTest({ '3.1.1': ['MQTT-4.3.3-2'], '5': [] },
+      'QoS 2 from a publisher: a re-sent PUBLISH before PUBREL gets PUBREC again but is delivered once; after PUBCOMP the id is new', async (env) => {
+        const topic = topicFor(env);
+        const sub = await connectClient(env.listener, protocol);
+        env.ctx.onTestFinished(() => endClient(sub));
+        const log = new MessageLog(sub);
+        await sub.subscribeAsync(topic, { qos: 2 });
+        const { client: pub } = await rawClient(env);
+        const send = (dup: boolean, payload: string) => pub.send({ cmd: 'publish', topic, payload, qos: 2, messageId: 77, dup, retain: false });
+        send(false, 'first');
+        await pub.nextOf('pubrec', WAIT_MS, (p) => p.messageId === 77);
+        send(true, 'first');
+        await pub.nextOf('pubrec', WAIT_MS, (p) => p.messageId === 77);
+        pub.send({ cmd: 'pubrel', messageId: 77 });
+        await pub.nextOf('pubcomp', WAIT_MS, (p) => p.messageId === 77);
+        await log.next((m) => m.topic === topic);
+        const dupes = await log.quiet(QUIET_MS, (m) => m.topic === topic);
+        env.ctx.expect(dupes.length, 'extra deliveries of one QoS 2 message').toBe(0);
+        send(false, 'second');
+        await pub.nextOf('pubrec', WAIT_MS, (p) => p.messageId === 77);
+        pub.send({ cmd: 'pubrel', messageId: 77 });
+        await pub.nextOf('pubcomp', WAIT_MS, (p) => p.messageId === 77);
+        await log.next((m) => m.topic === topic && m.payload.toString() === 'second');
+      });
+
+    conformanceTest({ '3.1.1': ['MQTT-4.3.2-2'], '5': [] },
+      'QoS 1 from a publisher: after PUBACK the same packet id (even with DUP) is a new publication', async (env) => {
+        const topic = topicFor(env);
+        const { client: sub } = await rawClient(env);
+        await subscribe(sub, [[topic, 1]]);
+        const { client: pub } = await rawClient(env);
+        pub.send({ cmd: 'publish', topic, payload: 'a', qos: 1, messageId: 9, dup: false, retain: false });
+        await pub.nextOf('puback', WAIT_MS, (p) => p.messageId === 9);
+        pub.send({ cmd: 'publish', topic, payload: 'a', qos: 1, messageId: 9, dup: true, retain: false });
+        await pub.nextOf('puback', WAIT_MS, (p) => p.messageId === 9);
+        await receive(sub, topic);
+        await receive(sub, topic);
+      });
+
+    conformanceTest({ '3.1.1': ['MQTT-3.3.1-3', 'MQTT-3.3.1-2', 'MQTT-4.3.1-1', 'MQTT-2.3.1-5'], '5': [] },
+      'DUP is not propagated to subscribers, and QoS 0 deliveries carry DUP 0 and no packet id', async (env) => {
+        const topic = topicFor(env);
+        const { client: s1 } = await rawClient(env);
+        await subscribe(s1, [[topic, 1]]);
+        const { client: s0 } = await rawClient(env);
+        await subscribe(s0, [[topic, 0]]);
+        const { client: pub } = await rawClient(env);
+        pub.send({ cmd: 'publish', topic, payload: 'dup-set', qos: 1, messageId: 5, dup: true, retain: false });
+        await pub.nextOf('puback');
+        const q1 = await receive(s1, topic);
+        env.ctx.expect(q1.dup, 'DUP on a first delivery of a message published with DUP 1').toBe(false);
+        const f0 = await s0.next(WAIT_MS, 'QoS 0 PUBLISH', (f) => f.packet?.cmd === 'publish');
+        const q0 = f0.packet as IPublishPacket;
+        env.ctx.expect(f0.bytes[0], 'QoS 0 PUBLISH fixed header (no DUP, QoS 0, no RETAIN)').toBe(0x30);
+        env.ctx.expect(q0.payload.toString(), 'QoS 0 payload (a packet id would shift it)').toBe('dup-set');
+      });
+
+    conformanceTest({ '3.1.1': ['MQTT-3.8.4-6'], '5': [] }, 'delivered QoS is the minimum of published and granted QoS', async (env) => {
+      const topic = topicFor(env);
+      const subs = await Promise.all(([0, 1, 2] as const).map(async (q) => {
+        const { client } = await rawClient(env);
+        await subscribe(client, [[topic, q]]);
+        return { q, client };
+      }));
+      const { client: pub } = await rawClient(env);
+      for (const pq of [0, 1, 2] as const) {
+        await publish(pub, topic, `p${pq}`, pq);
+        for (const { q, client } of subs) {
+          const got = await receive(client, topic);
+          env.ctx.expect(got.qos, `published at ${pq}, granted ${q}`).toBe(Math.min(pq, q));
+        }
+      }
+    });
+
+    conformanceTest({ '3.1.1': ['MQTT-4.6.0-5', 'MQTT-4.6.0-6'], '5': [] }, 'messages of one publisher on one topic arrive in order (QoS 0, 1 and 2)', async (env) => {
+      const topic = topicFor(env);
+      const sub = await connectClient(env.listener, protocol);
+      env.ctx.onTestFinished(() => endClient(sub));
+      const log = new MessageLog(sub);
+      await sub.subscribeAsync(topic, { qos: 2 });
+      const pub = await connectClient(env.listener, protocol);
+      env.ctx.onTestFinished(() => endClient(pub));
+      const sent: string[] = [];
+      for (const qos of [0, 1, 2] as const) {
+        for (let i = 0; i < 10; i++) {
+          const payload = `q${qos}-${i}`;
+          sent.push(payload);
+          void pub.publishAsync(topic, payload, { qos });
+        }
+      }
+      await log.next((m) => m.payload.toString() === 'q2-9', 5000, 'the last message');
+      for (const qos of [0, 1, 2]) {
+        const got = log.messages.filter((m) => m.packet.qos === qos).map((m) => m.payload.toString());
+        env.ctx.expect(got, `order of QoS ${qos} messages`).toEqual(sent.filter((s) => s.startsWith(`q${qos}-`)));
+      }
+    });
+
+    conformanceTest({ '3.1.1': ['MQTT-4.4.0-1', 'MQTT-3.3.1-1', 'MQTT-2.3.1-4'], '5': [] },
+      'on reconnect with a stored session the broker re-sends unacknowledged PUBLISH (DUP 1, same id) and PUBREL', async (env) => {
+        const id = uniqueId('redeliver');
+        const t1 = topicFor(env, 'q1');
+        const t2 = topicFor(env, 'q2');
+        const first = await rawClient(env, persistentSession(env, id));
+        await subscribe(first.client, [[t1, 1], [t2, 2]]);
+        const { client: pub } = await rawClient(env);
+        await publish(pub, t1, 'unacked', 1);
+        await publish(pub, t2, 'half-done', 2);
+        const p1 = await nextPublish(first.client, t1);
+        const p2 = await nextPublish(first.client, t2);
+        first.client.send({ cmd: 'pubrec', messageId: p2.messageId! });
+        await first.client.nextOf('pubrel', WAIT_MS, (r) => r.messageId === p2.messageId);
+        first.client.destroy(); // neither PUBACK for p1 nor PUBCOMP for p2
+        await first.client.expectClose();
+        const again = await rawClient(env, persistentSession(env, id));
+        const re1 = await nextPublish(again.client, t1);
+        env.ctx.expect(re1.messageId, 'packet id of the re-sent PUBLISH').toBe(p1.messageId);
+        env.ctx.expect(re1.dup, 'DUP on the re-sent PUBLISH').toBe(true);
+        const rel = await again.client.nextOf('pubrel', WAIT_MS, (r) => r.messageId === p2.messageId);
+        env.ctx.expect(rel.messageId).toBe(p2.messageId);
+        again.client.send({ cmd: 'puback', messageId: re1.messageId! });
+        again.client.send({ cmd: 'pubcomp', messageId: p2.messageId! });
+        env.ctx.expect(await quietOn(again.client, t2, 300), 'QoS 2 PUBLISH re-sent after its PUBREL').toEqual([]);
+      });
+
+    conformanceTest({ '3.1.1': ['MQTT-3.3.5-1'], '5': [] }, 'overlapping subscriptions: delivered at the highest matching QoS (one copy, or one per subscription)', async (env) => {
+      const prefix = topicFor(env, 'ov');
+      const topic = `${prefix}/x`;
+      const { client: sub } = await rawClient(env);
+      await subscribe(sub, [[`${prefix}/+`, 0], [topic, 2]]);
+      const { client: pub } = await rawClient(env);
+      await publish(pub, topic, 'overlap', 2);
+      const first = await receive(sub, topic);
+      const more = await quietOn(sub, topic, 400);
+      for (const m of more) await acknowledge(sub, m);
+      const all = [first, ...more];
+      env.ctx.expect(Math.max(...all.map((m) => m.qos)), 'highest QoS among deliveries').toBe(2);
+      env.behaviour(all.length === 1 ? 'one copy' : 'one copy per subscription', ['one copy', 'one copy per subscription'], 'one copy');
+    });
+
+    conformanceTest({ '3.1.1': ['MQTT-1.5.3-3', 'MQTT-4.7.3-4'], '5': [] }, 'topics are matched as sent: U+FEFF kept, no case folding or Unicode normalisation', async (env) => {
+      const base = topicFor(env, 'n');
+      const bom = `${base}/\uFEFFx`;
+      const plain = `${base}/x`;
+      const composed = `${base}/\u00e9`;
+      const decomposed = `${base}/e\u0301`;
+      const { client: sub } = await rawClient(env);
+      await subscribe(sub, [[bom, 0], [plain, 0], [composed, 0], [`${base}/X`, 0]]);
+      const { client: pub } = await rawClient(env);
+      await publish(pub, bom, 'bom', 0);
+      await publish(pub, decomposed, 'decomposed', 0);
+      await publish(pub, plain, 'plain', 0);
+      const got = await nextPublish(sub, bom);
+      env.ctx.expect(Buffer.from(got.topic).includes(Buffer.from([0xef, 0xbb, 0xbf])), 'U+FEFF kept in the delivered topic').toBe(true);
+      await nextPublish(sub, plain);
+      const extra = await sub.quiet(300, (f) => f.packet?.cmd === 'publish');
+      env.ctx.expect(extra.map((f) => (f.packet as IPublishPacket).topic), 'deliveries through normalised matches').toEqual([]);
+      env.ctx.expect(sub.received.filter((f) => f.packet?.cmd === 'publish').length, 'deliveries in total').toBe(2);
+    });
+  });
+});

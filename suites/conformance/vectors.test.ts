@@ -1,0 +1,41 @@
+// The generic raw-socket runner: every vector in fixtures/vectors/*.json becomes one test on the
+// protocol version its file names. After a vector that ends in a close, the broker must still accept
+// a new client (a malformed packet may cost the sender its connection, never the broker).
+import { describe } from 'vitest';
+import { loadVectorFiles } from '../../lib/conformance/vectors.ts';
+import { runVectorSteps } from '../../lib/conformance/vectors.ts';
+import { RawClient, connectRaw } from '../../lib/mqtt/raw-client.ts';
+import { ROOT } from '../../lib/run/paths.ts';
+import { forEachProtocol } from '../support/harness.ts';
+import { conformanceTest } from '../support/conformance.ts';
+
+const files = loadVectorFiles(ROOT);
+
+forEachProtocol((protocol) => {
+  for (const file of files.filter((f) => f.protocol === protocol)) {
+    describe.concurrent(`vectors: ${file.area}`, () => {
+      for (const vector of file.vectors) {
+        conformanceTest({ [file.protocol]: vector.spec }, vector.name, async ({ ctx, listener, behaviour }) => {
+          const client = await RawClient.open(listener.host, listener.port, protocol);
+          ctx.onTestFinished(() => client.destroy());
+          if (vector.connect) {
+            const connack = await client.connect();
+            ctx.expect(connack.returnCode ?? connack.reasonCode, 'CONNACK return code for the preparatory CONNECT').toBe(0);
+          }
+          const outcome = await runVectorSteps(client, vector);
+          if (outcome.behaviour) behaviour(outcome.behaviour, file.vectors.length ? vectorAlternatives(vector) : [], outcome.intended!);
+          if (outcome.closed) {
+            const { client: probe } = await connectRaw(listener.host, listener.port, protocol);
+            ctx.onTestFinished(() => probe.destroy());
+            probe.send({ cmd: 'pingreq' });
+            await probe.nextOf('pingresp', 3000);
+          }
+        });
+      }
+    });
+  }
+});
+
+function vectorAlternatives(vector: { steps: unknown[] }): string[] {
+  return vector.steps.flatMap((s) => (typeof s === 'object' && s && 'oneOf' in s ? (s as { oneOf: { behaviour: string }[] }).oneOf.map((a) => a.behaviour) : []));
+}

@@ -1,0 +1,88 @@
+// Small raw-client flows the conformance tests share: connect with cleanup, subscribe, publish with
+// the full acknowledgement flow, receive-and-acknowledge. Every wait has a deadline.
+import type { IConnackPacket, IConnectPacket, IPublishPacket } from 'mqtt-packet';
+import { RawClient } from '../../lib/mqtt/raw-client.ts';
+import { uniqueId } from '../../lib/mqtt/test-client.ts';
+import type { ConformanceEnv } from './conformance.ts';
+
+export const WAIT_MS = 3000;
+/** Quiet window used to prove that something does not arrive. */
+export const QUIET_MS = 500;
+
+export const connackCode = (c: IConnackPacket): number => c.returnCode ?? c.reasonCode ?? 0;
+
+/** A topic prefix unique to this test. */
+export function topicFor(env: ConformanceEnv, name = 't'): string {
+  return `c/${uniqueId(env.protocol === '5' ? 'v5' : 'v4')}/${name}`;
+}
+
+/** CONNECT options for a session that outlives the connection (v5 needs a Session Expiry Interval). */
+export function persistentSession(env: ConformanceEnv, clientId: string): Partial<IConnectPacket> {
+  return { clientId, clean: false, ...(env.protocol === '5' ? { properties: { sessionExpiryInterval: 300 } } : {}) };
+}
+
+/** Opens a raw client (closed when the test finishes) without sending CONNECT. */
+export async function openRaw(env: ConformanceEnv): Promise<RawClient> {
+  const c = await RawClient.open(env.listener.host, env.listener.port, env.protocol);
+  env.ctx.onTestFinished(() => c.destroy());
+  return c;
+}
+
+/** Opens a raw client and connects it; the CONNACK must accept. */
+export async function rawClient(env: ConformanceEnv, opts: Partial<IConnectPacket> = {}): Promise<{ client: RawClient; connack: IConnackPacket }> {
+  const client = await openRaw(env);
+  const connack = await client.connect(opts);
+  env.ctx.expect(connackCode(connack), 'CONNACK return code').toBe(0);
+  return { client, connack };
+}
+
+let nextPacketId = 1;
+export const packetId = (): number => (nextPacketId = (nextPacketId % 50_000) + 1);
+
+/** SUBSCRIBE and return the SUBACK's granted codes. */
+export async function subscribe(client: RawClient, filters: [string, 0 | 1 | 2][]): Promise<number[]> {
+  const messageId = packetId();
+  client.send({ cmd: 'subscribe', messageId, subscriptions: filters.map(([topic, qos]) => ({ topic, qos })) });
+  const suback = await client.nextOf('suback', WAIT_MS, (p) => p.messageId === messageId);
+  return suback.granted.map((g) => (typeof g === 'number' ? g : (g as { qos: number }).qos));
+}
+
+/** PUBLISH and complete the acknowledgement flow for its QoS. */
+export async function publish(client: RawClient, topic: string, payload: string | Buffer, qos: 0 | 1 | 2 = 0, retain = false): Promise<void> {
+  const messageId = qos ? packetId() : undefined;
+  client.send({ cmd: 'publish', topic, payload, qos, retain, dup: false, ...(messageId ? { messageId } : {}) });
+  if (qos === 1) await client.nextOf('puback', WAIT_MS, (p) => p.messageId === messageId);
+  if (qos === 2) {
+    await client.nextOf('pubrec', WAIT_MS, (p) => p.messageId === messageId);
+    client.send({ cmd: 'pubrel', messageId: messageId! });
+    await client.nextOf('pubcomp', WAIT_MS, (p) => p.messageId === messageId);
+  }
+}
+
+/** Next PUBLISH on a topic (not acknowledged: the caller decides). */
+export function nextPublish(client: RawClient, topic: string, timeoutMs = WAIT_MS): Promise<IPublishPacket> {
+  return client.nextOf('publish', timeoutMs, (p) => p.topic === topic);
+}
+
+/** Acknowledges a received PUBLISH as its QoS requires (QoS 2: PUBREC, then PUBCOMP on PUBREL). */
+export async function acknowledge(client: RawClient, p: IPublishPacket): Promise<void> {
+  if (p.qos === 1) client.send({ cmd: 'puback', messageId: p.messageId! });
+  if (p.qos === 2) {
+    client.send({ cmd: 'pubrec', messageId: p.messageId! });
+    await client.nextOf('pubrel', WAIT_MS, (r) => r.messageId === p.messageId);
+    client.send({ cmd: 'pubcomp', messageId: p.messageId! });
+  }
+}
+
+/** Next PUBLISH on a topic, acknowledged. */
+export async function receive(client: RawClient, topic: string, timeoutMs = WAIT_MS): Promise<IPublishPacket> {
+  const p = await nextPublish(client, topic, timeoutMs);
+  await acknowledge(client, p);
+  return p;
+}
+
+/** PUBLISH packets on a topic that arrive within the quiet window. */
+export async function quietOn(client: RawClient, topic: string, windowMs = QUIET_MS): Promise<IPublishPacket[]> {
+  const frames = await client.quiet(windowMs, (f) => f.packet?.cmd === 'publish' && f.packet.topic === topic);
+  return frames.map((f) => f.packet as IPublishPacket);
+}
