@@ -5,6 +5,7 @@
 // after the broker — on a failed start too. Distribution listens on loopback only as well.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { BrokerStartError } from '../run/errors.ts';
 import { freePort, waitForPort } from './free-port.ts';
 import { findBinary } from './resolve-driver.ts';
@@ -65,4 +66,44 @@ async function killChild(child: ChildProcess, exited: Promise<void>): Promise<vo
   const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
   await exited;
   clearTimeout(timer);
+}
+
+/** Children of a process (Linux /proc), found by parent pid. */
+function childrenOf(pid: number): { pid: number; comm: string }[] {
+  const out: { pid: number; comm: string }[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // "pid (comm) state ppid ...": comm may contain spaces, so split after the last ')'.
+      const close = stat.lastIndexOf(')');
+      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+      if (ppid === pid) out.push({ pid: Number(entry), comm: stat.slice(stat.indexOf('(') + 1, close) });
+    } catch { /* ended while we looked */ }
+  }
+  return out;
+}
+
+/**
+ * The Erlang VM (beam.smp) started by a wrapper script, searched breadth-first below `pid`; undefined
+ * when /proc is unavailable or the VM is not there. The pid is what resource samplers should watch.
+ */
+export function findBeam(pid: number, depth = 3): number | undefined {
+  let level = [pid];
+  for (let d = 0; d < depth && level.length; d++) {
+    const next = level.flatMap(childrenOf);
+    const beam = next.find((c) => c.comm.startsWith('beam'));
+    if (beam) return beam.pid;
+    level = next.map((c) => c.pid);
+  }
+  return undefined;
+}
+
+/** SIGKILL a process that outlived its graceful stop (e.g. a VM whose wrapper was killed). */
+export function killIfAlive(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(pid, 0);
+    process.kill(pid, 'SIGKILL');
+  } catch { /* already gone */ }
 }

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { freePorts } from '../drivers/free-port.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
 import { startContainerBroker } from '../drivers/container-driver.ts';
-import { startEpmd, uniqueNodeName } from '../drivers/erlang-node.ts';
+import { findBeam, killIfAlive, startEpmd, uniqueNodeName } from '../drivers/erlang-node.ts';
 import { pemsFrom } from './container-target.ts';
 import type { Capabilities, ListenerInfo, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from './target.ts';
 import { LISTENER_NAMES } from './target.ts';
@@ -127,6 +127,9 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
           timeoutMs: 60_000,
           spawn: { env: { ...process.env, ...env }, cwd: dir },
         });
+        // rabbitmq-server stays as a shell that turns SIGTERM into a clean stop of the VM it started
+        // in the background; the VM is what uses CPU and memory, and must not outlive a killed shell.
+        const beam = proc.child.pid !== undefined ? findBeam(proc.child.pid) : undefined;
         return {
           target: 'rabbitmq',
           driver: 'local',
@@ -135,11 +138,11 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
           missingListeners: missingFor(open, Boolean(o.assets.pki)),
           capabilities: rabbitmqCapabilities,
           logFile: o.assets.logFile,
-          pid: proc.child.pid,
+          pid: beam ?? proc.child.pid,
           isAlive: proc.isAlive,
           // RabbitMQ shuts down cleanly on SIGTERM but takes a few seconds; epmd goes after it.
           stop: async () => {
-            try { await proc.stop(15_000); } finally { await epmd.stop(); }
+            try { await proc.stop(15_000); } finally { killIfAlive(beam); await epmd.stop(); }
           },
         };
       } catch (e) {
