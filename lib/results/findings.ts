@@ -14,6 +14,10 @@ interface FindingRule {
 
 // An expected failure (listed in fixtures/expectations) is still a finding: known is not safe.
 const failed = (t: TestResult) => t.status === 'failed' || t.status === 'expected-failure';
+/** Failed because the broker let the client in, not merely because it chose another refusal code (--strict). */
+const acceptedLogin = (t: TestResult) => failed(t) && /CONNACK code 0,/.test(t.detail?.actual ?? '');
+/** Failed for a reason other than a --strict code choice. */
+const notOnlyStrict = (t: TestResult) => failed(t) && !/^strict:/.test(t.detail?.reason ?? '');
 
 const RULES: FindingRule[] = [
   {
@@ -67,21 +71,21 @@ const RULES: FindingRule[] = [
   },
   {
     test: /^auth\/credentials › .*refuses an anonymous client/,
-    when: failed,
+    when: acceptedLogin,
     severity: 'high',
     title: 'anonymous access allowed',
     detail: 'The password-protected listener accepted a client without credentials.',
   },
   {
     test: /^auth\/credentials › .*refuses (a wrong password|an unknown user|a user name without a password)/,
-    when: failed,
+    when: acceptedLogin,
     severity: 'high',
     title: 'password check not enforced',
     detail: 'The password-protected listener accepted a wrong password, an unknown user or a missing password.',
   },
   {
-    test: /^auth\/acl › /,
-    when: failed,
+    test: /^auth\/acl(-subscribe)? › /,
+    when: notOnlyStrict,
     severity: 'high',
     title: 'ACL not enforced',
     detail: 'A user could publish or subscribe beyond what the standard test policy allows.',

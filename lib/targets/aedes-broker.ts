@@ -20,6 +20,12 @@ export interface AedesTlsFiles {
   certFile: string;
   keyFile: string;
   crlFile?: string;
+  /** Certificate chain for the tls listener only, if not certFile (the tls-expired-cert misconfiguration). */
+  tlsListenerCertFile?: string;
+  /** false: the mtls listener does not ask for a client certificate (a misconfiguration). */
+  requireCertificate?: boolean;
+  /** Extra `tls-bad-<scenario>` listeners, each serving one chain (with keyFile) clients must reject. */
+  badServerCerts?: Record<string, string>;
 }
 
 export interface AedesBrokerOptions {
@@ -32,6 +38,8 @@ export interface AedesBrokerOptions {
 
 export interface RunningAedes {
   ports: Partial<Record<ListenerName, number>>;
+  /** Ports of the `tls-bad-<scenario>` listeners. */
+  extraPorts: Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -85,6 +93,7 @@ export async function startAedesBroker(options: AedesBrokerOptions = {}): Promis
     s.on('close', () => sockets.delete(s));
   };
   const ports: Partial<Record<ListenerName, number>> = {};
+  const extraPorts: Record<string, number> = {};
   const open = async (name: ListenerName, server: net.Server) => {
     servers.push(server);
     const port = await listen(server, host);
@@ -103,17 +112,25 @@ export async function startAedesBroker(options: AedesBrokerOptions = {}): Promis
       key: fs.readFileSync(t.keyFile),
       minVersion: 'TLSv1.2',
     };
-    await open('tls', tls.createServer(base, (s) => { track(s); broker.handle(s); }));
+    const tlsBase = t.tlsListenerCertFile ? { ...base, cert: fs.readFileSync(t.tlsListenerCertFile) } : base;
+    await open('tls', tls.createServer(tlsBase, (s) => { track(s); broker.handle(s); }));
+    const requireCert = t.requireCertificate !== false;
     const mtls = tls.createServer(
-      { ...base, requestCert: true, rejectUnauthorized: true, crl: t.crlFile ? fs.readFileSync(t.crlFile) : undefined },
+      { ...base, requestCert: requireCert, rejectUnauthorized: requireCert, crl: t.crlFile ? fs.readFileSync(t.crlFile) : undefined },
       (s) => { track(s); broker.handle(s); },
     );
     await open('mtls', mtls);
+    for (const [scenario, certFile] of Object.entries(t.badServerCerts ?? {})) {
+      const server = tls.createServer({ ...base, cert: fs.readFileSync(certFile) }, (s) => { track(s); broker.handle(s); });
+      servers.push(server);
+      extraPorts[`tls-bad-${scenario}`] = await listen(server, host);
+    }
   }
   log('aedes ready');
 
   return {
     ports,
+    extraPorts,
     close: async () => {
       for (const s of sockets) s.destroy();
       await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));

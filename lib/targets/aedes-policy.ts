@@ -1,7 +1,51 @@
-// aedes rendering of the standard test policy (filled in by the TLS/auth issue): returns the
-// per-listener hooks that enforce passwords and ACLs on the auth listener.
+// aedes rendering of the standard test policy (lib/policy/test-policy.ts): per-listener hooks.
+// auth listener: password check; mtls listener: the client certificate's CN is the user (the TLS
+// server already refused bad certificates). Both: publish/subscribe ACL, and a forward filter so a
+// granted wildcard subscription delivers only what the user may read.
+import type tls from 'node:tls';
+import type { Client } from 'aedes';
 import type { AedesListenerHooks } from './aedes-broker.ts';
+import { ALLOW_ALL_RULES, TEST_POLICY, checkPassword, policyAllows, type TestPolicy } from '../policy/test-policy.ts';
+import type { Misconfiguration } from '../policy/misconfiguration.ts';
 
-export function aedesPolicyHooks(): AedesListenerHooks {
-  return {};
+/** aedes turns an error's returnCode into the CONNACK code (3.1.1: 4 bad credentials, 5 not authorized). */
+function refusal(returnCode: 4 | 5, message: string): Error & { returnCode: number } {
+  return Object.assign(new Error(message), { returnCode });
+}
+
+export function aedesPolicyHooks(misconfig?: Misconfiguration): AedesListenerHooks {
+  const policy: TestPolicy = misconfig === 'acl-allow-all' ? { ...TEST_POLICY, rules: ALLOW_ALL_RULES } : TEST_POLICY;
+  const users = new WeakMap<Client, string>();
+  const userOf = (client: Client | null) => (client ? users.get(client) : undefined);
+
+  const authenticatePassword: NonNullable<AedesListenerHooks['authenticate']>['auth'] = (client, username, password, done) => {
+    if (!username) return done(refusal(5, 'anonymous clients are not allowed'), false);
+    const ok = misconfig === 'any-password' || checkPassword(policy, username, password?.toString());
+    if (!ok) return done(refusal(4, 'bad user name or password'), false);
+    users.set(client, username);
+    done(null, true);
+  };
+  const authenticateCertificate: NonNullable<AedesListenerHooks['authenticate']>['mtls'] = (client, _username, _password, done) => {
+    const cn = (client.conn as unknown as tls.TLSSocket).getPeerCertificate?.()?.subject?.CN;
+    if (!cn) return done(refusal(5, 'no client certificate identity'), false);
+    users.set(client, Array.isArray(cn) ? cn[0]! : cn);
+    done(null, true);
+  };
+  const authorizePublish: NonNullable<AedesListenerHooks['authorizePublish']>['auth'] = (client, packet, done) => {
+    // 3.1.1 has no negative PUBACK: aedes closes the connection on an error [MQTT-3.3.5-2 allows this].
+    done(policyAllows(policy, userOf(client), packet.topic, 'write') ? null : new Error(`publish to ${packet.topic} not authorized`));
+  };
+  const authorizeSubscribe: NonNullable<AedesListenerHooks['authorizeSubscribe']>['auth'] = (client, sub, done) => {
+    // null negates the subscription: SUBACK 0x80.
+    done(null, policyAllows(policy, userOf(client), sub.topic, 'read') ? sub : null);
+  };
+  const authorizeForward: NonNullable<AedesListenerHooks['authorizeForward']>['auth'] = (client, packet) =>
+    (policyAllows(policy, userOf(client), packet.topic, 'read') ? packet : undefined);
+
+  return {
+    authenticate: { auth: authenticatePassword, mtls: authenticateCertificate },
+    authorizePublish: { auth: authorizePublish, mtls: authorizePublish },
+    authorizeSubscribe: { auth: authorizeSubscribe, mtls: authorizeSubscribe },
+    authorizeForward: { auth: authorizeForward, mtls: authorizeForward },
+  };
 }

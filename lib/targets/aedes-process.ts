@@ -3,14 +3,15 @@
 import fs from 'node:fs';
 import { startAedesBroker, type AedesBrokerOptions } from './aedes-broker.ts';
 import { aedesPolicyHooks } from './aedes-policy.ts';
+import type { Misconfiguration } from '../policy/misconfiguration.ts';
 
-const options = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as AedesBrokerOptions & { policy?: boolean };
+const options = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as AedesBrokerOptions & { policy?: boolean; misconfig?: Misconfiguration };
 const broker = await startAedesBroker({
   ...options,
-  hooks: options.policy ? aedesPolicyHooks() : undefined,
+  hooks: options.policy ? aedesPolicyHooks(options.misconfig) : undefined,
   log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
 });
-process.stdout.write(`aedes-ready ${JSON.stringify(broker.ports)}\n`);
+process.stdout.write(`aedes-ready ${JSON.stringify({ ports: broker.ports, extraPorts: broker.extraPorts })}\n`);
 const stop = () => { void broker.close().finally(() => process.exit(0)); };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

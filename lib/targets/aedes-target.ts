@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { startAedesBroker } from './aedes-broker.ts';
+import { startAedesBroker, type AedesBrokerOptions } from './aedes-broker.ts';
+import { aedesPolicyHooks } from './aedes-policy.ts';
+import { activeMisconfiguration, type Misconfiguration } from '../policy/misconfiguration.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
 import type { Capabilities, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from './target.ts';
 import { LISTENER_NAMES } from './target.ts';
@@ -31,11 +33,29 @@ export const aedesCapabilities: Capabilities = {
   notes: { sharedSubscriptions: 'aedes 1.x speaks MQTT 3.1.1 only; shared subscriptions are an MQTT 5 feature' },
 };
 
-const notYet = 'needs the per-run PKI / standard test policy (TLS and auth issue)';
+const noPki = 'the run has no PKI for it';
 
-function started(o: StartOptions, driver: 'embedded' | 'local', ports: Partial<Record<ListenerName, number>>,
+/** Broker options for the run's PKI and test policy (the hooks are added where the broker runs). */
+function brokerOptions(o: StartOptions, misconfig: Misconfiguration | undefined): Omit<AedesBrokerOptions, 'hooks' | 'log'> {
+  const pki = o.assets.pki;
+  if (!pki) return { host: '127.0.0.1' };
+  return {
+    host: '127.0.0.1',
+    tls: {
+      caFile: pki.caFile,
+      certFile: pki.serverCertFile,
+      keyFile: pki.serverKeyFile,
+      crlFile: misconfig === 'no-crl' ? undefined : pki.crlFile,
+      tlsListenerCertFile: misconfig === 'tls-expired-cert' ? pki.expiredServerCertFile : undefined,
+      requireCertificate: misconfig !== 'no-require-certificate',
+      badServerCerts: pki.badServerCerts,
+    },
+  };
+}
+
+function started(o: StartOptions, driver: 'embedded' | 'local', ports: Partial<Record<ListenerName, number>>, extraPorts: Record<string, number>,
   rest: Pick<StartedBroker, 'isAlive' | 'stop' | 'pid'>): StartedBroker {
-  const open = LISTENER_NAMES.filter((n) => n === 'plain' && ports[n] !== undefined);
+  const open = LISTENER_NAMES.filter((n) => ports[n] !== undefined);
   return {
     target: 'aedes',
     driver,
@@ -45,7 +65,9 @@ function started(o: StartOptions, driver: 'embedded' | 'local', ports: Partial<R
       const host = tls ? 'localhost' : '127.0.0.1';
       return [n, { name: n, host, port: ports[n]!, tls, url: `${tls ? 'mqtts' : 'mqtt'}://${host}:${ports[n]}` }];
     })),
-    missingListeners: Object.fromEntries(LISTENER_NAMES.filter((n) => !open.includes(n)).map((n) => [n, notYet])),
+    missingListeners: Object.fromEntries(LISTENER_NAMES.filter((n) => !open.includes(n)).map((n) => [n, noPki])),
+    extraListeners: Object.fromEntries(Object.entries(extraPorts).map(([n, port]) =>
+      [n, { name: n as ListenerName, host: 'localhost', port, tls: true, url: `mqtts://localhost:${port}` }])),
     capabilities: aedesCapabilities,
     logFile: o.assets.logFile,
     ...rest,
@@ -54,9 +76,14 @@ function started(o: StartOptions, driver: 'embedded' | 'local', ports: Partial<R
 
 async function startEmbedded(o: StartOptions): Promise<StartedBroker> {
   const log = fs.createWriteStream(o.assets.logFile, { flags: 'a' });
-  const broker = await startAedesBroker({ log: (l) => log.write(`${new Date().toISOString()} ${l}\n`) });
+  const misconfig = activeMisconfiguration();
+  const broker = await startAedesBroker({
+    ...brokerOptions(o, misconfig),
+    hooks: aedesPolicyHooks(misconfig),
+    log: (l) => log.write(`${new Date().toISOString()} ${l}\n`),
+  });
   let alive = true;
-  return started(o, 'embedded', broker.ports, {
+  return started(o, 'embedded', broker.ports, broker.extraPorts, {
     pid: process.pid,
     isAlive: () => alive,
     stop: async () => {
@@ -69,7 +96,8 @@ async function startEmbedded(o: StartOptions): Promise<StartedBroker> {
 
 async function startLocal(o: StartOptions): Promise<StartedBroker> {
   const optionsFile = path.join(o.assets.workDir, 'aedes.json');
-  fs.writeFileSync(optionsFile, JSON.stringify({ host: '127.0.0.1' }), { mode: 0o600 });
+  const misconfig = activeMisconfiguration();
+  fs.writeFileSync(optionsFile, JSON.stringify({ ...brokerOptions(o, misconfig), policy: true, misconfig }), { mode: 0o600 });
   const entry = fileURLToPath(new URL('./aedes-process.ts', import.meta.url));
   const proc = await startBrokerProcess({
     target: 'aedes',
@@ -79,8 +107,8 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
     ready: /^aedes-ready /,
     timeoutMs: 15_000,
   });
-  const ports = JSON.parse(proc.readyLine.replace(/^aedes-ready /, '')) as Partial<Record<ListenerName, number>>;
-  return started(o, 'local', ports, { pid: proc.child.pid, isAlive: proc.isAlive, stop: () => proc.stop() });
+  const { ports, extraPorts } = JSON.parse(proc.readyLine.replace(/^aedes-ready /, '')) as { ports: Partial<Record<ListenerName, number>>; extraPorts: Record<string, number> };
+  return started(o, 'local', ports, extraPorts, { pid: proc.child.pid, isAlive: proc.isAlive, stop: () => proc.stop() });
 }
 
 export const aedesTarget: TargetDescriptor = {

@@ -59,9 +59,15 @@ export function attemptConnect(listener: Pick<ListenerInfo, 'host' | 'port'>, o:
     ...(o.password !== undefined ? { password: Buffer.from(o.password) } : {}),
   });
   return new Promise((resolve) => {
-    const socket: net.Socket = o.tls
-      ? tls.connect({ host: listener.host, port: listener.port, servername: net.isIP(listener.host) ? undefined : listener.host, ...o.tls })
-      : net.connect({ host: listener.host, port: listener.port });
+    let socket: net.Socket;
+    try {
+      socket = o.tls
+        ? tls.connect({ host: listener.host, port: listener.port, servername: net.isIP(listener.host) ? undefined : listener.host, ...o.tls })
+        : net.connect({ host: listener.host, port: listener.port });
+    } catch (e) {
+      // The client could not even build its TLS context (e.g. a cipher this OpenSSL lacks).
+      return resolve({ ...result, error: errorName(e as Error & { code?: string }) });
+    }
     const finish = () => {
       clearTimeout(timer);
       socket.destroy();

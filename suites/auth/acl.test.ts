@@ -1,0 +1,59 @@
+// The standard test ACL (lib/policy/test-policy.ts): alice rw alice/#, r public/#; bob rw bob/#;
+// everyone rw users/%u/#. Each "not delivered" check first proves the observation works (a positive
+// control through the same observer), then waits an explicit quiet window.
+import { describe, test, expect } from 'vitest';
+import { uniqueId } from '../../lib/mqtt/test-client.ts';
+import { forEachProtocol } from '../support/harness.ts';
+import { aliceByCertificate, asUser, observer, publishAndObserveAck, deliveredWithin, QUIET_MS } from './auth-support.ts';
+
+forEachProtocol((protocol) => {
+  describe('acl', () => {
+    test('delivers an allowed publish', async (ctx) => {
+      const alice = await asUser(ctx, protocol, 'alice');
+      const obs = await observer(ctx, protocol);
+      const topic = `alice/${uniqueId('acl')}`;
+      await alice.client.subscribeAsync(topic, { qos: 1 });
+      await alice.client.publishAsync(topic, 'allowed', { qos: 1 });
+      await alice.log.next((m) => m.topic === topic, 5000, `alice's own message on ${topic}`);
+      await obs.log.next((m) => m.topic === topic, 5000, `the observer's copy on ${topic}`);
+    });
+
+    test('does not deliver a denied publish to any subscriber', async (ctx) => {
+      const alice = await asUser(ctx, protocol, 'alice');
+      const bob = await asUser(ctx, protocol, 'bob');
+      const obs = await observer(ctx, protocol);
+      const id = uniqueId('acl');
+      await bob.client.subscribeAsync(`bob/${id}`, { qos: 1 });
+      await alice.client.publishAsync(`alice/${id}`, 'control', { qos: 1 });
+      await obs.log.next((m) => m.topic === `alice/${id}`, 5000, 'the positive control');
+      const ack = await publishAndObserveAck(alice.client, `bob/${id}`, 'denied');
+      const leaked = [...(await deliveredWithin(obs.log, QUIET_MS, (m) => m.topic === `bob/${id}`)), ...bob.log.messages.filter((m) => m.topic === `bob/${id}`)];
+      ctx.task.meta.detail = { expected: `nothing on bob/${id} within ${QUIET_MS} ms`, actual: `${leaked.length} delivered; publisher saw: ${ack}`, behaviour: ack };
+      expect(leaked.length, 'a denied publish was delivered').toBe(0);
+    });
+
+    test('honours the %u pattern rule', async (ctx) => {
+      const alice = await asUser(ctx, protocol, 'alice');
+      const obs = await observer(ctx, protocol);
+      const id = uniqueId('acl');
+      await alice.client.publishAsync(`users/alice/${id}`, 'own', { qos: 1 });
+      await obs.log.next((m) => m.topic === `users/alice/${id}`, 5000, 'alice on users/alice/…');
+      const ack = await publishAndObserveAck(alice.client, `users/bob/${id}`, 'not-hers');
+      const leaked = await deliveredWithin(obs.log, QUIET_MS, (m) => m.topic === `users/bob/${id}`);
+      ctx.task.meta.detail = { expected: `users/bob/${id} not delivered`, actual: `${leaked.length} delivered; publisher saw: ${ack}`, behaviour: ack };
+      expect(leaked.length, 'alice published under users/bob/').toBe(0);
+    });
+
+    test('certificate identity as user name meets the same ACL (mtls listener)', async (ctx) => {
+      const alice = await aliceByCertificate(ctx, protocol);
+      const obs = await observer(ctx, protocol);
+      const id = uniqueId('acl');
+      await alice.client.publishAsync(`alice/${id}`, 'by-certificate', { qos: 1 });
+      await obs.log.next((m) => m.topic === `alice/${id}`, 5000, `alice/${id} published by certificate identity`);
+      const ack = await publishAndObserveAck(alice.client, `bob/${id}`, 'denied');
+      const leaked = await deliveredWithin(obs.log, QUIET_MS, (m) => m.topic === `bob/${id}`);
+      ctx.task.meta.detail = { expected: `bob/${id} not delivered`, actual: `${leaked.length} delivered; publisher saw: ${ack}`, behaviour: ack };
+      expect(leaked.length, 'the certificate user published outside its ACL').toBe(0);
+    });
+  });
+});

@@ -1,0 +1,33 @@
+// 200 bad-password attempts in a bounded burst (20 at a time, loopback) must leave the broker serving
+// a valid client within 1 s afterwards.
+import { describe, test, expect } from 'vitest';
+import { forEachProtocol, requireCapability, requireListener } from '../support/harness.ts';
+import { attemptConnect, describeAttempt } from '../tls/connect-attempt.ts';
+import { passwordOf } from './auth-support.ts';
+
+const ATTEMPTS = 200;
+const CONCURRENCY = 20;
+
+forEachProtocol((protocol) => {
+  describe('bad-password burst', () => {
+    test(`${ATTEMPTS} bad-password attempts leave the broker serving a valid client within 1 s`, async (ctx) => {
+      requireCapability(ctx, 'passwordAuth');
+      const listener = requireListener(ctx, 'auth');
+      let refused = 0;
+      let accepted = 0;
+      for (let sent = 0; sent < ATTEMPTS; sent += CONCURRENCY) {
+        const wave = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) =>
+          attemptConnect(listener, { protocol, username: 'alice', password: `guess-${sent + i}`, timeoutMs: 5000 })));
+        refused += wave.filter((r) => r.connackCode !== 0).length;
+        accepted += wave.filter((r) => r.connackCode === 0).length;
+      }
+      const t0 = performance.now();
+      const good = await attemptConnect(listener, { protocol, username: 'alice', password: passwordOf('alice'), timeoutMs: 1000 });
+      const ms = Math.round(performance.now() - t0);
+      ctx.task.meta.detail = { expected: `all ${ATTEMPTS} refused; valid client CONNACK 0 within 1000 ms`, actual: `${refused} refused, ${accepted} accepted; valid client after ${ms} ms: ${describeAttempt(good)}` };
+      expect(accepted, 'bad passwords accepted').toBe(0);
+      expect(good.connackCode, 'valid client not served within 1 s').toBe(0);
+      expect(ms).toBeLessThan(1000);
+    });
+  });
+});

@@ -1,0 +1,66 @@
+// What a observer on the path sees: a recording relay sits between client and listener. Over TLS
+// neither the payload nor the password may appear in the bytes; over plain TCP they do — and a
+// listener that accepts passwords without TLS is reported as "credentials sent in clear".
+import { describe, test, expect, onTestFinished, type TestContext } from 'vitest';
+import { connectClient, endClient, MessageLog, uniqueId } from '../../lib/mqtt/test-client.ts';
+import { harness, requireCapability, requireListener } from '../support/harness.ts';
+import { startRecordingRelay } from './recording-relay.ts';
+import { requirePki, trustRunCa } from './tls-support.ts';
+import type { ListenerInfo } from '../../lib/targets/target.ts';
+import { TEST_POLICY } from '../../lib/policy/test-policy.ts';
+
+const protocol = () => harness().protocols[0] ?? '3.1.1';
+
+/** Round-trips a unique payload through the relay and returns what the relay saw. */
+async function throughRelay(ctx: TestContext, listener: ListenerInfo, creds: { username: string; password: string; topic: string }) {
+  const relay = await startRecordingRelay(listener);
+  onTestFinished(() => relay.close());
+  const tlsOptions = listener.tls ? { ca: trustRunCa(requirePki(ctx)).ca as Buffer } : {};
+  // The relay listens on 127.0.0.1; for TLS the name checked stays "localhost".
+  const via: ListenerInfo = { ...listener, host: listener.tls ? 'localhost' : '127.0.0.1', port: relay.port, url: `${listener.tls ? 'mqtts' : 'mqtt'}://${listener.tls ? 'localhost' : '127.0.0.1'}:${relay.port}` };
+  const client = await connectClient(via, protocol(), { username: creds.username, password: creds.password, ...tlsOptions });
+  onTestFinished(() => endClient(client));
+  const payload = uniqueId('secret-payload');
+  const log = new MessageLog(client);
+  await client.subscribeAsync(creds.topic, { qos: 1 });
+  await client.publishAsync(creds.topic, payload, { qos: 1 });
+  await log.next((m) => m.payload.toString() === payload, 5000, 'the payload back');
+  const wire = relay.bytes();
+  return { payloadSeen: wire.includes(payload), passwordSeen: wire.includes(creds.password), bytes: wire.length };
+}
+
+describe('wire confidentiality', () => {
+  test('over TLS neither the payload nor the password appears on the wire', async (ctx) => {
+    requireCapability(ctx, 'tls');
+    const listener = requireListener(ctx, 'tls');
+    const password = uniqueId('pw');
+    const seen = await throughRelay(ctx, listener, { username: 'wire-check', password, topic: `${uniqueId('wire')}/tls` });
+    ctx.task.meta.detail = { expected: 'payload and password absent from the recorded bytes', actual: `${seen.bytes} bytes; payload seen: ${seen.payloadSeen}; password seen: ${seen.passwordSeen}` };
+    expect(seen.payloadSeen).toBe(false);
+    expect(seen.passwordSeen).toBe(false);
+  });
+
+  test('over the plain listener the relay sees the payload and password (the check can see plaintext)', async (ctx) => {
+    const listener = requireListener(ctx, 'plain');
+    const password = uniqueId('pw');
+    const seen = await throughRelay(ctx, listener, { username: 'wire-check', password, topic: `${uniqueId('wire')}/plain` });
+    ctx.task.meta.detail = { expected: 'payload and password visible', actual: `${seen.bytes} bytes; payload seen: ${seen.payloadSeen}; password seen: ${seen.passwordSeen}` };
+    expect(seen.payloadSeen).toBe(true);
+    expect(seen.passwordSeen).toBe(true);
+  });
+
+  test('password listener without TLS: is the password readable on the wire?', async (ctx) => {
+    requireCapability(ctx, 'passwordAuth');
+    const listener = requireListener(ctx, 'auth');
+    const alice = TEST_POLICY.users.find((u) => u.name === 'alice')!;
+    const seen = await throughRelay(ctx, listener, { username: alice.name, password: alice.password, topic: `alice/${uniqueId('wire')}` });
+    const clear = !listener.tls && seen.passwordSeen;
+    ctx.task.meta.detail = {
+      expected: 'recorded; a listener accepting passwords without TLS is reported as a finding',
+      actual: `${seen.bytes} bytes; password seen: ${seen.passwordSeen}`,
+      behaviour: clear ? 'credentials sent in clear' : 'credentials not visible',
+    };
+    // The relay must see plaintext on a non-TLS listener; if it did not, the observation is broken.
+    if (!listener.tls) expect(seen.passwordSeen).toBe(true);
+  });
+});
