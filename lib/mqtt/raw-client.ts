@@ -130,14 +130,20 @@ export class RawClient {
       .then((f) => f.packet as Extract<Packet, { cmd: C }>);
   }
 
-  /** Waits a stated window and returns the packets that arrived (and were not consumed) in it. */
+  /**
+   * Waits a stated window and returns the matching packets not consumed by next(): those already
+   * queued (they may have arrived just before the window) and those arriving during it. An absence
+   * check asserts the result is empty.
+   */
   async quiet(windowMs: number, match: (f: Frame) => boolean = () => true): Promise<Frame[]> {
+    const queued = this.queue.filter(match);
     const from = this.received.length;
     await new Promise<void>((r) => {
       const t = setTimeout(r, windowMs);
       if (this.closed) { clearTimeout(t); r(); }
     });
-    return this.received.slice(from).filter(match);
+    const arrived = this.received.slice(from).filter((f) => match(f) && !queued.includes(f));
+    return [...queued, ...arrived];
   }
 
   /** Resolves when the broker closes the connection; rejects after timeoutMs if it stays open. */

@@ -3,7 +3,8 @@
 import { describe } from 'vitest';
 import { forEachProtocol } from '../support/harness.ts';
 import { conformanceTest } from '../support/conformance.ts';
-import { connackCode, openRaw, persistentSession, publish, quietOn, rawClient, receive, subscribe, topicFor, QUIET_MS } from '../support/conformance-flow.ts';
+import type { IConnackPacket } from 'mqtt-packet';
+import { connackCode, openRaw, persistentSession, publish, quietOn, rawClient, receive, subscribe, topicFor, QUIET_MS, WAIT_MS } from '../support/conformance-flow.ts';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
 import { encode } from '../../lib/mqtt/frames.ts';
 
@@ -100,15 +101,20 @@ forEachProtocol(() => {
       const connect = encode({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: uniqueId('ref'), clean: true, keepalive: 30 }, 4);
       connect[8] = 7;
       c.send(Buffer.concat([connect, encode({ cmd: 'publish', topic, payload: 'must-not-be-stored', qos: 0, retain: true, dup: false }, 4)]));
-      const ack = await c.nextOf('connack');
-      env.ctx.expect(connackCode(ack), 'CONNACK return code for level 7').not.toBe(0);
+      // Refusing by CONNACK 0x01 is what MQTT-3.1.2-2 asks (a vector checks it); here either refusal
+      // will do, the point is what happens to the bytes after it.
+      const first = await c.next(WAIT_MS, 'CONNACK or close').catch((e: Error) => (c.closed ? undefined : Promise.reject(e)));
+      if (first) {
+        env.ctx.expect(first.packet?.cmd, 'answer to a level-7 CONNECT').toBe('connack');
+        env.ctx.expect(connackCode(first.packet as IConnackPacket), 'CONNACK return code for level 7').not.toBe(0);
+      }
       await c.expectClose();
       const { client: sub } = await rawClient(env);
       await subscribe(sub, [[topic, 0]]);
       env.ctx.expect(await quietOn(sub, topic, QUIET_MS), 'a retained message from the refused connection').toEqual([]);
     });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.1.2-24'], '5': [] }, 'with Keep Alive 1 s the broker keeps a pinging client and drops a silent one (1.5 s, plus 3 s slack for a 1 s check tick and a loaded machine)', async (env) => {
+    conformanceTest({ '3.1.1': ['MQTT-3.1.2-24'], '5': [] }, 'with Keep Alive 1 s the broker keeps a pinging client and drops a silent one (1.5 s; 5 s slack by default, 1 s under --strict)', async (env) => {
       const { client } = await rawClient(env, { keepalive: 1 });
       // Positive control: regular PINGREQs keep the connection for well over 1.5 x Keep Alive.
       for (let i = 0; i < 7; i++) {
@@ -117,9 +123,12 @@ forEachProtocol(() => {
         await client.quiet(300);
         env.ctx.expect(client.closed, 'connection closed although the client sent PINGREQs').toBe(false);
       }
-      const silentSince = Date.now();
-      await client.expectClose(4500, 'the broker to close a client silent for 1.5 x Keep Alive');
-      env.ctx.task.meta.detail = { ...env.ctx.task.meta.detail, actual: `closed ${Date.now() - silentSince} ms after the last packet` };
+      // Brokers check keep-alive on a timer tick (Mosquitto 2.0: up to ~4 s late observed here), and the
+      // machine is shared; --strict allows only 1 s beyond the 1.5 x Keep Alive the statement names.
+      const silentSince = Date.now() - 300;
+      const slackMs = env.strict ? 1000 : 5000;
+      await client.expectClose(1500 + slackMs - 300, 'the broker to close a client silent for 1.5 x Keep Alive');
+      env.ctx.task.meta.detail = { ...env.ctx.task.meta.detail, actual: `closed ${Date.now() - silentSince} ms after the last packet (allowed ${1500 + slackMs})` };
     }, { timeoutMs: 15_000 });
   });
 });

@@ -63,7 +63,7 @@ forEachProtocol(() => {
         const { client: sub } = await rawClient(env);
         await subscribe(sub, [[topic, 0]]);
         await rawClient(env, { keepalive: 1, will: { topic, payload: Buffer.from('timed-out'), qos: 0, retain: false } });
-        const will = await nextPublish(sub, topic, 6000);
+        const will = await nextPublish(sub, topic, 8000);
         env.ctx.expect(will.payload.toString()).toBe('timed-out');
       }, { timeoutMs: 15_000 });
 

@@ -6,6 +6,7 @@ import { test, TestRunner, type TestContext } from 'vitest';
 import type { HarnessContext } from '../../lib/run/harness-context.ts';
 import type { ListenerInfo, ProtocolVersion } from '../../lib/targets/target.ts';
 import { harness, requireListener } from './harness.ts';
+import { judgeBehaviour } from '../../lib/conformance/behaviour.ts';
 
 export type SpecIds = Partial<Record<ProtocolVersion, string[]>>;
 
@@ -54,8 +55,8 @@ export function conformanceTest(ids: SpecIds, title: string, fn: (env: Conforman
       strict: h.strict,
       behaviour(observed, allowed, intended) {
         ctx.task.meta.detail = { ...ctx.task.meta.detail, behaviour: observed };
-        ctx.expect(allowed, `behaviour "${observed}" is not one the specification allows`).toContain(observed);
-        if (h.strict) ctx.expect(observed, `--strict: the specification intends "${intended}"`).toBe(intended);
+        const problem = judgeBehaviour(observed, allowed, intended, h.strict);
+        if (problem) throw new Error(problem);
       },
     };
     await fn(env);
