@@ -8,7 +8,7 @@ import { FAULTS } from '../lib/faults/catalogue.ts';
 import type { ResultsDocument, TestResult } from '../lib/results/types.ts';
 import { findBinary } from '../lib/drivers/resolve-driver.ts';
 import { needBinary } from './support/requirements.ts';
-import { runHarness, type HarnessRun } from './support/run-harness.ts';
+import { runHarness, tempReportDir, type HarnessRun } from './support/run-harness.ts';
 
 const BASE_ARGS = ['--target', 'mosquitto', '--driver', 'local', '--suite', 'conformance', '--protocol', '3.1.1'];
 const PARALLEL_RUNS = 3;
@@ -37,6 +37,16 @@ async function pool<T, R>(items: readonly T[], width: number, fn: (item: T) => P
   return out;
 }
 
+/** Runs the CLI into a private report directory that is removed afterwards, also on a timeout. */
+async function runInTemp(args: string[]): Promise<HarnessRun> {
+  const reportDir = tempReportDir();
+  try {
+    return await runHarness(args, { timeoutMs: 180_000, reportDir });
+  } finally {
+    fs.rmSync(reportDir, { recursive: true, force: true });
+  }
+}
+
 let baseline: HarnessRun | undefined;
 const outcomes = new Map<string, FaultOutcome>();
 const haveMosquitto = Boolean(findBinary('mosquitto'));
@@ -44,13 +54,11 @@ const haveMosquitto = Boolean(findBinary('mosquitto'));
 describe.sequential('mutation self-test (fault proxy in front of local Mosquitto)', () => {
   beforeAll(async () => {
     if (!haveMosquitto) return;
-    baseline = await runHarness(BASE_ARGS, { timeoutMs: 180_000 });
-    fs.rmSync(baseline.reportDir, { recursive: true, force: true });
+    baseline = await runInTemp(BASE_ARGS);
     await pool(FAULTS, PARALLEL_RUNS, async (fault) => {
       // Only the tests of the named statements need to run; the filter is a substring match, so a
       // few neighbours (e.g. MQTT-3.1.2-24 for MQTT-3.1.2-2) run too and are ignored below.
-      const run = await runHarness([...BASE_ARGS, '--fault', fault.name, ...fault.caughtBy], { timeoutMs: 180_000 });
-      fs.rmSync(run.reportDir, { recursive: true, force: true });
+      const run = await runInTemp([...BASE_ARGS, '--fault', fault.name, ...fault.caughtBy]);
       const missed = fault.caughtBy.filter((id) => !testsFor(run.results, id).some((t) => failedStatuses.includes(t.status)));
       outcomes.set(fault.name, { run, missed, ...(run.results ? {} : { problem: `no results.json (exit ${run.code}): ${run.stderr.slice(-400)}` }) });
     });

@@ -6,8 +6,9 @@ import { UsageError, UnknownTargetError } from '../run/errors.ts';
 import { TARGETS, DEFAULT_TARGET, findTarget } from '../targets/registry.ts';
 import { DRIVER_NAMES, PROTOCOL_VERSIONS, type DriverName, type ProtocolVersion } from '../targets/target.ts';
 import { SUITES, DEFAULT_SUITES } from '../run/suites.ts';
-import { loadProfile, type ExternalProfile } from '../drivers/external-driver.ts';
 import { FAULT_NAMES } from '../faults/catalogue.ts';
+import { loadProfile, type ExternalProfile } from '../drivers/external-driver.ts';
+import { buildBenchPlan, type BenchPlan } from '../load/bench-suite.ts';
 
 export interface TargetPlan {
   name: string;
@@ -28,6 +29,8 @@ export interface RunPlan {
   strict: boolean;
   /** --fault: run the suites through the fault-injecting proxy with this named fault. */
   fault?: string;
+  /** Set when the `bench` suite is selected: scenarios, thresholds and baseline, validated before any start. */
+  bench?: BenchPlan;
 }
 
 export const FLAG_OPTIONS = {
@@ -41,6 +44,11 @@ export const FLAG_OPTIONS = {
   strict: { type: 'boolean' },
   fault: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  scenario: { type: 'string' },
+  duration: { type: 'string' },
+  thresholds: { type: 'string' },
+  baseline: { type: 'string' },
+  'baseline-tolerance': { type: 'string' },
 } as const;
 
 export type ParsedFlags = ReturnType<typeof parseFlags>;
@@ -106,7 +114,13 @@ export function buildRunPlan(flags: ParsedFlags): RunPlan {
   for (const s of suites) oneOf('suite', s, SUITES.map((x) => x.name));
   const protocols = list(v.protocol)?.map((p) => oneOf('protocol', p === '3' || p === '4' ? '3.1.1' : p, PROTOCOL_VERSIONS));
 
+  const benchFlags = { scenario: v.scenario, duration: v.duration, thresholds: v.thresholds, baseline: v.baseline, 'baseline-tolerance': v['baseline-tolerance'] };
+  const strayBenchFlag = Object.entries(benchFlags).find(([, value]) => value !== undefined)?.[0];
+  if (strayBenchFlag && !suites.includes('bench')) throw new UsageError(`--${strayBenchFlag} applies to benchmarks; add --suite bench`);
+  const bench = suites.includes('bench') ? buildBenchPlan(benchFlags) : undefined;
+
   return {
+    ...(bench ? { bench } : {}),
     targets,
     suites,
     protocols,

@@ -24,6 +24,12 @@ Flags:
       --strict            accept only the behaviour the specification intends where it allows several
       --fault <name>      put the fault-injecting proxy in front of the plain listener with one named
                           fault (docs/conformance.md lists them), e.g. --fault drop-pingresp
+      --scenario <list>   with --suite bench: scenario names, prefixes ending in * , 'all', 'micro'
+                          (default: the scenarios marked byDefault plus micro-benchmarks); see docs/benchmarks.md
+      --duration <s>      with --suite bench: seconds per scenario, overriding each scenario's own
+      --thresholds <file> with --suite bench: JSON { "<scenario|prefix*|*>": ["p99Ms < 20", ...] }; breach → exit 3
+      --baseline <file>   with --suite bench: an earlier results.json; throughput drop / p99 rise → exit 3
+      --baseline-tolerance <drop%,rise%>  default 10,20
   -h, --help              this text
   positional words        run only tests whose name contains one of them (case-insensitive),
                           e.g. npm test -- --target mosquitto "QoS 2"

@@ -85,8 +85,8 @@ export async function startContainerBroker(spec: ContainerBrokerSpec): Promise<R
     started = await container.start();
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0];
-    const hint = /pull|not found|manifest|registry|resolve/i.test(msg)
-      ? ` (no registry is reachable here? build the image locally and pass --image)`
+    const hint = /pull|not found|manifest|registry|resolve|no such image|image not known/i.test(msg)
+      ? '; the image is not present and could not be pulled: build it locally and pass --image <ref>, or use --driver local'
       : '';
     throw new BrokerStartError(spec.target, `container ${spec.image} failed to start: ${msg}${hint}`);
   }

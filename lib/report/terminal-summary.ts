@@ -34,7 +34,7 @@ export function renderTerminalSummary(doc: ResultsDocument, runDir: string): str
     for (const t of stale) lines.push(`  ${t.target}${t.protocol ? ` mqtt ${t.protocol}` : ''}  ${t.id}`);
   }
   lines.push(...renderCoverage(doc.coverage));
-  for (const t of doc.targets.filter((x) => x.startError)) lines.push('', `${t.name}: ${t.startError}`);
+  for (const t of doc.targets.filter((x) => x.startError)) lines.push('', `start failed: ${t.startError}`);
   lines.push('', `Results: ${runDir}/results.json  (exit code ${doc.run.exitCode})`);
   return lines.join('\n') + '\n';
 }

@@ -125,6 +125,14 @@ export interface BenchmarkResult {
   thresholds?: ThresholdVerdict[];
   /** Comparison with --baseline: figures from the baseline run and the verdict. */
   baseline?: { msgsPerSec?: number; p99Ms?: number; regression: boolean; note?: string };
+  /** Why the scenario did not run on this target (e.g. no TLS listener, MQTT 5 unsupported); no figures then. */
+  notRun?: string;
+  /** Open loop: the intended rate per publisher. */
+  ratePerSec?: number;
+  topology?: string;
+  clients?: number;
+  /** The scenario could not complete (connection refused, generator failed); figures are partial or absent. */
+  error?: string;
 }
 
 export interface ResultsDocument {

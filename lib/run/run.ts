@@ -23,6 +23,9 @@ import { brokerPkiPaths, generatePkiSet, type PkiSet } from '../pki/pki-set.ts';
 import { deriveFindings } from '../results/findings.ts';
 import { computeCoverage } from '../results/coverage.ts';
 import { wrapWithFault } from '../faults/wrap-listener.ts';
+import { renderBenchTable } from '../report/bench-table.ts';
+import { judgeBenchmarks, runBenchSuite } from '../load/bench-suite.ts';
+import type { BenchmarkResult } from '../results/types.ts';
 
 export interface RunOutcome {
   exitCode: number;
@@ -51,6 +54,7 @@ interface TargetRun {
   record: TargetRecord;
   tests: TestResult[];
   rigError?: boolean;
+  benchmarks?: BenchmarkResult[];
 }
 
 type ResolvedPlan = TargetPlan & { driver: DriverName };
@@ -146,10 +150,13 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
     if (!protocols.length) {
       progress(`  ${broker.target} supports MQTT ${broker.capabilities.protocols.join(', ')}; none of --protocol ${runPlan.protocols?.join(',')} — nothing to run`);
     }
-    const { tests, unhandled } = await runSuites({ context, suites: runPlan.suites, filters: runPlan.filters });
+    // The bench suite is run by the load engine below, not by vitest.
+    const vitestSuites = runPlan.suites.filter((s) => s !== 'bench');
+    const { tests, unhandled } = vitestSuites.length ? await runSuites({ context, suites: vitestSuites, filters: runPlan.filters }) : { tests: [], unhandled: [] };
+    const benchmarks = runPlan.bench ? await runBenchSuite(broker, runPlan.bench, runId, progress) : undefined;
     for (const u of unhandled) progress(`  unhandled error during the run: ${u}`);
     const judged = applyExpectations(judge(tests, broker), loadExpectations(ROOT, broker.target));
-    return { record: toRecord(broker), tests: judged };
+    return { record: toRecord(broker), tests: judged, ...(benchmarks ? { benchmarks } : {}) };
   } finally {
     await faultProxy?.close();
     await broker.stop();
@@ -184,7 +191,10 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
     fs.rmSync(tempRoot, { recursive: true, force: true });
     forgetTemp();
   }
-  const exitCode = exitCodeFor(runs);
+  const bench = plan.bench ? judgeBenchmarks(runs.flatMap((r) => r.benchmarks ?? []), plan.bench) : undefined;
+  let exitCode = exitCodeFor(runs);
+  if (exitCode === EXIT.ok && bench?.results.some((r) => r.error)) exitCode = EXIT.badInputOrRig;
+  if (exitCode === EXIT.ok && bench?.breached) exitCode = EXIT.thresholds;
   const doc: ResultsDocument = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     run: {
@@ -198,6 +208,7 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
     },
     targets: runs.map((r) => r.record),
     tests: runs.flatMap((r) => r.tests),
+    ...(bench ? { benchmarks: bench.results } : {}),
   };
   const findings = deriveFindings(doc.tests);
   if (findings.length) doc.findings = findings;
@@ -205,8 +216,16 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
   if (coverage.length) doc.coverage = coverage;
   writeFileAtomic(path.join(runDir, 'junit.xml'), renderJunit(doc));
   writeFileAtomic(path.join(runDir, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
+  // The page is derived from results.json; a rendering bug must not cost the run its results.
+  // Imported here: the renderer pulls in vega, which --help and flag errors should not wait for.
+  const reportFile = await import('../report/html/write-report.ts').then(({ writeReport }) => writeReport(runDir, doc)).catch((e: unknown) => {
+    progress(`✖ could not render index.html (results.json is intact; retry with npm run report -- ${runDir}): ${(e as Error)?.stack ?? String(e)}`);
+    return undefined;
+  });
   forgetRunDir();
   updateLatest(plan.reportDir, runDir);
   process.stdout.write(renderTerminalSummary(doc, runDir));
+  if (doc.benchmarks) process.stdout.write(renderBenchTable(doc));
+  if (reportFile) process.stdout.write(`Report:  ${reportFile}\n`);
   return { exitCode, runDir, doc };
 }

@@ -8,9 +8,10 @@ export interface SuiteInfo {
 
 export const SUITES: readonly SuiteInfo[] = [
   { name: 'smoke', description: 'pub/sub round trip on every listener, QoS 0/1/2', byDefault: true },
-  { name: 'conformance', description: 'MQTT 3.1.1/5 behaviour traced to normative statements, raw-packet vectors', byDefault: true },
   { name: 'tls', description: 'certificate verification both ways, TLS versions/ciphers, robustness, wire confidentiality', byDefault: true },
   { name: 'auth', description: 'password login and the standard test ACL, per protocol version', byDefault: true },
+  { name: 'conformance', description: 'MQTT 3.1.1/5 behaviour traced to normative statements, raw-packet vectors', byDefault: true },
+  { name: 'bench', description: 'load benchmarks (scenarios in suites/bench/*.json), run by the engine, not vitest', byDefault: false },
 ];
 
 export const DEFAULT_SUITES: string[] = SUITES.filter((s) => s.byDefault).map((s) => s.name);

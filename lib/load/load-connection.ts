@@ -1,0 +1,94 @@
+// One raw MQTT connection owned by a generator worker: connect → CONNACK, SUBSCRIBE → SUBACK, then
+// every frame goes to the owner's handler. Plain TCP or TLS, loopback only.
+import net from 'node:net';
+import tls from 'node:tls';
+import type { ProtocolVersion } from '../targets/target.ts';
+import { FrameSplitter, PACKET, encodeConnect, encodeDisconnect, encodeSubscribe, type Frame } from './wire-codec.ts';
+
+export interface Endpoint {
+  host: string;
+  port: number;
+  tls: boolean;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export class LoadConnection {
+  onFrame: (f: Frame) => void = () => {};
+  /** Called after each chunk of frames, so acknowledgements can be written in one batch. */
+  onChunkEnd: () => void = () => {};
+  private pending: { type: number; resolve: (f: Buffer) => void } | undefined;
+  private readonly splitter = new FrameSplitter((f) => this.dispatch(f));
+  closed = false;
+
+  private constructor(readonly socket: net.Socket, readonly protocol: ProtocolVersion) {
+    socket.on('data', (chunk: Buffer) => {
+      this.splitter.push(chunk);
+      this.onChunkEnd();
+    });
+    socket.on('close', () => { this.closed = true; });
+    socket.on('error', () => { this.closed = true; });
+  }
+
+  /** Opens a connection and waits for a successful CONNACK; resolves with the connect→CONNACK time. */
+  static async open(ep: Endpoint, clientId: string, protocol: ProtocolVersion, timeoutMs: number): Promise<{ conn: LoadConnection; connectMs: number }> {
+    // Benchmarks generate real traffic: refuse anything but loopback so a typo cannot load a remote host.
+    if (!LOOPBACK.has(ep.host)) throw new Error(`load generation is limited to loopback; ${ep.host} is not`);
+    const t0 = performance.now();
+    const socket = ep.tls
+      // The broker's certificate is generated per run; a load test measures throughput, not trust, so
+      // verification is off here (the TLS suite checks certificates).
+      ? tls.connect({ host: ep.host, port: ep.port, rejectUnauthorized: false })
+      : net.connect({ host: ep.host, port: ep.port });
+    socket.setNoDelay(true);
+    const conn = new LoadConnection(socket, protocol);
+    const connack = conn.expect(PACKET.CONNACK, timeoutMs, `CONNACK for ${clientId}`);
+    socket.once(ep.tls ? 'secureConnect' : 'connect', () => socket.write(encodeConnect(clientId, protocol, 0)));
+    const body = await connack;
+    // [MQTT-3.2.2-5] / v5 3.2.2.2: a non-zero return/reason code refuses the connection.
+    if (body[1] !== 0) {
+      socket.destroy();
+      throw new Error(`${clientId}: broker refused the connection (code ${body[1]})`);
+    }
+    return { conn, connectMs: performance.now() - t0 };
+  }
+
+  async subscribe(filter: string, qos: 0 | 1 | 2, timeoutMs: number): Promise<void> {
+    const suback = this.expect(PACKET.SUBACK, timeoutMs, `SUBACK for ${filter}`);
+    this.socket.write(encodeSubscribe(filter, qos, 1, this.protocol));
+    const body = await suback;
+    const code = body[body.length - 1]!;
+    if (code >= 0x80) throw new Error(`broker refused the subscription to ${filter} (code 0x${code.toString(16)})`);
+  }
+
+  write(buf: Buffer): boolean {
+    return this.socket.write(buf);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { this.socket.destroy(); resolve(); }, 1000);
+      this.socket.once('close', () => { clearTimeout(timer); resolve(); });
+      this.socket.end(encodeDisconnect(this.protocol));
+    });
+  }
+
+  private expect(type: number, timeoutMs: number, what: string): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { this.pending = undefined; this.socket.destroy(); reject(new Error(`no ${what} within ${timeoutMs} ms`)); }, timeoutMs);
+      this.socket.once('error', (e) => { clearTimeout(timer); reject(e); });
+      this.pending = { type, resolve: (b) => { clearTimeout(timer); resolve(b); } };
+    });
+  }
+
+  private dispatch(f: Frame): void {
+    if (this.pending && f.type === this.pending.type) {
+      const p = this.pending;
+      this.pending = undefined;
+      p.resolve(Buffer.from(f.buf.subarray(f.start, f.end)));
+      return;
+    }
+    this.onFrame(f);
+  }
+}

@@ -1,0 +1,129 @@
+// A publisher: closed loop (keep a bounded window outstanding) or open loop (each message has an
+// intended send time on a fixed schedule, sent when due whatever the broker does).
+import { LoadConnection } from './load-connection.ts';
+import { PACKET, PublishTemplate, writeAck, type Frame } from './wire-codec.ts';
+import { nowMs, writeHeader } from './message-header.ts';
+import type { PublisherSpec, WorkerPlan } from './worker-protocol.ts';
+
+const MAX_BATCH = 256;
+// Atomics.waitAsync (Node ≥ 16) is typed only from lib es2024; the project targets ES2022.
+type WaitAsync = (a: Int32Array, index: number, value: number, timeoutMs?: number) => { async: false; value: string } | { async: true; value: Promise<string> };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync.bind(Atomics);
+/**
+ * Undelivered messages a publisher may have in flight: the closed loop's bound at QoS 0, and at QoS ≥ 1
+ * a cap that keeps a subscriber's broker-side queue (mosquitto: max_queued_messages 1000) from
+ * overflowing — a max-throughput run should measure the broker's speed, not its drop policy.
+ * Publishers feeding one subscriber share the cap.
+ */
+export function deliveryWindow(inflight: number, windowShare: number, qos: 0 | 1 | 2): number {
+  // QoS 0 is not queued for an online subscriber the way QoS 1/2 are, so it may keep more in flight.
+  return Math.max(inflight, Math.floor((qos === 0 ? 1000 : 400) / windowShare));
+}
+
+export class LoadPublisher {
+  sent = 0;
+  private acked = 0;
+  private nextPacketId = 1;
+  private blocked = false;
+  private waiting = false;
+  private running = false;
+  private endMs = 0;
+  private startMs = 0;
+  private total = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly template: PublishTemplate;
+  private readonly delivered: Int32Array;
+  private readonly windowDeliveries: number;
+  onFinished: () => void = () => {};
+
+  constructor(readonly conn: LoadConnection, readonly spec: PublisherSpec, private readonly plan: WorkerPlan) {
+    this.template = new PublishTemplate(spec.topic, plan.qos, plan.payloadBytes, plan.protocol);
+    this.delivered = new Int32Array(plan.delivered);
+    this.windowDeliveries = deliveryWindow(plan.inflight, spec.windowShare, plan.qos);
+    const ackBuf = Buffer.alloc(4 * 64);
+    conn.onFrame = (f: Frame) => {
+      if (f.type === PACKET.PUBACK || f.type === PACKET.PUBCOMP) this.acked++;
+      else if (f.type === PACKET.PUBREC) {
+        // QoS 2 second step: [MQTT-4.3.3-3] answer PUBREC with PUBREL for the same packet id.
+        const id = (f.buf[f.start]! << 8) | f.buf[f.start + 1]!;
+        conn.write(Buffer.from(ackBuf.subarray(0, writeAck(ackBuf, 0, PACKET.PUBREL, id))));
+      }
+    };
+    conn.onChunkEnd = () => this.pump();
+  }
+
+  start(startMs: number): void {
+    this.startMs = startMs;
+    this.endMs = startMs + this.plan.durationMs;
+    this.running = true;
+    if (this.plan.mode === 'open') {
+      this.total = Math.floor((this.plan.ratePerSec * this.plan.durationMs) / 1000);
+      this.timer = setInterval(() => this.tickOpen(), 1);
+    } else {
+      this.timer = setInterval(() => this.pump(), 1);
+    }
+  }
+
+  stop(): void {
+    if (!this.running) return;
+    this.running = false;
+    clearInterval(this.timer);
+    this.onFinished();
+  }
+
+  /** Closed loop: fill the window; called on acks, local deliveries, drain and a 1 ms tick. */
+  pump(): void {
+    if (!this.running || this.blocked || this.plan.mode !== 'closed') return;
+    const now = nowMs();
+    if (now >= this.endMs) return this.stop();
+    const outstanding = this.plan.qos > 0 ? this.sent - this.acked : 0;
+    const undelivered = this.sent * this.spec.deliveriesPerMessage - Atomics.load(this.delivered, this.spec.id);
+    const deliveryRoom = Math.floor((this.windowDeliveries * this.spec.deliveriesPerMessage - undelivered) / this.spec.deliveriesPerMessage);
+    const room = Math.min(this.plan.inflight - outstanding, deliveryRoom);
+    if (deliveryRoom <= 0) return this.waitForDeliveries();
+    if (room <= 0) return;
+    this.send(Math.min(room, MAX_BATCH), () => now);
+  }
+
+  /**
+   * The subscriber may live in another worker: sleep on the shared delivery counter until it moves
+   * (subscribers Atomics.notify after each chunk) instead of polling, so the window refills at once.
+   */
+  private waitForDeliveries(): void {
+    if (this.waiting) return;
+    const seen = Atomics.load(this.delivered, this.spec.id);
+    const w = waitAsync(this.delivered, this.spec.id, seen, 50);
+    if (!w.async) return void queueMicrotask(() => this.pump());
+    this.waiting = true;
+    void w.value.then(() => { this.waiting = false; this.pump(); });
+  }
+
+  private tickOpen(): void {
+    if (!this.running) return;
+    const now = nowMs();
+    const intervalMs = 1000 / this.plan.ratePerSec;
+    const due = Math.min(this.total, Math.floor((now - this.startMs) / intervalMs) + 1);
+    // Everything due is sent now, stamped with the time it *should* have gone out (coordinated omission).
+    while (this.sent < due) this.send(Math.min(due - this.sent, MAX_BATCH), (seq) => this.startMs + seq * intervalMs, true);
+    if (this.sent >= this.total || now >= this.endMs + 1000) this.stop();
+  }
+
+  private send(n: number, intended: (seq: number) => number, ignoreBackpressure = false): void {
+    const size = this.template.size;
+    const buf = Buffer.allocUnsafe(n * size);
+    for (let i = 0; i < n; i++) {
+      const seq = this.sent + i;
+      const pid = this.nextPacketId;
+      this.nextPacketId = pid === 65_535 ? 1 : pid + 1;
+      const payload = this.template.place(buf, i * size, pid);
+      writeHeader(buf, payload, this.spec.id, seq, intended(seq));
+    }
+    this.sent += n;
+    // Second half of the shared array: messages sent per publisher, for live progress.
+    if (this.delivered.length > this.spec.id + this.plan.publisherCount) Atomics.store(this.delivered, this.plan.publisherCount + this.spec.id, this.sent);
+    if (!this.conn.write(buf) && !ignoreBackpressure) {
+      this.blocked = true;
+      this.conn.socket.once('drain', () => { this.blocked = false; this.pump(); });
+    }
+  }
+}

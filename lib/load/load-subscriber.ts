@@ -1,0 +1,69 @@
+// A subscriber: records latency from each message's intended send time into an HDR histogram, counts
+// deliveries per publisher (shared counters let publishers bound their window) and acknowledges QoS 1/2.
+import { LoadConnection } from './load-connection.ts';
+import { PACKET, publishLayout, writeAck, type Frame } from './wire-codec.ts';
+import { nowMs, readHeader, type MessageHeader } from './message-header.ts';
+import { SequenceTracker } from './sequence-tracker.ts';
+
+export class LoadSubscriber {
+  received = 0;
+  private readonly acks = Buffer.alloc(4 * 4096);
+  private ackLen = 0;
+  /** Highest sequence seen per publisher by this member (reordering is per connection). */
+  private readonly touched = new Set<number>();
+  private readonly order = new Map<number, { highest: number }>();
+  private readonly header: MessageHeader = { publisherId: 0, seq: 0, intendedMs: 0 };
+
+  constructor(
+    readonly conn: LoadConnection,
+    private readonly trackers: Map<number, SequenceTracker>,
+    private readonly onLatencyMs: (ms: number) => void,
+    private readonly delivered: Int32Array,
+    onChunk: () => void,
+  ) {
+    const v5 = conn.protocol === '5';
+    conn.onFrame = (f: Frame) => {
+      if (f.type === PACKET.PUBLISH) this.onPublish(f, v5);
+      else if (f.type === PACKET.PUBREL) this.ack(PACKET.PUBCOMP, (f.buf[f.start]! << 8) | f.buf[f.start + 1]!);
+    };
+    conn.onChunkEnd = () => {
+      this.flushAcks();
+      // Wake publishers (in any worker) waiting for their delivery window to move.
+      for (const id of this.touched) Atomics.notify(this.delivered, id);
+      this.touched.clear();
+      onChunk();
+    };
+  }
+
+  private onPublish(f: Frame, v5: boolean): void {
+    const now = nowMs();
+    const { packetId, payloadStart } = publishLayout(f, v5);
+    const h = readHeader(f.buf, payloadStart, this.header);
+    this.onLatencyMs(now - h.intendedMs);
+    let t = this.trackers.get(h.publisherId);
+    if (!t) this.trackers.set(h.publisherId, (t = new SequenceTracker()));
+    let order = this.order.get(h.publisherId);
+    if (!order) this.order.set(h.publisherId, (order = { highest: -1 }));
+    t.record(h.seq, order);
+    this.received++;
+    if (h.publisherId < this.delivered.length) {
+      Atomics.add(this.delivered, h.publisherId, 1);
+      this.touched.add(h.publisherId);
+    }
+    const qos = (f.flags >> 1) & 3;
+    // [MQTT-4.3.2-2]/[MQTT-4.3.3-2]: acknowledge QoS 1 with PUBACK, QoS 2 with PUBREC.
+    if (qos === 1) this.ack(PACKET.PUBACK, packetId);
+    else if (qos === 2) this.ack(PACKET.PUBREC, packetId);
+  }
+
+  private ack(type: number, id: number): void {
+    if (this.ackLen + 4 > this.acks.length) this.flushAcks();
+    this.ackLen = writeAck(this.acks, this.ackLen, type, id);
+  }
+
+  private flushAcks(): void {
+    if (!this.ackLen) return;
+    this.conn.write(Buffer.from(this.acks.subarray(0, this.ackLen)));
+    this.ackLen = 0;
+  }
+}

@@ -1,0 +1,64 @@
+// Messages between the engine (main thread) and generator workers. Workers own their connections and
+// send counters and encoded HDR histograms; the engine merges them.
+import type { ProtocolVersion } from '../targets/target.ts';
+import type { Endpoint } from './load-connection.ts';
+
+export interface PublisherSpec {
+  id: number;
+  clientId: string;
+  topic: string;
+  /** Deliveries expected per message (1, or N subscribers in a fan-out). */
+  deliveriesPerMessage: number;
+  /** Publishers feeding the same subscriber (fan-in N): they share its delivery window. */
+  windowShare: number;
+}
+
+export interface SubscriberSpec {
+  clientId: string;
+  filter: string;
+  /** Subscribers with the same group share one sequence tracker per publisher (shared subscriptions). */
+  group: string;
+}
+
+export interface WorkerPlan {
+  workerIndex: number;
+  endpoint: Endpoint;
+  protocol: ProtocolVersion;
+  qos: 0 | 1 | 2;
+  payloadBytes: number;
+  publishers: PublisherSpec[];
+  subscribers: SubscriberSpec[];
+  /** connections scenario: clients to open and hold. */
+  connectors: string[];
+  mode: 'closed' | 'open';
+  inflight: number;
+  ratePerSec: number;
+  durationMs: number;
+  publisherCount: number;
+  /** Int32Array over it: [0, publisherCount) deliveries per publisher id counted by every subscriber; [publisherCount, 2×) messages sent. */
+  delivered: SharedArrayBuffer;
+  connectTimeoutMs: number;
+  /** retained-storm: store `count` retained messages under `prefix`, then subscribe to `prefix/#`. */
+  retained?: { prefix: string; count: number };
+}
+
+export type ToWorker =
+  | { type: 'setup'; plan: WorkerPlan }
+  | { type: 'go'; startMs: number }
+  | { type: 'finish' };
+
+export interface TrackerReport {
+  publisherId: number;
+  group: string;
+  unique: number;
+  duplicates: number;
+  reordered: number;
+}
+
+export type FromWorker =
+  | { type: 'ready' }
+  /** Once a second: this worker's p99 so far. Cheap on purpose (encoding a histogram every second stalled the sender); final figures come from merged histograms. */
+  | { type: 'progress'; workerIndex: number; p99Ms: number | undefined }
+  | { type: 'published'; sent: Record<number, number> }
+  | { type: 'done'; retainedWindowMs?: number; histogram: string; connectHistogram: string; connectedMs: number; trackers: TrackerReport[]; memberCounts: number[]; cpuMs: number; wallMs: number }
+  | { type: 'error'; message: string };

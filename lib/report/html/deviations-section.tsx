@@ -1,0 +1,31 @@
+// The known deviations (fixtures/expectations/<target>.json) that this run applied, with reasons, and
+// entries that are stale because the test passes now.
+import type { ResultsDocument } from '../../results/types.ts';
+
+export function DeviationsSection({ doc }: { doc: ResultsDocument }) {
+  const applied = doc.tests.filter((t) => t.detail?.expectation);
+  if (!applied.length) return null;
+  return (
+    <section id="deviations">
+      <h2>Known deviations</h2>
+      <p class="muted">Failures listed in <code>fixtures/expectations/&lt;target&gt;.json</code> count as expected failures and do not fail the run.</p>
+      <table class="grid">
+        <thead><tr><th>target</th><th>protocol</th><th>test</th><th>reason</th><th>state</th></tr></thead>
+        <tbody>
+          {applied.map((t) => {
+            const e = t.detail!.expectation!;
+            return (
+              <tr>
+                <td><b>{t.target}</b></td>
+                <td>{t.protocol ?? '—'}</td>
+                <td>{t.title}{t.spec?.length ? <div>{t.spec.map((s) => <code class="spec">{s}</code>)}</div> : null}</td>
+                <td>{e.reason}{e.brokerVersion ? <div class="muted">seen with {e.brokerVersion}</div> : null}</td>
+                <td>{e.stale ? <span class="warn-text">⚠ stale: passes now, prune the entry</span> : <span>≈ applied</span>}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,78 @@
+// Verdict, targets, machine, duration, counts per status and statement coverage per protocol.
+import type { ResultsDocument } from '../../results/types.ts';
+import { TEST_STATUSES } from '../../results/types.ts';
+import { EXIT_MEANING, STATUS_LOOK, fmtBytes, fmtDuration, fmtPercent } from './format.ts';
+
+export function SummarySection({ doc }: { doc: ResultsDocument }) {
+  const { run } = doc;
+  const ok = run.exitCode === 0;
+  const durationMs = Date.parse(run.finishedAt) - Date.parse(run.startedAt);
+  return (
+    <section id="summary">
+      <div class={`verdict ${ok ? 'ok' : 'bad'}`} data-exit-code={run.exitCode}>
+        <span class="verdict-word">{ok ? '✓ PASSED' : '✗ FAILED'}</span>
+        <span>exit code {run.exitCode}: {EXIT_MEANING[run.exitCode] ?? 'unknown exit code'}</span>
+      </div>
+      <div class="counts" aria-label="tests per status">
+        {TEST_STATUSES.map((s) => {
+          const n = doc.tests.filter((t) => t.status === s).length;
+          return (
+            <span class={`count st-${s}${n ? '' : ' zero'}`} data-count-status={s} data-count={n}>
+              <b>{STATUS_LOOK[s].icon} {n}</b> {s}
+            </span>
+          );
+        })}
+      </div>
+      <dl class="facts">
+        <dt>run</dt><dd><code>{run.id}</code></dd>
+        <dt>started</dt><dd>{run.startedAt}</dd>
+        <dt>duration</dt><dd>{fmtDuration(durationMs)}</dd>
+        <dt>command</dt><dd><code>{['npm test --', ...run.command].join(' ')}</code></dd>
+        <dt>machine</dt><dd>{run.machine.cpus} × {run.machine.cpuModel}, {fmtBytes(run.machine.memoryBytes)}, {run.machine.os}, Node {run.machine.node}</dd>
+        <dt>harness</dt><dd>{run.harnessVersion}</dd>
+      </dl>
+      <h3>Targets</h3>
+      <table class="grid">
+        <thead><tr><th>target</th><th>broker version</th><th>driver</th><th>image</th><th>listeners</th><th>tests</th></tr></thead>
+        <tbody>
+          {doc.targets.map((t) => (
+            <tr>
+              <td><b>{t.name}</b></td>
+              <td>{t.startError ? <span class="bad-text">✗ did not start</span> : t.brokerVersion}</td>
+              <td>{t.driver}</td>
+              <td>{t.image ? <code>{t.image}</code> : '—'}</td>
+              <td class="listeners">
+                {Object.entries(t.listeners ?? {}).map(([name, url]) => <div><b>{name}</b> <code>{url}</code></div>)}
+                {Object.entries(t.missingListeners ?? {}).map(([name, why]) => <div class="muted">{name}: not available ({why})</div>)}
+                {t.startError ? <div class="bad-text">{t.startError}</div> : null}
+              </td>
+              <td>{doc.tests.filter((x) => x.target === t.name).length}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {doc.coverage?.length ? <Coverage doc={doc} /> : null}
+    </section>
+  );
+}
+
+function Coverage({ doc }: { doc: ResultsDocument }) {
+  return (
+    <>
+      <h3>Statement coverage</h3>
+      <p class="muted">Broker-observable normative statements of each MQTT version checked by at least one test that ran.</p>
+      <div class="coverage">
+        {doc.coverage!.map((c) => (
+          <div class="coverage-row">
+            <span class="coverage-label">MQTT {c.protocol}</span>
+            <span class="meter" role="img" aria-label={`${fmtPercent(c.percent)} covered`}><span style={`width:${Math.max(0, Math.min(100, c.percent ?? 0))}%`} /></span>
+            <span><b>{fmtPercent(c.percent)}</b> — {c.tested} of {c.observable} statements</span>
+            {c.untested?.length ? (
+              <details><summary>{c.untested.length} untested</summary><p class="spec-list">{c.untested.join(' · ')}</p></details>
+            ) : null}
+          </div>
+        ))}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,90 @@
+// `npm run report`: regenerates a run's page (byte for byte the same: a pure function of
+// results.json), writes comparison pages with deltas and direction, and rejects bad input with one
+// line and exit code 2.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { ROOT } from '../lib/run/paths.ts';
+import { runHarness } from './support/run-harness.ts';
+
+const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'report-cli-'));
+afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
+
+function report(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'lib/cli/report.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function fixtureRun(name: string, fixture: string): string {
+  const dir = path.join(temp, name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.copyFileSync(path.join(ROOT, 'test/fixtures', fixture), path.join(dir, 'results.json'));
+  return dir;
+}
+
+describe('report command', () => {
+  test('regenerates <run-dir>/index.html, identical bytes every time', () => {
+    const dir = fixtureRun('full', 'results-full.json');
+    const first = report(dir);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toBe(`Report: ${path.join(dir, 'index.html')}\n`);
+    const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(report(path.join(dir, 'results.json')).code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'index.html'), 'utf8')).toBe(html);
+  });
+
+  test('--compare writes a page with status changes and benchmark deltas with direction', () => {
+    const a = fixtureRun('baseline', 'results-baseline.json');
+    const b = fixtureRun('candidate', 'results-full.json');
+    const r = report('--compare', a, b);
+    expect(r.code, r.stderr).toBe(0);
+    const out = path.join(b, 'compare-20261120-101500-aaaa.html');
+    expect(r.stdout).toBe(`Comparison (20261120-101500-aaaa → 20261121-224000-bbbb): ${out}\n`);
+    const html = fs.readFileSync(out, 'utf8');
+    expect(html).toContain('✗ 1 regressed');
+    expect(html.match(/data-change="regressed"/g)).toHaveLength(1);
+    // fan-in on aedes: 16,429 → 18,400 msgs/s is +12.0%, better; p99 16.4 → 14.6 ms is −10.7%, better.
+    expect(html).toMatch(/16,429 → 18,400<\/span><br\/><span class="delta better">▲ \+12\.0% <em>better<\/em>/);
+    expect(html).toMatch(/16\.4 ms → 14\.6 ms<\/span><br\/><span class="delta better">▼ -10\.7% <em>better<\/em>/);
+    expect(html).toMatch(/class="delta worse">▲ \+12\.0% <em>worse<\/em>/); // aedes fan-out loss rate went up
+    const custom = path.join(temp, 'cmp.html');
+    expect(report('--compare', a, b, '--out', custom).code).toBe(0);
+    expect(fs.existsSync(custom)).toBe(true);
+  });
+
+  test('--compare on two real runs', async () => {
+    const reportDir = path.join(temp, 'real');
+    const first = await runHarness(['--target', 'aedes'], { reportDir });
+    const second = await runHarness(['--target', 'aedes'], { reportDir });
+    expect(first.results && second.results, first.stderr + second.stderr).toBeTruthy();
+    const r = report('--compare', path.join(reportDir, first.results!.run.id), path.join(reportDir, 'latest'));
+    expect(r.code, r.stderr).toBe(0);
+    const html = fs.readFileSync(r.stdout.split(': ').pop()!.trim(), 'utf8');
+    expect(html).toContain('✓ no test regressed');
+    expect(html).toContain(`0 changed, ${second.results!.tests.length} unchanged`);
+  });
+
+  test.each([
+    [['/nonexistent/run'], /^error: run directory \/nonexistent\/run does not exist; give a run directory such as reports\/latest/],
+    [['--compare', '/nonexistent/a'], /^error: --compare needs exactly two run directories \(reference first\), got 1/],
+    [[], /^error: give one run directory, got 0/],
+    [['--frobnicate'], /^error: Unknown option '--frobnicate'; see npm run report -- --help/],
+  ])('bad input %j: one line, exit 2', (args, message) => {
+    const r = report(...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('a results.json that is not JSON: one line, exit 2', () => {
+    const dir = path.join(temp, 'broken');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'results.json'), '{"run": ');
+    const r = report(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: .*results\.json is not valid JSON/);
+  });
+});
