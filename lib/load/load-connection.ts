@@ -9,6 +9,8 @@ export interface Endpoint {
   host: string;
   port: number;
   tls: boolean;
+  /** A listener's required credentials (ListenerInfo.credentials), sent in every CONNECT. */
+  credentials?: { username: string; password: string };
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -43,7 +45,7 @@ export class LoadConnection {
     socket.setNoDelay(true);
     const conn = new LoadConnection(socket, protocol);
     const connack = conn.expect(PACKET.CONNACK, timeoutMs, `CONNACK for ${clientId}`);
-    socket.once(ep.tls ? 'secureConnect' : 'connect', () => socket.write(encodeConnect(clientId, protocol, 0)));
+    socket.once(ep.tls ? 'secureConnect' : 'connect', () => socket.write(encodeConnect(clientId, protocol, 0, ep.credentials)));
     const body = await connack;
     // [MQTT-3.2.2-5] / v5 3.2.2.2: a non-zero return/reason code refuses the connection.
     if (body[1] !== 0) {

@@ -33,7 +33,7 @@ function codecTasks(): MicroTask[] {
 }
 
 function brokerTasks(broker: StartedBroker, listener: ListenerInfo, runId: string): MicroTask[] {
-  const ep = { host: listener.host, port: listener.port, tls: listener.tls };
+  const ep = { host: listener.host, port: listener.port, tls: listener.tls, ...(listener.credentials ? { credentials: listener.credentials } : {}) };
   let n = 0;
   const connect = async () => {
     const { conn } = await LoadConnection.open(ep, `micro-${runId}-${n++}`.slice(-64), '3.1.1', 5000);
@@ -43,7 +43,7 @@ function brokerTasks(broker: StartedBroker, listener: ListenerInfo, runId: strin
   const tls = broker.listeners.tls;
   if (tls) {
     tasks.push({ name: 'micro.tls-handshake-connack', fn: async () => {
-      const { conn } = await LoadConnection.open({ host: tls.host, port: tls.port, tls: true }, `micro-tls-${runId}-${n++}`.slice(-64), '3.1.1', 5000);
+      const { conn } = await LoadConnection.open({ host: tls.host, port: tls.port, tls: true, ...(tls.credentials ? { credentials: tls.credentials } : {}) }, `micro-tls-${runId}-${n++}`.slice(-64), '3.1.1', 5000);
       await conn.close();
     } });
   }

@@ -183,7 +183,7 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
     handles.forEach((h, i) => {
       const plan: WorkerPlan = {
         workerIndex: i,
-        endpoint: { host: listener.host, port: listener.port, tls: listener.tls },
+        endpoint: { host: listener.host, port: listener.port, tls: listener.tls, ...(listener.credentials ? { credentials: listener.credentials } : {}) },
         protocol: s.protocol,
         qos: s.qos,
         payloadBytes: s.payloadBytes,

@@ -11,8 +11,9 @@ export function protocolLevel(p: ProtocolVersion): 4 | 5 {
   return p === '5' ? 5 : 4;
 }
 
-export function encodeConnect(clientId: string, protocol: ProtocolVersion, keepaliveSec = 60): Buffer {
-  return mqttPacket.generate({ cmd: 'connect', clientId, protocolVersion: protocolLevel(protocol), protocolId: 'MQTT', clean: true, keepalive: keepaliveSec });
+export function encodeConnect(clientId: string, protocol: ProtocolVersion, keepaliveSec = 60, credentials?: { username: string; password: string }): Buffer {
+  const auth = credentials ? { username: credentials.username, password: Buffer.from(credentials.password) } : {};
+  return mqttPacket.generate({ cmd: 'connect', clientId, protocolVersion: protocolLevel(protocol), protocolId: 'MQTT', clean: true, keepalive: keepaliveSec, ...auth });
 }
 
 export function encodeSubscribe(topic: string, qos: 0 | 1 | 2, messageId: number, protocol: ProtocolVersion): Buffer {

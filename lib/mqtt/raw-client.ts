@@ -3,9 +3,11 @@
 // a stated deadline; absence is proven with an explicit quiet window. Never sleeps and then counts.
 import net from 'node:net';
 import type { Packet, IConnackPacket, IConnectPacket } from 'mqtt-packet';
-import type { ProtocolVersion } from '../targets/target.ts';
+import type { ListenerInfo, ProtocolVersion } from '../targets/target.ts';
 import { FrameSplitter, decodeFrame, encode, hexToBytes, type Frame } from './frames.ts';
 import { WaitTimeoutError, protocolVersionNumber, uniqueId } from './test-client.ts';
+
+type ListenerCredentials = NonNullable<ListenerInfo['credentials']>;
 
 export class ConnectionClosedError extends Error {
   constructor(readonly what: string, readonly receivedBefore: Frame[]) {
@@ -42,20 +44,26 @@ export class RawClient {
   closedAt = 0;
   streamError?: string;
 
-  private constructor(readonly socket: net.Socket, readonly protocol: ProtocolVersion) {
+  private readonly connectDefaults: Partial<IConnectPacket>;
+
+  private constructor(readonly socket: net.Socket, readonly protocol: ProtocolVersion, credentials?: ListenerCredentials) {
+    this.connectDefaults = credentials ? { username: credentials.username, password: Buffer.from(credentials.password) } : {};
     this.protocolVersion = protocolVersionNumber(protocol);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => { /* a reset is a close for our purposes */ });
     socket.on('close', () => this.onClose());
   }
 
-  /** Opens a TCP connection (no MQTT yet). */
-  static open(host: string, port: number, protocol: ProtocolVersion, timeoutMs = 5000): Promise<RawClient> {
+  /**
+   * Opens a TCP connection (no MQTT yet). `credentials` (a listener's required ones,
+   * ListenerInfo.credentials) go into every CONNECT that sets no user name itself.
+   */
+  static open(host: string, port: number, protocol: ProtocolVersion, timeoutMs = 5000, credentials?: ListenerCredentials): Promise<RawClient> {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host, port });
       socket.setNoDelay(true);
       const timer = setTimeout(() => { socket.destroy(); reject(new Error(`TCP connect to ${host}:${port} timed out after ${timeoutMs} ms`)); }, timeoutMs);
-      socket.once('connect', () => { clearTimeout(timer); resolve(new RawClient(socket, protocol)); });
+      socket.once('connect', () => { clearTimeout(timer); resolve(new RawClient(socket, protocol, credentials)); });
       socket.once('error', (e) => { clearTimeout(timer); reject(e); });
     });
   }
@@ -155,7 +163,7 @@ export class RawClient {
 
   /** Sends CONNECT and returns the CONNACK (throws if another packet or a close comes first). */
   async connect(opts: Partial<IConnectPacket> = {}, timeoutMs = 5000): Promise<IConnackPacket> {
-    this.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: this.protocolVersion as 4 | 5, clean: true, keepalive: 60, clientId: uniqueId('raw'), ...opts });
+    this.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: this.protocolVersion as 4 | 5, clean: true, keepalive: 60, clientId: uniqueId('raw'), ...(opts.username === undefined ? this.connectDefaults : {}), ...opts });
     const f = await this.next(timeoutMs, 'CONNACK');
     if (f.packet?.cmd !== 'connack') throw new UnexpectedPacketError('CONNACK as the first packet', f);
     return f.packet;
@@ -173,8 +181,8 @@ export class RawClient {
 }
 
 /** Opens a raw client and completes CONNECT/CONNACK with return code 0. */
-export async function connectRaw(host: string, port: number, protocol: ProtocolVersion, opts: Partial<IConnectPacket> = {}): Promise<{ client: RawClient; connack: IConnackPacket }> {
-  const client = await RawClient.open(host, port, protocol);
+export async function connectRaw(host: string, port: number, protocol: ProtocolVersion, opts: Partial<IConnectPacket> = {}, credentials?: ListenerCredentials): Promise<{ client: RawClient; connack: IConnackPacket }> {
+  const client = await RawClient.open(host, port, protocol, 5000, credentials);
   const connack = await client.connect(opts);
   const code = connack.returnCode ?? connack.reasonCode ?? 0;
   if (code !== 0) {

@@ -32,6 +32,8 @@ export interface ConnectOptions extends IClientOptions {
 
 export async function connectClient(listener: ListenerInfo, protocol: ProtocolVersion, opts: ConnectOptions = {}): Promise<MqttClient> {
   const { timeoutMs = 5000, ...rest } = opts;
+  // A listener without anonymous access names the harness's own user; explicit credentials win.
+  if (listener.credentials && rest.username === undefined) Object.assign(rest, listener.credentials);
   const client = mqtt.connect(listener.url, {
     protocolVersion: protocolVersionNumber(protocol),
     clientId: uniqueId('c'),

@@ -23,3 +23,10 @@ test('a --strict code choice is not a security finding', () => {
     result('tls/mutual-tls › mutual TLS › refuses a client without a certificate', 'passed'),
   ])).toEqual([]);
 });
+
+test('a security finding stays visible when its failure is listed as expected', () => {
+  const id = 'tls/mutual-tls › mutual TLS › refuses a client without a certificate';
+  expect(deriveFindings([result(id, 'expected-failure')]).map((f) => f.title)).toEqual(['client certificates not enforced']);
+  expect(deriveFindings([result(id, 'failed')]).map((f) => f.title)).toEqual(['client certificates not enforced']);
+  expect(deriveFindings([result(id, 'passed')])).toEqual([]);
+});

@@ -38,6 +38,12 @@ export interface ListenerInfo {
   host: string;
   port: number;
   tls: boolean;
+  /**
+   * Credentials every client must present on this listener because the broker has no anonymous
+   * MQTT access (ejabberd) or one node-wide switch for it (RabbitMQ). Test clients that give no user
+   * name use these; tests that set their own credentials are unaffected.
+   */
+  credentials?: { username: string; password: string };
 }
 
 /** Per-run files a broker may need; the TLS/auth issue fills the PKI in. */

@@ -16,7 +16,7 @@ forEachProtocol((protocol) => {
     describe.concurrent(`vectors: ${file.area}`, () => {
       for (const vector of file.vectors) {
         conformanceTest({ [file.protocol]: vector.spec }, vector.name, async ({ ctx, listener, behaviour }) => {
-          const client = await RawClient.open(listener.host, listener.port, protocol);
+          const client = await RawClient.open(listener.host, listener.port, protocol, 5000, listener.credentials);
           ctx.onTestFinished(() => client.destroy());
           if (vector.connect) {
             const connack = await client.connect();
@@ -25,7 +25,7 @@ forEachProtocol((protocol) => {
           const outcome = await runVectorSteps(client, vector);
           if (outcome.behaviour) behaviour(outcome.behaviour, file.vectors.length ? vectorAlternatives(vector) : [], outcome.intended!);
           if (outcome.closed) {
-            const { client: probe } = await connectRaw(listener.host, listener.port, protocol);
+            const { client: probe } = await connectRaw(listener.host, listener.port, protocol, {}, listener.credentials);
             ctx.onTestFinished(() => probe.destroy());
             probe.send({ cmd: 'pingreq' });
             await probe.nextOf('pingresp', 3000);

@@ -23,7 +23,7 @@ export function persistentSession(env: ConformanceEnv, clientId: string): Partia
 
 /** Opens a raw client (closed when the test finishes) without sending CONNECT. */
 export async function openRaw(env: ConformanceEnv): Promise<RawClient> {
-  const c = await RawClient.open(env.listener.host, env.listener.port, env.protocol);
+  const c = await RawClient.open(env.listener.host, env.listener.port, env.protocol, 5000, env.listener.credentials);
   env.ctx.onTestFinished(() => c.destroy());
   return c;
 }

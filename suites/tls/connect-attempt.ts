@@ -44,8 +44,10 @@ function errorName(e: Error & { code?: string }): string {
   return e.code ? `${e.code}${e.message && !e.message.includes(e.code) ? ` (${e.message.split('\n')[0]})` : ''}` : e.message;
 }
 
-export function attemptConnect(listener: Pick<ListenerInfo, 'host' | 'port'>, o: AttemptOptions): Promise<AttemptResult> {
+export function attemptConnect(listener: Pick<ListenerInfo, 'host' | 'port' | 'credentials'>, o: AttemptOptions): Promise<AttemptResult> {
   const timeoutMs = o.timeoutMs ?? 5000;
+  // A listener without anonymous access names the credentials every client must bring (ListenerInfo).
+  if (o.username === undefined && listener.credentials) o = { ...o, ...listener.credentials };
   const result: AttemptResult = { handshake: false, closed: false };
   const version = protocolVersionNumber(o.protocol);
   const connect = mqttPacket.generate({

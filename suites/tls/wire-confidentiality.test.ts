@@ -34,7 +34,7 @@ describe('wire confidentiality', () => {
     requireCapability(ctx, 'tls');
     const listener = requireListener(ctx, 'tls');
     const password = uniqueId('pw');
-    const seen = await throughRelay(ctx, listener, { username: 'wire-check', password, topic: `${uniqueId('wire')}/tls` });
+    const seen = await throughRelay(ctx, listener, { ...(listener.credentials ?? { username: 'wire-check', password }), topic: `${uniqueId('wire')}/tls` });
     ctx.task.meta.detail = { expected: 'payload and password absent from the recorded bytes', actual: `${seen.bytes} bytes; payload seen: ${seen.payloadSeen}; password seen: ${seen.passwordSeen}` };
     expect(seen.payloadSeen).toBe(false);
     expect(seen.passwordSeen).toBe(false);
@@ -43,7 +43,7 @@ describe('wire confidentiality', () => {
   test('over the plain listener the relay sees the payload and password (the check can see plaintext)', async (ctx) => {
     const listener = requireListener(ctx, 'plain');
     const password = uniqueId('pw');
-    const seen = await throughRelay(ctx, listener, { username: 'wire-check', password, topic: `${uniqueId('wire')}/plain` });
+    const seen = await throughRelay(ctx, listener, { ...(listener.credentials ?? { username: 'wire-check', password }), topic: `${uniqueId('wire')}/plain` });
     ctx.task.meta.detail = { expected: 'payload and password visible', actual: `${seen.bytes} bytes; payload seen: ${seen.payloadSeen}; password seen: ${seen.passwordSeen}` };
     expect(seen.payloadSeen).toBe(true);
     expect(seen.passwordSeen).toBe(true);

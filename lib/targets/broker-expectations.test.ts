@@ -1,0 +1,24 @@
+// The expectations files this issue owns: every deviation names its test, the broker version it was
+// seen with, and a reason tied to a statement — or says plainly that it is not a broker deviation.
+import { describe, expect, test } from 'vitest';
+import { loadExpectations } from '../results/expectations.ts';
+import { ROOT } from '../run/paths.ts';
+
+describe.each([
+  { target: 'rabbitmq', version: '3.10.8' },
+  { target: 'ejabberd', version: '23.01' },
+])('fixtures/expectations/$target.json', ({ target, version }) => {
+  const entries = loadExpectations(ROOT, target);
+  test('is not empty and has no duplicate (id, protocol)', () => {
+    expect(entries.length).toBeGreaterThan(0);
+    const keys = entries.map((e) => `${e.protocol} ${e.id}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+  test.each(entries.map((e) => [e.id.slice(0, 90), e] as const))('%s', (_name, e) => {
+    expect(e.brokerVersion).toBe(version);
+    expect(e.reason.length).toBeGreaterThan(60);
+    const citesStatement = /\[MQTT-[\d.]+-\d+\]/.test(e.reason) || (e.spec?.length ?? 0) > 0;
+    const saysWhyNot = /^(Intermittent \(.*?\)\. )?(Harness limitation|Not a spec violation|Not a deviation|ejabberd 23\.01 cannot|ejabberd 23\.01 with `tls_verify)/.test(e.reason);
+    expect(citesStatement || saysWhyNot, 'reason cites a statement or says it is not a broker deviation').toBe(true);
+  });
+});

@@ -1,0 +1,205 @@
+// ejabberd 23.01 (mod_mqtt): local process (Debian's package) or container.
+// Local: runs `erl` directly — ejabberdctl switches to user ejabberd as root and exits 7 as anyone
+// else — with ERL_LIBS pointing at the packaged applications, EJABBERD_CONFIG_PATH/EJABBERD_LOG_PATH and
+// a mnesia dir in the broker's work dir, its own epmd on loopback (lib/drivers/erlang-node.ts), and
+// the run's users registered by an `-eval` after start. About 2 s here.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { freePorts } from '../drivers/free-port.ts';
+import { startBrokerProcess } from '../drivers/broker-process.ts';
+import { startContainerBroker } from '../drivers/container-driver.ts';
+import { LOOPBACK_DIST_ARGS, startEpmd, uniqueNodeName } from '../drivers/erlang-node.ts';
+import { findBinary } from '../drivers/resolve-driver.ts';
+import type { Capabilities, ListenerInfo, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from './target.ts';
+import { LISTENER_NAMES } from './target.ts';
+import { standardUsers, type BrokerUser } from './broker-users.ts';
+import {
+  EJABBERD_HOST,
+  EJABBERD_USERS_FAILED,
+  EJABBERD_USERS_READY,
+  ejabberdRegisterExpression,
+  ejabberdVersionFrom,
+  renderEjabberdConfig,
+} from './ejabberd-config.ts';
+
+/** Official image (ProcessOne's); users are registered through its CTL_ON_CREATE hook. */
+export const EJABBERD_IMAGE = 'ghcr.io/processone/ejabberd:23.01';
+/** Where Debian installs ejabberd and its Erlang dependencies (ejabberdctl's ERL_LIBS). */
+export const EJABBERD_ERL_LIBS = '/usr/lib/x86_64-linux-gnu';
+
+export const ejabberdCapabilities: Capabilities = {
+  protocols: ['3.1.1', '5'],
+  maxQos: 2,
+  retain: true,
+  wildcards: true,
+  sharedSubscriptions: false,
+  sysTopics: false,
+  willMessages: true,
+  persistentSessions: true,
+  tls: true,
+  // Declared because the listener is configured as documented (tls_verify); whether ejabberd really
+  // refuses clients without a certificate is for the TLS suite to find out.
+  clientCertificates: true,
+  crl: false,
+  passwordAuth: true,
+  acl: true,
+  notes: {
+    sharedSubscriptions: 'ejabberd 23.01 mod_mqtt refuses $share subscriptions (shared-subscriptions-not-supported)',
+    sysTopics: 'ejabberd publishes no $SYS topics',
+    crl: 'ejabberd has no CRL option for MQTT listeners',
+  },
+};
+
+const READY = new RegExp(EJABBERD_USERS_READY);
+const FATAL = new RegExp(`${EJABBERD_USERS_FAILED}|Failed to start|eaddrinuse|Invalid value of option|crash_report|init terminating`);
+
+function harnessUser(): BrokerUser {
+  return { username: 'harness', password: randomBytes(12).toString('hex') };
+}
+
+export function ejabberdListeners(hasPki: boolean): ListenerName[] {
+  return LISTENER_NAMES.filter((n) => n === 'plain' || n === 'auth' || hasPki);
+}
+
+function missingFor(open: ListenerName[]): Partial<Record<ListenerName, string>> {
+  return Object.fromEntries(LISTENER_NAMES.filter((n) => !open.includes(n)).map((n) => [n, 'needs the per-run PKI']));
+}
+
+function listenerInfo(name: ListenerName, host: string, port: number, harness: BrokerUser): ListenerInfo {
+  const tls = name === 'tls' || name === 'mtls';
+  const urlHost = tls ? 'localhost' : host;
+  const info: ListenerInfo = { name, host: urlHost, port, tls, url: `${tls ? 'mqtts' : 'mqtt'}://${urlHost}:${port}` };
+  // ejabberd 23.01 has no anonymous MQTT and no certificate login (empty password + tls_verify came
+  // later): every connection needs a password. Clients on plain/tls/mtls that bring no user name log in
+  // as the harness, so on mtls what is tested is the certificate check alone; the certificate's CN
+  // does not become the user, which the auth suite reports.
+  if (name !== 'auth') info.credentials = { username: harness.username, password: harness.password };
+  return info;
+}
+
+async function startLocal(o: StartOptions): Promise<StartedBroker> {
+  const dir = o.assets.workDir;
+  const harness = harnessUser();
+  const users = [harness, ...standardUsers()];
+  const open = ejabberdListeners(Boolean(o.assets.pki));
+  const epmd = await startEpmd('ejabberd');
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const [plain, tls, mtls, auth] = await freePorts(4);
+      const ports: Record<ListenerName, number> = { plain, tls, mtls, auth };
+      const configFile = path.join(dir, 'ejabberd.yml');
+      fs.writeFileSync(configFile, renderEjabberdConfig({ bind: '127.0.0.1', ports, users, pki: o.assets.pki }), { mode: 0o600 });
+      const mnesia = path.join(dir, 'mnesia');
+      fs.mkdirSync(mnesia, { recursive: true });
+      try {
+        const proc = await startBrokerProcess({
+          target: 'ejabberd',
+          command: findBinary('erl') ?? 'erl',
+          args: [
+            '-sname', uniqueNodeName('ejabberd'),
+            '-noinput',
+            ...LOOPBACK_DIST_ARGS,
+            '-mnesia', 'dir', JSON.stringify(mnesia),
+            '-s', 'ejabberd',
+            '-eval', ejabberdRegisterExpression(users),
+          ],
+          logFile: o.assets.logFile,
+          ready: READY,
+          fatal: FATAL,
+          timeoutMs: 30_000,
+          spawn: {
+            cwd: dir,
+            env: {
+              ...process.env,
+              HOME: dir,
+              ERL_LIBS: EJABBERD_ERL_LIBS,
+              EJABBERD_CONFIG_PATH: configFile,
+              EJABBERD_LOG_PATH: path.join(dir, 'ejabberd.log'),
+              ERL_CRASH_DUMP: path.join(dir, 'erl_crash.dump'),
+              ...epmd.env,
+            },
+          },
+        });
+        return {
+          target: 'ejabberd',
+          driver: 'local',
+          brokerVersion: ejabberdVersionFrom(proc.output()),
+          listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n], harness)])),
+          missingListeners: missingFor(open),
+          capabilities: ejabberdCapabilities,
+          logFile: o.assets.logFile,
+          pid: proc.child.pid,
+          isAlive: proc.isAlive,
+          stop: async () => {
+            try { await proc.stop(10_000); } finally { await epmd.stop(); }
+          },
+        };
+      } catch (e) {
+        if (attempt < 3 && e instanceof Error && /eaddrinuse/i.test(e.message)) continue;
+        throw e;
+      }
+    }
+  } catch (e) {
+    await epmd.stop();
+    throw e;
+  }
+}
+
+export const EJABBERD_CONTAINER_PORTS: Record<ListenerName, number> = { plain: 1883, tls: 8883, mtls: 8884, auth: 1884 };
+
+/** Files, env and ports for ProcessOne's image (config at /opt/ejabberd/conf/ejabberd.yml). */
+export function ejabberdContainerSpec(users: BrokerUser[], open: ListenerName[]) {
+  const ports = Object.fromEntries(open.map((n) => [n, EJABBERD_CONTAINER_PORTS[n]])) as Partial<Record<ListenerName, number>>;
+  return {
+    files: [{ content: renderEjabberdConfig({ bind: '0.0.0.0', ports, users }), target: '/opt/ejabberd/conf/ejabberd.yml' }],
+    env: {
+      // The image runs these ejabberdctl commands once the node is up for the first time.
+      CTL_ON_CREATE: users.map((u) => `register ${u.username} ${EJABBERD_HOST} ${u.password}`).join(' ; '),
+    },
+    ports: open.map((n) => EJABBERD_CONTAINER_PORTS[n]),
+  };
+}
+
+async function startContainer(o: StartOptions): Promise<StartedBroker> {
+  const harness = harnessUser();
+  const open = ejabberdListeners(false);
+  const spec = ejabberdContainerSpec([harness, ...standardUsers()], open);
+  const image = o.image ?? EJABBERD_IMAGE;
+  const started = await startContainerBroker({
+    target: 'ejabberd',
+    runId: o.runId,
+    image,
+    env: spec.env,
+    files: spec.files,
+    ports: spec.ports,
+    // CTL_ON_CREATE runs after this line; its commands are quick, but a first test may race them.
+    ready: /Start accepting TCP connections/,
+    logFile: o.assets.logFile,
+    timeoutMs: 90_000,
+  });
+  return {
+    target: 'ejabberd',
+    driver: 'container',
+    image,
+    brokerVersion: ejabberdVersionFrom(started.logText()),
+    listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, started.host, started.mappedPort(EJABBERD_CONTAINER_PORTS[n]), harness)])),
+    missingListeners: missingFor(open),
+    capabilities: ejabberdCapabilities,
+    logFile: o.assets.logFile,
+    isAlive: started.isAlive,
+    stop: started.stop,
+  };
+}
+
+export const ejabberdTarget: TargetDescriptor = {
+  name: 'ejabberd',
+  title: 'ejabberd (mod_mqtt)',
+  capabilities: ejabberdCapabilities,
+  defaultImage: EJABBERD_IMAGE,
+  defaultDriver: 'container-or-local',
+  drivers: {
+    local: { binary: 'ejabberdctl', start: startLocal },
+    container: { start: startContainer },
+  },
+};

@@ -1,0 +1,231 @@
+// RabbitMQ 3.10 with the MQTT plugin: local process (Debian's rabbitmq-server) or container.
+// Local: runs /usr/lib/rabbitmq/bin/rabbitmq-server directly (the /usr/sbin wrapper switches user and
+// logs to /var/log), with its own HOME (Erlang cookie), config, mnesia and log dirs in the broker's work
+// dir, and its own epmd on loopback (see lib/drivers/erlang-node.ts). Ready on "Server startup
+// complete": the MQTT port opens slightly before the definitions (users) are loaded. 11–14 s here.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { freePorts } from '../drivers/free-port.ts';
+import { startBrokerProcess } from '../drivers/broker-process.ts';
+import { startContainerBroker } from '../drivers/container-driver.ts';
+import { findBeam, killIfAlive, startEpmd, uniqueNodeName } from '../drivers/erlang-node.ts';
+import { pemsFrom } from './container-target.ts';
+import type { Capabilities, ListenerInfo, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from './target.ts';
+import { LISTENER_NAMES } from './target.ts';
+import { standardUsers } from './broker-users.ts';
+import {
+  RABBITMQ_ENABLED_PLUGINS,
+  rabbitmqEnv,
+  rabbitmqVersionFrom,
+  renderRabbitmqConfig,
+  renderRabbitmqDefinitions,
+  type RabbitmqUser,
+} from './rabbitmq-config.ts';
+
+/** Official image; the MQTT plugin is enabled by the generated enabled_plugins file. */
+export const RABBITMQ_IMAGE = 'rabbitmq:3.10.8';
+export const RABBITMQ_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server';
+
+export const rabbitmqCapabilities: Capabilities = {
+  protocols: ['3.1.1'],
+  maxQos: 1,
+  retain: true,
+  wildcards: true,
+  sharedSubscriptions: false,
+  sysTopics: false,
+  willMessages: true,
+  persistentSessions: true,
+  tls: true,
+  clientCertificates: false,
+  crl: false,
+  passwordAuth: true,
+  acl: true,
+  notes: {
+    sharedSubscriptions: 'RabbitMQ 3.10 speaks MQTT 3.1.1 only; $share subscriptions are an MQTT 5 feature',
+    sysTopics: 'RabbitMQ publishes no $SYS topics',
+    clientCertificates:
+      'RabbitMQ ssl_options are node-wide: one node offers either a TLS listener without client certificates or one requiring them; the harness starts the former',
+    crl: 'RabbitMQ ssl_options are node-wide and the harness starts the listener without client certificates',
+  },
+};
+
+const READY = /Server startup complete/;
+const FATAL = /BOOT FAILED|eaddrinuse|Failed to start Ranch listener|could not start|ERROR: could not/;
+
+/** The harness's own user for listeners where clients bring no credentials (anonymous is off node-wide). */
+function harnessUser(): RabbitmqUser {
+  return { username: 'harness', password: randomBytes(12).toString('hex') };
+}
+
+/** Listeners one node opens: tcp plain and auth (same rules), no TLS until a PKI is given. */
+export function rabbitmqListeners(hasPki: boolean): ListenerName[] {
+  return LISTENER_NAMES.filter((n) => n === 'plain' || n === 'auth' || (n === 'tls' && hasPki));
+}
+
+function missingFor(open: ListenerName[], hasPki: boolean): Partial<Record<ListenerName, string>> {
+  const why: Record<ListenerName, string> = {
+    plain: '',
+    auth: '',
+    tls: 'needs the per-run PKI',
+    mtls: hasPki
+      ? 'RabbitMQ ssl_options are node-wide; this node serves the TLS listener without client certificates'
+      : 'needs the per-run PKI; and RabbitMQ ssl_options are node-wide (tls or mtls, not both)',
+  };
+  return Object.fromEntries(LISTENER_NAMES.filter((n) => !open.includes(n)).map((n) => [n, why[n]]));
+}
+
+function listenerInfo(name: ListenerName, host: string, port: number, harness: RabbitmqUser): ListenerInfo {
+  const tls = name === 'tls' || name === 'mtls';
+  const urlHost = tls ? 'localhost' : host;
+  const info: ListenerInfo = { name, host: urlHost, port, tls, url: `${tls ? 'mqtts' : 'mqtt'}://${urlHost}:${port}` };
+  // auth and mtls listeners must see exactly what the client sends; the others need a user.
+  if (name === 'plain' || name === 'tls') info.credentials = { username: harness.username, password: harness.password };
+  return info;
+}
+
+function writePrivate(file: string, content: string): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content, { mode: 0o600 });
+  return file;
+}
+
+async function startLocal(o: StartOptions): Promise<StartedBroker> {
+  const dir = o.assets.workDir;
+  const harness = harnessUser();
+  const users = [harness, ...standardUsers()];
+  const open = rabbitmqListeners(Boolean(o.assets.pki));
+  const epmd = await startEpmd('rabbitmq');
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const [plain, tls, auth, nodePort, distPort] = await freePorts(5);
+      const ports: Partial<Record<ListenerName, number>> = { plain, auth, ...(open.includes('tls') ? { tls } : {}) };
+      const definitionsFile = writePrivate(path.join(dir, 'definitions.json'), JSON.stringify(renderRabbitmqDefinitions(users), null, 2));
+      const configFile = writePrivate(path.join(dir, 'rabbitmq.conf'), renderRabbitmqConfig({ bind: '127.0.0.1', ports, definitionsFile, pki: o.assets.pki }));
+      const home = path.join(dir, 'home');
+      fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+      const env = rabbitmqEnv({
+        home,
+        nodeName: uniqueNodeName('rabbitmq'),
+        nodePort,
+        distPort,
+        configFile,
+        confEnvFile: writePrivate(path.join(dir, 'rabbitmq-env.conf'), ''),
+        enabledPluginsFile: writePrivate(path.join(dir, 'enabled_plugins'), RABBITMQ_ENABLED_PLUGINS),
+        mnesiaBase: path.join(dir, 'mnesia'),
+        logBase: path.join(dir, 'log'),
+        epmdEnv: epmd.env,
+      });
+      try {
+        const proc = await startBrokerProcess({
+          target: 'rabbitmq',
+          command: RABBITMQ_SERVER,
+          args: [],
+          logFile: o.assets.logFile,
+          ready: READY,
+          fatal: FATAL,
+          timeoutMs: 60_000,
+          spawn: { env: { ...process.env, ...env }, cwd: dir },
+        });
+        // rabbitmq-server stays as a shell that turns SIGTERM into a clean stop of the VM it started
+        // in the background; the VM is what uses CPU and memory, and must not outlive a killed shell.
+        const beam = proc.child.pid !== undefined ? findBeam(proc.child.pid) : undefined;
+        return {
+          target: 'rabbitmq',
+          driver: 'local',
+          brokerVersion: rabbitmqVersionFrom(proc.output()),
+          listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n]!, harness)])),
+          missingListeners: missingFor(open, Boolean(o.assets.pki)),
+          capabilities: rabbitmqCapabilities,
+          logFile: o.assets.logFile,
+          pid: beam ?? proc.child.pid,
+          isAlive: proc.isAlive,
+          // RabbitMQ shuts down cleanly on SIGTERM but takes a few seconds; epmd goes after it.
+          stop: async () => {
+            try { await proc.stop(15_000); } finally { killIfAlive(beam); await epmd.stop(); }
+          },
+        };
+      } catch (e) {
+        // Another process may have taken a port between our probe and the broker's bind.
+        if (attempt < 3 && e instanceof Error && /eaddrinuse/i.test(e.message)) continue;
+        throw e;
+      }
+    }
+  } catch (e) {
+    await epmd.stop();
+    throw e;
+  }
+}
+
+export const RABBITMQ_CONTAINER_PORTS: Record<ListenerName, number> = { plain: 1883, tls: 8883, mtls: 8884, auth: 1884 };
+
+/** Files and env for the container: the same renderings, in-container paths (PKI copied in as PEM). */
+export function rabbitmqContainerSpec(users: RabbitmqUser[], open: ListenerName[], pems?: Record<'ca' | 'cert' | 'key', string>) {
+  const etc = '/etc/rabbitmq';
+  const ports = Object.fromEntries(open.map((n) => [n, RABBITMQ_CONTAINER_PORTS[n]])) as Partial<Record<ListenerName, number>>;
+  const pki = pems ? { caFile: `${etc}/harness-ca.pem`, serverCertFile: `${etc}/harness-server.pem`, serverKeyFile: `${etc}/harness-server-key.pem` } : undefined;
+  const config = renderRabbitmqConfig({ bind: '0.0.0.0', ports, definitionsFile: `${etc}/definitions.json`, pki });
+  const files = [
+    { content: config, target: `${etc}/rabbitmq.conf` },
+    { content: JSON.stringify(renderRabbitmqDefinitions(users), null, 2), target: `${etc}/definitions.json` },
+    { content: RABBITMQ_ENABLED_PLUGINS, target: `${etc}/enabled_plugins` },
+  ];
+  if (pems && pki) {
+    files.push({ content: pems.ca, target: pki.caFile }, { content: pems.cert, target: pki.serverCertFile }, { content: pems.key, target: pki.serverKeyFile });
+  }
+  return {
+    files,
+    env: {
+      RABBITMQ_CONFIG_FILE: `${etc}/rabbitmq.conf`,
+      RABBITMQ_ENABLED_PLUGINS_FILE: `${etc}/enabled_plugins`,
+      RABBITMQ_LOGS: '-',
+      RABBITMQ_NODENAME: 'rabbit@localhost',
+    },
+    command: ['rabbitmq-server'],
+    ports: open.map((n) => RABBITMQ_CONTAINER_PORTS[n]),
+  };
+}
+
+async function startContainer(o: StartOptions): Promise<StartedBroker> {
+  const harness = harnessUser();
+  const pems = pemsFrom(o);
+  const open = rabbitmqListeners(Boolean(pems));
+  const spec = rabbitmqContainerSpec([harness, ...standardUsers()], open, pems);
+  const image = o.image ?? RABBITMQ_IMAGE;
+  const started = await startContainerBroker({
+    target: 'rabbitmq',
+    runId: o.runId,
+    image,
+    command: spec.command,
+    env: spec.env,
+    files: spec.files,
+    ports: spec.ports,
+    ready: READY,
+    logFile: o.assets.logFile,
+    timeoutMs: 120_000,
+  });
+  return {
+    target: 'rabbitmq',
+    driver: 'container',
+    image,
+    brokerVersion: rabbitmqVersionFrom(started.logText()),
+    listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, started.host, started.mappedPort(RABBITMQ_CONTAINER_PORTS[n]), harness)])),
+    missingListeners: missingFor(open, Boolean(pems)),
+    capabilities: rabbitmqCapabilities,
+    logFile: o.assets.logFile,
+    isAlive: started.isAlive,
+    stop: started.stop,
+  };
+}
+
+export const rabbitmqTarget: TargetDescriptor = {
+  name: 'rabbitmq',
+  title: 'RabbitMQ (MQTT plugin)',
+  capabilities: rabbitmqCapabilities,
+  defaultImage: RABBITMQ_IMAGE,
+  defaultDriver: 'container-or-local',
+  drivers: {
+    local: { binary: 'rabbitmq-server', start: startLocal },
+    container: { start: startContainer },
+  },
+};

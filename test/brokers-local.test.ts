@@ -1,0 +1,59 @@
+// RabbitMQ and ejabberd for real through the CLI, local driver (needs Debian's rabbitmq-server and
+// ejabberd packages; CI installs them). Also proves an Erlang broker leaves nothing running — its
+// epmd included — after a normal run and after a failed start.
+import { describe, expect, test } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { needBinary } from './support/requirements.ts';
+import { runHarness } from './support/run-harness.ts';
+import { processesMatching } from './support/processes.ts';
+import { ejabberdTarget } from '../lib/targets/ejabberd-target.ts';
+import { startEpmd } from '../lib/drivers/erlang-node.ts';
+
+const leftovers = () => processesMatching(/harness-(rabbitmq|ejabberd)-[0-9a-f]{6}|epmd -port \d+ -address 127\.0\.0\.1/);
+
+test('the leftover check sees a running harness epmd (so it can fail)', async (ctx) => {
+  needBinary(ctx, 'epmd', 'erlang-base');
+  const epmd = await startEpmd('selftest');
+  try {
+    expect(leftovers().some((p) => p.cmd.endsWith(`epmd -port ${epmd.port} -address 127.0.0.1`))).toBe(true);
+  } finally {
+    await epmd.stop();
+  }
+});
+
+describe.each([
+  { target: 'rabbitmq', pkg: 'rabbitmq-server', bin: 'rabbitmq-server', passedAtLeast: 4 },
+  { target: 'ejabberd', pkg: 'ejabberd', bin: 'ejabberdctl', passedAtLeast: 12 },
+])('$target (local driver)', ({ target, pkg, bin, passedAtLeast }) => {
+  test('smoke passes through the real CLI and nothing is left running', async (ctx) => {
+    needBinary(ctx, bin, pkg);
+    const before = leftovers().map((p) => p.pid);
+    const run = await runHarness(['--target', target, '--driver', 'local', '--suite', 'smoke'], { timeoutMs: 120_000 });
+    expect(run.code, run.stderr).toBe(0);
+    const tests = run.results!.tests;
+    expect(tests.filter((t) => t.status === 'passed').length).toBeGreaterThanOrEqual(passedAtLeast);
+    expect(tests.filter((t) => t.status === 'failed' || t.status === 'error')).toEqual([]);
+    expect(run.results!.targets[0]).toMatchObject({ name: target, driver: 'local' });
+    expect(run.results!.targets[0]!.brokerVersion).toMatch(/^\d+\.\d+/);
+    expect(leftovers().filter((p) => !before.includes(p.pid))).toEqual([]);
+  });
+});
+
+test('ejabberd: a start that fails (unreadable certificate) reports the reason and stops its epmd', async (ctx) => {
+  needBinary(ctx, 'ejabberdctl', 'ejabberd');
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-ejabberd-fail-'));
+  const before = leftovers().map((p) => p.pid);
+  try {
+    const missing = path.join(workDir, 'does-not-exist.pem');
+    const start = ejabberdTarget.drivers.local!.start({
+      runId: 'selftest',
+      assets: { workDir, logFile: path.join(workDir, 'broker.log'), pki: { caFile: missing, serverCertFile: missing, serverKeyFile: missing } },
+    });
+    await expect(start).rejects.toThrow(/ejabberd/);
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+  expect(leftovers().filter((p) => !before.includes(p.pid))).toEqual([]);
+});
