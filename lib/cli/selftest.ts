@@ -1,28 +1,40 @@
 // `npm run selftest`: the harness's own tests (unit + integration). Prints vitest's report, then the
 // count alone on the last line: "N passed, N failed" (CI reads it).
+// Two phases: everything else in parallel first, then the timing-sensitive proofs (latency under a
+// broker freeze) alone, so that other self-tests do not load the machine under their measurements.
 import path from 'node:path';
 import { startVitest } from 'vitest/node';
 import type { Reporter, TestModule } from 'vitest/node';
 import { ROOT } from '../run/paths.ts';
 
+/** Files whose assertions are about time; they run after the rest, one at a time. */
+const TIMING_SENSITIVE = ['test/bench-coordinated-omission.test.ts'];
+
 const filters = process.argv.slice(2);
-let modules: ReadonlyArray<TestModule> = [];
-let unhandled = 0;
-const collector: Reporter = {
-  onTestRunEnd(testModules, errors) {
-    modules = testModules;
-    unhandled = errors.length;
-  },
-};
-const vitest = await startVitest('test', filters, {
-  root: ROOT,
-  config: path.join(ROOT, 'vitest.selftest.config.ts'),
-  reporters: [collector, 'default'],
-  watch: false,
-});
-await vitest.close();
+
+async function phase(include: string[] | undefined, exclude: string[], sequential: boolean): Promise<ReadonlyArray<TestModule>> {
+  let modules: ReadonlyArray<TestModule> = [];
+  const collector: Reporter = { onTestRunEnd(testModules) { modules = testModules; } };
+  const vitest = await startVitest('test', filters, {
+    root: ROOT,
+    config: path.join(ROOT, 'vitest.selftest.config.ts'),
+    reporters: [collector, 'default'],
+    watch: false,
+    passWithNoTests: true,
+    ...(include ? { include } : {}),
+    exclude: ['**/node_modules/**', ...exclude],
+    ...(sequential ? { fileParallelism: false } : {}),
+  });
+  await vitest.close();
+  return modules;
+}
+
+const modules = [
+  ...(await phase(undefined, TIMING_SENSITIVE, false)),
+  ...(await phase(TIMING_SENSITIVE, [], true)),
+];
 let passed = 0;
-let failed = unhandled;
+let failed = 0;
 let skipped = 0;
 for (const m of modules) {
   if (m.errors().length && !m.children.size) failed++;
