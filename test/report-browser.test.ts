@@ -108,14 +108,20 @@ describe('report in headless Chromium', () => {
     needBinary(ctx, path.basename(CHROMIUM), 'chromium');
     const targets = ['aedes', ...(findBinary('mosquitto') || process.env.CI === 'true' ? ['mosquitto'] : [])];
     const reportDir = path.join(OUT, 'run');
-    const run = await runHarness(['--target', targets.join(','), '--driver', 'local'], { reportDir, timeoutMs: 300_000 });
+    // All suites, with two short benchmark scenarios so the page carries real charts.
+    const run = await runHarness(['--target', targets.join(','), '--driver', 'local',
+      '--suite', 'smoke,conformance,tls,auth,bench', '--scenario', 'throughput-1to1.qos0,latency-1k.qos1', '--duration', '1'],
+    { reportDir, timeoutMs: 300_000 });
     expect(run.results, run.stderr).toBeDefined();
     expect(run.stdout).toMatch(/Report: +\S+index\.html/);
     const html = path.join(reportDir, 'latest', 'index.html');
     expect(fs.existsSync(html)).toBe(true);
     expect(run.results!.targets.map((t) => t.name)).toEqual(targets);
     // Charts only where the run produced benchmarks (the benchmark suites add them).
-    const benchCharts = run.results!.benchmarks?.length ? await countCharts(run.results!) : 0;
+    expect(run.results!.benchmarks?.length, 'benchmarks in the real run').toBeGreaterThan(0);
+    expect(fs.statSync(html).size, 'page size').toBeLessThan(2 * 1024 * 1024);
+    const benchCharts = await countCharts(run.results!);
+    expect(benchCharts).toBeGreaterThan(0);
     await checkPage(html, run.results!, benchCharts);
   });
 

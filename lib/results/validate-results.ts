@@ -7,6 +7,8 @@ import { ROOT } from '../run/paths.ts';
 export function validateResults(doc: unknown): string[] {
   const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/schema/results.schema.json'), 'utf8'));
   const ajv = new Ajv({ allErrors: true, strict: false });
+  // RFC 3339 timestamps as the harness writes them (ajv ships no formats without ajv-formats).
+  ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
   const validate = ajv.compile(schema);
   if (validate(doc)) return [];
   return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
