@@ -64,7 +64,10 @@ export function renderCoverage(records: CoverageRecord[] | undefined): string[] 
   const lines: string[] = [''];
   for (const c of records) {
     lines.push(`MQTT ${c.protocol}: ${c.tested} of ${c.observable} broker-observable statements tested (${c.percent}%)`);
-    if (c.untested.length) lines.push(`  untested: ${c.untested.join(' ')}`);
+    // Long lists are cut in the terminal; results.json and the HTML page carry all of them.
+    const shown = c.untested.slice(0, 20);
+    const more = c.untested.length - shown.length;
+    if (c.untested.length) lines.push(`  untested: ${shown.join(' ')}${more > 0 ? ` … and ${more} more (results.json)` : ''}`);
   }
   return lines;
 }

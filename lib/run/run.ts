@@ -214,7 +214,8 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
   };
   const findings = deriveFindings(doc.tests);
   if (findings.length) doc.findings = findings;
-  const coverage = computeCoverage(ROOT, doc.tests);
+  // Coverage is a statement about the conformance suite; other suites alone would show a misleading figure.
+  const coverage = plan.suites.includes('conformance') ? computeCoverage(ROOT, doc.tests) : [];
   if (coverage.length) doc.coverage = coverage;
   writeFileAtomic(path.join(runDir, 'junit.xml'), renderJunit(doc));
   writeFileAtomic(path.join(runDir, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
