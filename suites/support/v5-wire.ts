@@ -25,6 +25,9 @@ export class WireSession {
   private waiters: { match: (p: Packet) => boolean; resolve: (p: Packet) => void }[] = [];
   private closeWaiters: (() => void)[] = [];
 
+  /** The listener's required credentials (ListenerInfo.credentials), sent in every CONNECT that names no user. */
+  private credentials: ListenerInfo['credentials'];
+
   private constructor(readonly socket: net.Socket) {
     const parser = mqttPacket.parser({ protocolVersion: 5 });
     socket.on('data', (chunk) => parser.parse(chunk));
@@ -48,7 +51,13 @@ export class WireSession {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host: listener.host, port: listener.port });
       const timer = setTimeout(() => { socket.destroy(); reject(new WaitTimeoutError(`TCP connect to ${listener.url}`, timeoutMs)); }, timeoutMs);
-      socket.once('connect', () => { clearTimeout(timer); socket.setNoDelay(true); resolve(new WireSession(socket)); });
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.setNoDelay(true);
+        const session = new WireSession(socket);
+        session.credentials = listener.credentials;
+        resolve(session);
+      });
       socket.once('error', (e) => { clearTimeout(timer); reject(e); });
     });
   }
@@ -59,6 +68,9 @@ export class WireSession {
 
   send(packet: Packet): void {
     if (this.closedFlag) return;
+    if (packet.cmd === 'connect' && this.credentials && packet.username === undefined) {
+      packet = { ...packet, username: this.credentials.username, password: Buffer.from(this.credentials.password) };
+    }
     this.socket.write(mqttPacket.generate(packet, { protocolVersion: 5 }));
   }
 
