@@ -29,7 +29,12 @@ export class LoadSubscriber {
     conn.onChunkEnd = () => {
       this.flushAcks();
       // Wake publishers (in any worker) waiting for their delivery window to move.
-      for (const id of this.touched) Atomics.notify(this.delivered, id);
+      // Only when a waiting publisher's mark (third region, 0 = nobody waits) has been reached.
+      const marks = (this.delivered.length / 3) * 2;
+      for (const id of this.touched) {
+        const mark = Atomics.load(this.delivered, marks + id);
+        if (mark > 0 && Atomics.load(this.delivered, id) >= mark) Atomics.notify(this.delivered, id);
+      }
       this.touched.clear();
       onChunk();
     };
@@ -46,7 +51,7 @@ export class LoadSubscriber {
     if (!order) this.order.set(h.publisherId, (order = { highest: -1 }));
     t.record(h.seq, order);
     this.received++;
-    if (h.publisherId < this.delivered.length) {
+    if (h.publisherId < this.delivered.length / 3) {
       Atomics.add(this.delivered, h.publisherId, 1);
       this.touched.add(h.publisherId);
     }

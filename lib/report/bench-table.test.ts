@@ -16,6 +16,11 @@ describe('renderBenchTable', () => {
     expect(text).toMatch(/p99 ms\s+2\.00\s+8\.00 \(4\.00×\)/);
     expect(text).toMatch(/not run.*no tls listener/);
   });
+  it('says that an embedded broker\'s RSS is the whole harness process', () => {
+    const doc = { targets: [{ name: 'aedes', driver: 'embedded' }, { name: 'mosquitto', driver: 'local' }], benchmarks: [r('aedes', 1, 1), r('mosquitto', 1, 1)] } as unknown as ResultsDocument;
+    expect(renderBenchTable(doc)).toMatch(/Note: aedes ran embedded: .*RSS is the whole harness process/);
+    expect(renderBenchTable({ ...doc, targets: [] } as unknown as ResultsDocument)).not.toMatch(/Note:/);
+  });
   it('renders nothing without benchmarks', () => {
     expect(renderBenchTable({ benchmarks: [] } as unknown as ResultsDocument)).toBe('');
   });

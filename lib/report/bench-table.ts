@@ -71,5 +71,9 @@ export function renderBenchTable(doc: ResultsDocument): string {
   for (const r of table) {
     lines.push(r.map((c, i) => (i === r.length - 1 && r.length === 3 && table[0]!.length > 3 ? c : pad(c, widths[i]!, i >= 2))).join('  ').trimEnd());
   }
+  // An embedded broker shares the harness process: its CPU is the main thread's (generators run in
+  // worker threads), but memory cannot be split per thread, so its RSS is the whole process's.
+  const embedded = targets.filter((t) => (doc.targets ?? []).find((x) => x.name === t)?.driver === 'embedded');
+  if (embedded.length) lines.push(`Note: ${embedded.join(', ')} ran embedded: broker CPU % is the harness main thread; broker RSS is the whole harness process, generator included.`);
   return lines.join('\n') + '\n';
 }

@@ -48,6 +48,8 @@ export interface MosquittoConfigInput {
   extraPorts?: Record<string, number>;
   runAsRoot: boolean;
   files: MosquittoFiles;
+  /** Global settings (StartOptions.extraSettings), placed before the first listener. */
+  extraSettings?: string[];
 }
 
 /** Which listeners a config can open: plain always; the others need their files. */
@@ -78,6 +80,7 @@ export function renderMosquittoConfig(c: MosquittoConfigInput): string {
     'log_timestamp true',
   ];
   if (c.runAsRoot) lines.push('user root');
+  lines.push(...(c.extraSettings ?? []));
   const { pki, passwordFile, aclFile, misconfig } = c.files;
   // tls_version is the listener's minimum in mosquitto 2.x: TLS 1.2 and 1.3 are offered.
   const tlsLines = (p: PkiPaths, certFile = p.serverCertFile) => [
@@ -156,7 +159,7 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
     const extraPorts = Object.fromEntries(extras.map((n, i) => [n, rest[i]!]));
     const configFile = path.join(o.assets.workDir, 'mosquitto.conf');
     const runAsRoot = process.getuid?.() === 0;
-    fs.writeFileSync(configFile, renderMosquittoConfig({ bind: '127.0.0.1', ports, extraPorts, runAsRoot, files }), { mode: 0o600 });
+    fs.writeFileSync(configFile, renderMosquittoConfig({ bind: '127.0.0.1', ports, extraPorts, runAsRoot, files, ...(o.extraSettings ? { extraSettings: o.extraSettings } : {}) }), { mode: 0o600 });
     try {
       const proc = await startBrokerProcess({
         target: 'mosquitto',

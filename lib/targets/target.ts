@@ -90,6 +90,12 @@ export interface StartOptions {
   runId: string;
   assets: BrokerAssets;
   image?: string;
+  /**
+   * Global settings appended verbatim to the generated config, for targets whose config is a list of
+   * `key value` lines (mosquitto). Used by `npm run bench:reference` (`max_queued_messages 0`); a
+   * target that cannot take them ignores them.
+   */
+  extraSettings?: string[];
 }
 
 /** A driver's way of starting one target. */
