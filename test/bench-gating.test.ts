@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runHarness as runCli } from './support/run-harness.ts';
+import { validateResults } from '../lib/results/validate-results.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-gating-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -49,6 +50,9 @@ describe('benchmark gating', () => {
     expect(b.msgsPerSec).toBeGreaterThan(0);
     expect(b.baseline).toMatchObject({ msgsPerSec: 1e9, regression: true });
     expect(slow.stdout).toMatch(/REGRESSION\s+aedes: throughput \d+ msgs\/s vs baseline 1000000000/);
+    // The benchmarks section, baseline verdict included, is part of the results schema.
+    expect(validateResults(slow.results)).toEqual([]);
+    expect(validateResults({ ...slow.results, benchmarks: [{ ...b, msgsPerSec: 'fast' }] })).toEqual(['/benchmarks/0/msgsPerSec must be number']);
 
     const fine = await runHarness([...quick, '--baseline', file('low.json', baselineDoc(1))]);
     expect(fine.code, fine.stderr).toBe(0);
