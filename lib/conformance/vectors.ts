@@ -8,7 +8,14 @@ import { hexToBytes, type Frame } from '../mqtt/frames.ts';
 import { RawClient, ConnectionClosedError } from '../mqtt/raw-client.ts';
 import { WaitTimeoutError } from '../mqtt/test-client.ts';
 
-export type ExpectStep = { expect: string; timeoutMs?: number } | { expectClose: true; timeoutMs?: number };
+export type ExpectStep =
+  | { expect: string; timeoutMs?: number }
+  | { expectClose: true; timeoutMs?: number }
+  /** An MQTT 5 DISCONNECT with this reason code (hex) and any properties a server may put on it. */
+  | { expectDisconnect: string; timeoutMs?: number };
+
+/** Properties a Server's DISCONNECT may carry (3.14.2.2); Session Expiry Interval is the Client's only ([MQTT-3.14.2-2]). */
+const SERVER_DISCONNECT_PROPERTIES = new Set(['reasonString', 'userProperties', 'serverReference']);
 export type VectorStep =
   | { send: string }
   | ExpectStep
@@ -78,11 +85,20 @@ function describeEvent(e: Event): string {
 
 function matches(step: ExpectStep, e: Event): boolean {
   if ('expectClose' in step) return e.kind === 'close';
-  return e.kind === 'packet' && e.frame.bytes.equals(hexToBytes(step.expect));
+  if (e.kind !== 'packet') return false;
+  if ('expectDisconnect' in step) {
+    // Decoded by mqtt-packet as MQTT 5, so the properties are well formed; fixed-header flags must be 0.
+    const p = e.frame.packet as { cmd?: string; reasonCode?: number; properties?: Record<string, unknown> } | undefined;
+    return e.frame.bytes[0] === 0xe0 && p?.cmd === 'disconnect' && (p.reasonCode ?? 0) === parseInt(step.expectDisconnect, 16)
+      && Object.keys(p.properties ?? {}).every((k) => SERVER_DISCONNECT_PROPERTIES.has(k));
+  }
+  return e.frame.bytes.equals(hexToBytes(step.expect));
 }
 
 function wanted(step: ExpectStep): string {
-  return 'expectClose' in step ? 'the broker to close the connection' : `packet ${hexToBytes(step.expect).toString('hex')}`;
+  if ('expectClose' in step) return 'the broker to close the connection';
+  if ('expectDisconnect' in step) return `DISCONNECT 0x${step.expectDisconnect} (any server properties)`;
+  return `packet ${hexToBytes(step.expect).toString('hex')}`;
 }
 
 async function runExpect(client: RawClient, step: ExpectStep): Promise<void> {
