@@ -38,7 +38,7 @@ function replay(hexFrames: string[]): RawClient {
     send() {},
     async next() {
       const f = queue.shift();
-      if (!f) { (this as { closed: boolean }).closed = true; throw new ConnectionClosedError('closed'); }
+      if (!f) { (this as { closed: boolean }).closed = true; throw new ConnectionClosedError('a packet', []); }
       return f;
     },
   } as unknown as RawClient;

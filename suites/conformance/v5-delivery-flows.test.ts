@@ -35,16 +35,24 @@ forProtocol5(() => {
     });
 
   v5test(['MQTT-4.3.2-1', 'MQTT-4.3.2-2', 'MQTT-4.3.2-4', 'MQTT-2.2.1-5', 'MQTT-2.2.1-4', 'MQTT-3.3.4-1', 'MQTT-4.3.2-3'],
-    'QoS 1: PUBACK carries the PUBLISH id; deliveries use distinct non-zero ids with DUP 0', async (_ctx, plain) => {
+    'QoS 1: PUBACK carries the PUBLISH id; deliveries use distinct non-zero ids with DUP 0', async (ctx, plain) => {
       const topic = `${uniqueId('t')}/q1`;
       const { sub, pub } = await pair(plain, topic, 1);
       const ack = await publishV5(pub, topic, 'a', { qos: 1 });
       expect(ack?.cmd).toBe('puback');
       await publishV5(pub, topic, 'b', { qos: 1 });
-      await sub.next(() => pubs(sub).length >= 2, 5000, 'two deliveries');
-      const [a, b] = pubs(sub);
-      for (const m of [a!, b!]) { expect(m.qos).toBe(1); expect(m.dup).toBe(false); expect(m.messageId).toBeGreaterThan(0); }
-      expect(a!.messageId).not.toBe(b!.messageId);
+      // Ids are compared only for deliveries in flight together: a broker may send one at a time
+      // (Receive Maximum is an upper bound), and after a PUBACK the id is free for reuse.
+      const a = await sub.next<IPublishPacket>('publish');
+      const together = await sub.next(() => pubs(sub).length >= 2, 1500, 'two deliveries').then(() => true, () => false);
+      behaviour(ctx, together ? 'both QoS 1 deliveries in flight at once' : 'one QoS 1 delivery in flight at a time');
+      if (!together) {
+        sub.send({ cmd: 'puback', messageId: a.messageId!, reasonCode: 0 });
+        await sub.next(() => pubs(sub).length >= 2, 5000, 'the second delivery after PUBACK');
+      }
+      const b = pubs(sub)[1]!;
+      for (const m of [a, b]) { expect(m.qos).toBe(1); expect(m.dup).toBe(false); expect(m.messageId).toBeGreaterThan(0); }
+      if (together) expect(a.messageId, 'two unacknowledged deliveries share a packet id').not.toBe(b.messageId);
     });
 
   v5test(['MQTT-4.3.3-1', 'MQTT-4.3.3-2', 'MQTT-4.3.3-3', 'MQTT-4.3.3-4', 'MQTT-4.3.3-5', 'MQTT-4.3.3-8', 'MQTT-4.3.3-11', 'MQTT-2.2.1-5'],
@@ -72,6 +80,7 @@ forProtocol5(() => {
     'QoS 2 exactly once: a repeated PUBLISH before PUBREL is not delivered twice; after PUBCOMP (and after PUBACK at QoS 1) the same id is a new message', async (_ctx, plain) => {
       const topic = `${uniqueId('t')}/once`;
       const { sub, pub } = await pair(plain, topic, 1);
+      sub.startAutoAck();
       const id = pid();
       const p2 = (payload: string, dup: boolean) => pub.send({ cmd: 'publish', topic, payload, qos: 2, dup, retain: false, messageId: id });
       p2('first', false);
@@ -91,7 +100,6 @@ forProtocol5(() => {
       }
       await sub.next(() => pubs(sub, 'fourth').length > 0, 5000, 'the 4th message');
       await sub.quiet(300);
-      for (const m of sub.received.filter((p): p is IPublishPacket => p.cmd === 'publish')) sub.send({ cmd: 'puback', messageId: m.messageId!, reasonCode: 0 });
       expect(pubs(sub).map((m) => String(m.payload))).toEqual(['first', 'second', 'third', 'fourth']);
     });
 
@@ -99,24 +107,33 @@ forProtocol5(() => {
     'resends an unacknowledged QoS 1 PUBLISH with DUP 1 and its original id on reconnect, and a PUBREL (not the PUBLISH) for QoS 2', async (_ctx, plain) => {
       const topic = `${uniqueId('t')}/redeliver`;
       const clientId = uniqueId('rd');
+      const resume = async () => {
+        const c = await connectV5(plain, { clientId, clean: false, properties: { sessionExpiryInterval: 60 } });
+        track(c.s);
+        expect(c.connack.sessionPresent).toBe(true);
+        return c.s;
+      };
+      // One message per session, so a broker that keeps a single delivery in flight is tested fully:
+      // (1) QoS 1 never acknowledged; (2) QoS 2 answered with PUBREC, its PUBREL never completed.
       const first = await pair(plain, topic, 2, clientId);
       await publishV5(first.pub, topic, 'one', { qos: 1 });
-      await publishV5(first.pub, topic, 'two', { qos: 2 });
-      await first.sub.next(() => pubs(first.sub).length >= 2, 5000, 'two deliveries');
-      const [one, two] = pubs(first.sub);
-      expect(one!.dup, 'DUP on a first delivery').toBe(false);
-      first.sub.send({ cmd: 'pubrec', messageId: two!.messageId!, reasonCode: 0 });
-      await first.sub.next('pubrel');
+      const one = await first.sub.next<IPublishPacket>('publish', 5000, 'the QoS 1 delivery');
+      expect(one.dup, 'DUP on a first delivery').toBe(false);
       first.sub.destroy();
-      const again = await connectV5(plain, { clientId, clean: false, properties: { sessionExpiryInterval: 0 } });
-      track(again.s);
-      expect(again.connack.sessionPresent).toBe(true);
-      const redelivered = await again.s.next<IPublishPacket>('publish', 5000, 'the redelivered QoS 1 PUBLISH');
-      expect(redelivered.messageId).toBe(one!.messageId);
+      const second = await resume();
+      const redelivered = await second.next<IPublishPacket>('publish', 5000, 'the redelivered QoS 1 PUBLISH');
+      expect(redelivered.messageId).toBe(one.messageId);
       expect(redelivered.dup, 'DUP on redelivery').toBe(true);
-      const rel = await again.s.next('pubrel', 5000, 'the re-sent PUBREL');
-      expect(rel.messageId).toBe(two!.messageId);
-      expect(pubs(again.s, 'two'), 'QoS 2 PUBLISH re-sent after PUBREL').toHaveLength(0);
+      second.send({ cmd: 'puback', messageId: redelivered.messageId!, reasonCode: 0 });
+      await publishV5(first.pub, topic, 'two', { qos: 2 });
+      const two = await second.next<IPublishPacket>((p) => p.cmd === 'publish' && String(p.payload) === 'two', 5000, 'the QoS 2 delivery');
+      second.send({ cmd: 'pubrec', messageId: two.messageId!, reasonCode: 0 });
+      await second.next('pubrel');
+      second.destroy();
+      const third = await resume();
+      const rel = await third.next('pubrel', 5000, 'the re-sent PUBREL');
+      expect(rel.messageId).toBe(two.messageId);
+      expect(await third.quiet(300, (p) => p.cmd === 'publish'), 'PUBLISH re-sent after PUBREL or PUBACK').toHaveLength(0);
     });
 
   v5test(['MQTT-4.4.0-2'],
@@ -153,16 +170,15 @@ forProtocol5(() => {
       const topic = `${uniqueId('t')}/exp-tx`;
       const clientId = uniqueId('e2');
       const { sub, pub } = await pair(plain, topic, 2, clientId);
-      await publishV5(pub, topic, 'control', { qos: 2 });
+      // Only one message, so it is sure to be in flight (sent) whatever the broker's window.
+      // Redelivery as such is tested above; here the question is whether expiry cuts it short.
       await publishV5(pub, topic, 'short', { qos: 2, properties: { messageExpiryInterval: 1 } });
-      await sub.next(() => pubs(sub).length >= 2, 5000, 'both deliveries');
-      const m = pubs(sub, 'short')[0]!;
+      const m = await sub.next<IPublishPacket>('publish', 5000, 'the delivery');
       sub.destroy();
       await elapse(2200);
       const again = await connectV5(plain, { clientId, clean: false, properties: { sessionExpiryInterval: 0 } });
       track(again.s);
-      // The control message (no expiry) proves redelivery works; the expiring one must come too.
-      await again.s.next((p) => p.cmd === 'publish' && String(p.payload) === 'control', 5000, 'the in-flight control PUBLISH');
+      expect(again.connack.sessionPresent).toBe(true);
       const resent = await again.s.next<IPublishPacket>((p) => p.cmd === 'publish' && String(p.payload) === 'short', 3000, 'the in-flight QoS 2 PUBLISH, despite its expiry');
       expect(resent.messageId).toBe(m.messageId);
       expect(resent.dup).toBe(true);
@@ -172,6 +188,7 @@ forProtocol5(() => {
     'forwards messages from one publisher on one topic in the order received', async (_ctx, plain) => {
       const topic = `${uniqueId('t')}/order`;
       const { sub, pub } = await pair(plain, topic, 1);
+      sub.startAutoAck();
       for (let i = 0; i < 20; i++) pub.send({ cmd: 'publish', topic, payload: `m${i}`, qos: 1, dup: false, retain: false, messageId: pid() });
       await sub.next(() => pubs(sub).length >= 20, 5000, '20 deliveries');
       expect(pubs(sub).map((m) => String(m.payload))).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));

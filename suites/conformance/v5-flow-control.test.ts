@@ -11,7 +11,7 @@ const pubs = (s: WireSession) => s.received.filter((p): p is IPublishPacket => p
 
 forProtocol5(() => {
   v5test(['MQTT-3.3.4-9', 'MQTT-4.9.0-1', 'MQTT-4.9.0-2', 'MQTT-4.9.0-3', 'MQTT-3.3.4-10', 'MQTT-2.2.1-4'],
-    'respects the client Receive Maximum: at most 2 unacknowledged QoS 1 deliveries, PINGREQ still answered, one more per PUBACK', async (_ctx, plain) => {
+    'respects the client Receive Maximum: at most 2 unacknowledged QoS 1 deliveries, PINGREQ still answered, one more per PUBACK', async (ctx, plain) => {
       const topic = `${uniqueId('t')}/rm`;
       const sub = await connectV5(plain, { properties: { receiveMaximum: 2 } });
       track(sub.s);
@@ -19,19 +19,22 @@ forProtocol5(() => {
       const pub = await connectV5(plain);
       track(pub.s);
       for (let i = 0; i < 6; i++) await publishV5(pub.s, topic, `m${i}`, { qos: 1 });
-      await sub.s.next((p) => pubs(sub.s).length >= 2 && p.cmd === 'publish', 5000, 'the first 2 deliveries');
-      expect(await sub.s.quiet(600, 'publish'), 'deliveries beyond Receive Maximum 2 without PUBACK').toHaveLength(0);
-      expect(pubs(sub.s)).toHaveLength(2);
+      await sub.s.next('publish', 5000, 'the first delivery');
+      // "At most 2": the broker may also choose to send fewer (Receive Maximum is an upper bound).
+      await sub.s.quiet(600, 'publish');
+      const window = pubs(sub.s).length;
+      expect(window, 'unacknowledged QoS 1 deliveries under Receive Maximum 2').toBeLessThanOrEqual(2);
+      behaviour(ctx, `${window} unacknowledged at once`);
       const [first, second] = pubs(sub.s);
       expect(first!.messageId, 'non-zero Packet Identifier').toBeGreaterThan(0);
-      expect(first!.messageId).not.toBe(second!.messageId);
-      // Quota zero does not delay other packets.
+      if (second) expect(first!.messageId).not.toBe(second.messageId);
+      // Quota zero (or a window the broker keeps full) does not delay other packets.
       sub.s.send({ cmd: 'pingreq' });
       await sub.s.nextNew('pingresp', 3000);
       sub.s.send({ cmd: 'puback', messageId: first!.messageId!, reasonCode: 0 });
-      await sub.s.next(() => pubs(sub.s).length >= 3, 5000, 'the 3rd delivery after one PUBACK');
+      await sub.s.next(() => pubs(sub.s).length >= window + 1, 5000, 'the next delivery after one PUBACK');
       await sub.s.quiet(500, 'publish');
-      expect(pubs(sub.s).map((p) => `${p.payload}#${p.messageId}${p.dup ? 'd' : ''}`), 'deliveries after one PUBACK (Receive Maximum 2)').toHaveLength(3);
+      expect(pubs(sub.s).map((p) => `${p.payload}#${p.messageId}${p.dup ? 'd' : ''}`), 'deliveries after one PUBACK (Receive Maximum 2)').toHaveLength(window + 1);
     });
 
   v5test(['MQTT-4.9.0-2', 'MQTT-3.3.4-9'],

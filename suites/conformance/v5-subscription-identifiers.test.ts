@@ -16,6 +16,7 @@ forProtocol5(() => {
     'sends the Subscription Identifier of the matching subscription, and none for a subscription without one', async (ctx, plain) => {
       const sub = await connectV5(plain);
       track(sub.s);
+      sub.s.startAutoAck(); // several QoS 1 deliveries: a broker may hold the next until the PUBACK
       if (sub.connack.properties?.subscriptionIdentifiersAvailable === false) {
         behaviour(ctx, 'Subscription Identifier Available 0');
         return;
@@ -37,6 +38,7 @@ forProtocol5(() => {
     'for overlapping subscriptions sends every matching Subscription Identifier (one copy with all, or one per copy) at the maximum QoS', async (ctx, plain) => {
       const sub = await connectV5(plain);
       track(sub.s);
+      sub.s.startAutoAck(); // several QoS 1 deliveries: a broker may hold the next until the PUBACK
       const base = uniqueId('t');
       await subscribeV5(sub.s, [{ topic: `${base}/+`, qos: 0 }], { subscriptionIdentifier: 1 });
       await subscribeV5(sub.s, [{ topic: `${base}/#`, qos: 1 }], { subscriptionIdentifier: 2 });
@@ -62,6 +64,7 @@ forProtocol5(() => {
     'replaces the Subscription Identifier when the same filter is subscribed again', async (_ctx, plain) => {
       const sub = await connectV5(plain);
       track(sub.s);
+      sub.s.startAutoAck(); // several QoS 1 deliveries: a broker may hold the next until the PUBACK
       const topic = `${uniqueId('t')}/replace`;
       await subscribeV5(sub.s, [{ topic, qos: 1 }], { subscriptionIdentifier: 5 });
       await subscribeV5(sub.s, [{ topic, qos: 1 }], { subscriptionIdentifier: 6 });

@@ -2,7 +2,7 @@
 // the full acknowledgement flow, receive-and-acknowledge. Every wait has a deadline.
 import type { IConnackPacket, IConnectPacket, IPublishPacket } from 'mqtt-packet';
 import { RawClient } from '../../lib/mqtt/raw-client.ts';
-import { uniqueId } from '../../lib/mqtt/test-client.ts';
+import { uniqueId, WaitTimeoutError } from '../../lib/mqtt/test-client.ts';
 import type { ConformanceEnv } from './conformance.ts';
 
 export const WAIT_MS = 3000;
@@ -62,6 +62,20 @@ export async function publish(client: RawClient, topic: string, payload: string 
 /** Next PUBLISH on a topic (not acknowledged: the caller decides). */
 export function nextPublish(client: RawClient, topic: string, timeoutMs = WAIT_MS): Promise<IPublishPacket> {
   return client.nextOf('publish', timeoutMs, (p) => p.topic === topic);
+}
+
+/**
+ * The next PUBLISH on a topic if it comes within timeoutMs, else undefined (it stays queued for a
+ * later nextPublish). For brokers that keep a single QoS > 0 message in flight: neither MQTT version
+ * requires more (MQTT 5 Receive Maximum is only an upper bound).
+ */
+export async function nextPublishWithin(client: RawClient, topic: string, timeoutMs: number): Promise<IPublishPacket | undefined> {
+  try {
+    return await nextPublish(client, topic, timeoutMs);
+  } catch (e) {
+    if (e instanceof WaitTimeoutError) return undefined;
+    throw e;
+  }
 }
 
 /** Acknowledges a received PUBLISH as its QoS requires (QoS 2: PUBREC, then PUBCOMP on PUBREL). */

@@ -22,6 +22,8 @@ export interface ConformanceEnv {
    * observed one is not allowed, and under --strict when it is not the intended one.
    */
   behaviour(observed: string, allowed: readonly string[], intended: string): void;
+  /** Records an observation the specification leaves to the broker (no verdict), e.g. its in-flight window. */
+  note(observed: string): void;
 }
 
 export interface ConformanceOptions {
@@ -57,6 +59,9 @@ export function conformanceTest(ids: SpecIds, title: string, fn: (env: Conforman
         ctx.task.meta.detail = { ...ctx.task.meta.detail, behaviour: observed };
         const problem = judgeBehaviour(observed, allowed, intended, h.strict);
         if (problem) throw new Error(problem);
+      },
+      note(observed) {
+        ctx.task.meta.detail = { ...ctx.task.meta.detail, behaviour: observed };
       },
     };
     await fn(env);

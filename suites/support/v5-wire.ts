@@ -21,6 +21,12 @@ export class WireSession {
   /** Byte length of every received packet, in order (for Maximum Packet Size checks). */
   readonly receivedSizes: number[] = [];
   parseErrors: string[] = [];
+  /**
+   * Acknowledge deliveries as they arrive (QoS 1 PUBACK, QoS 2 PUBREC then PUBCOMP on PUBREL), for
+   * tests about what arrives rather than about the acknowledgement flow: a broker may keep a single
+   * message in flight and would otherwise wait for an acknowledgement that never comes.
+   */
+  private autoAck = false;
   private closedFlag = false;
   private waiters: { match: (p: Packet) => boolean; resolve: (p: Packet) => void }[] = [];
   private closeWaiters: (() => void)[] = [];
@@ -34,6 +40,7 @@ export class WireSession {
     parser.on('packet', (p: Packet & { length?: number }) => {
       this.received.push(p);
       this.receivedSizes.push(sizeOf(p));
+      if (this.autoAck) this.acknowledge(p);
       this.waiters = this.waiters.filter((w) => (w.match(p) ? (w.resolve(p), false) : true));
     });
     parser.on('error', (e: Error) => this.parseErrors.push(e.message));
@@ -60,6 +67,17 @@ export class WireSession {
       });
       socket.once('error', (e) => { clearTimeout(timer); reject(e); });
     });
+  }
+
+  /** Starts acknowledging (see autoAck), beginning with deliveries that already arrived. */
+  startAutoAck(): void {
+    this.autoAck = true;
+    for (const p of this.received) this.acknowledge(p);
+  }
+
+  private acknowledge(p: Packet): void {
+    if (p.cmd === 'publish' && p.qos > 0) this.send(p.qos === 1 ? { cmd: 'puback', messageId: p.messageId!, reasonCode: 0 } : { cmd: 'pubrec', messageId: p.messageId!, reasonCode: 0 });
+    else if (p.cmd === 'pubrel') this.send({ cmd: 'pubcomp', messageId: p.messageId!, reasonCode: 0 });
   }
 
   get closed(): boolean {
