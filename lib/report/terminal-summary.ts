@@ -33,6 +33,10 @@ export function renderTerminalSummary(doc: ResultsDocument, runDir: string): str
     lines.push('', 'Listed as known deviations but passed now (prune the expectations file):');
     for (const t of stale) lines.push(`  ${t.target}${t.protocol ? ` mqtt ${t.protocol}` : ''}  ${t.id}`);
   }
+  for (const t of doc.targets.filter((x) => x.unmatchedExpectations?.length)) {
+    lines.push('', `Expectation entries for ${t.name} that match no test (renamed or removed? fix fixtures/expectations/${t.name}.json):`);
+    for (const id of t.unmatchedExpectations!) lines.push(`  ${id}`);
+  }
   lines.push(...renderCoverage(doc.coverage));
   for (const t of doc.targets.filter((x) => x.startError)) lines.push('', `start failed: ${t.startError}`);
   lines.push('', `Results: ${runDir}/results.json  (exit code ${doc.run.exitCode})`);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { applyExpectations } from './expectations.ts';
+import { applyExpectations, unmatchedExpectations } from './expectations.ts';
 import type { TestResult } from './types.ts';
 
 const result = (id: string, status: TestResult['status'], protocol: TestResult['protocol'] = '3.1.1'): TestResult =>
@@ -28,4 +28,16 @@ describe('expectations', () => {
   test('errors are never excused by an expectation', () => {
     expect(applyExpectations([result('a', 'error')], entries)[0]!.status).toBe('error');
   });
+
+  test('an entry whose suite ran but that matches no test is reported (renamed test); other suites are not judged', () => {
+    const list = [
+      { id: 'conformance/old name', reason: 'r', protocol: '5' },
+      { id: 'conformance/kept', reason: 'r' },
+      { id: 'tls/x', reason: 'r' },
+      { id: 'conformance/v311 only', reason: 'r', protocol: '3.1.1' },
+    ];
+    const ran = [result('conformance/kept', 'failed', '5'), result('conformance/new name', 'failed', '5')];
+    expect(unmatchedExpectations(ran, list).map((e) => e.id)).toEqual(['conformance/old name']);
+  });
 });
+

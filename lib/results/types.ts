@@ -43,6 +43,8 @@ export interface TargetRecord {
   logFile?: string;
   /** Set when the broker could not be started; its tests did not run. */
   startError?: string;
+  /** Expectation entries (test ids) whose suite ran but which matched no test: renamed or removed tests. */
+  unmatchedExpectations?: string[];
 }
 
 export interface RunRecord {

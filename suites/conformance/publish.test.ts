@@ -202,9 +202,16 @@ forEachProtocol((protocol) => {
       const { client: pub } = await rawClient(env);
       await publish(pub, topic, 'overlap', 2);
       const first = await receive(sub, topic);
+      const all = [first];
+      // One copy per subscription is allowed; the QoS 2 copy may come second and later (e.g. behind
+      // the broker's in-flight window), so it is awaited rather than looked for in a short window.
+      if (first.qos < 2) {
+        const q2 = await nextPublishWithin(sub, topic, WAIT_MS);
+        if (q2) { await acknowledge(sub, q2); all.push(q2); }
+      }
       const more = await quietOn(sub, topic, 400);
       for (const m of more) await acknowledge(sub, m);
-      const all = [first, ...more];
+      all.push(...more);
       env.ctx.expect(Math.max(...all.map((m) => m.qos)), 'highest QoS among deliveries').toBe(2);
       env.behaviour(all.length === 1 ? 'one copy' : 'one copy per subscription', ['one copy', 'one copy per subscription'], 'one copy');
     });
