@@ -28,6 +28,16 @@ describe('flags → RunPlan', () => {
     expect(() => plan('--target', 'aedes', '--driver', 'container')).toThrow(/offers: embedded, local/);
   });
 
+  test('name:driver picks one target\'s driver; --driver applies to the rest', () => {
+    const p = plan('--target', 'aedes:embedded,mosquitto,rabbitmq', '--driver', 'local');
+    expect(p.targets.map((t) => `${t.name}:${t.driver}`)).toEqual(['aedes:embedded', 'mosquitto:local', 'rabbitmq:local']);
+    expect(plan('--target', 'mosquitto:container').targets[0]!.driver).toBe('container');
+    expect(() => plan('--target', 'aedes:container')).toThrow(/--target aedes:container: driver container is not available for target aedes; it offers: embedded, local/);
+    expect(() => plan('--target', 'aedes:turbo')).toThrow(/--target aedes:turbo: unknown driver "turbo"; use one of: /);
+    expect(() => plan('--target', 'aedes:local:x')).toThrow(/use <name> or <name>:<driver>/);
+    expect(() => plan('--target', 'nosuch:local')).toThrow(/nosuch/);
+  });
+
   test('--driver applies to the targets that offer it, the others keep their default', () => {
     const p = plan('--target', 'aedes,mosquitto', '--driver', 'local');
     expect(p.targets.map((t) => t.driver)).toEqual(['local', 'local']);

@@ -94,16 +94,20 @@ export function buildRunPlan(flags: ParsedFlags): RunPlan {
     targets = [{ name: v.target ?? profile.name, driver: 'external', profileFile, profile }];
   } else {
     const names = list(v.target) ?? [DEFAULT_TARGET];
-    targets = names.map((name) => {
+    targets = names.map((entry) => {
+      // `name:driver` picks the driver for one target (e.g. aedes:embedded,mosquitto --driver local).
+      const [name, own, ...extra] = entry.split(':') as [string, string | undefined, ...string[]];
       const t = findTarget(name);
       if (!t) throw new UnknownTargetError(name, TARGETS.map((x) => x.name));
-      if (driver && driver !== 'external' && !t.drivers[driver]) {
+      if (extra.length) throw new UsageError(`--target ${entry}: use <name> or <name>:<driver>, e.g. aedes:embedded`);
+      if (own !== undefined && !(DRIVER_NAMES as readonly string[]).includes(own)) throw new UsageError(`--target ${entry}: unknown driver "${own}"; use one of: ${DRIVER_NAMES.join(', ')}`);
+      const wanted = own === undefined ? driver : (own as DriverName);
+      if (wanted === 'external') throw new UsageError(`--target ${entry}: an external broker is described by --profile <file.json>, not a target driver`);
+      if (wanted && !t.drivers[wanted]) {
         const offered = Object.keys(t.drivers).join(', ');
-        throw new UsageError(`--driver ${driver} is not available for target ${name}; it offers: ${offered}`);
+        throw new UsageError(`${own === undefined ? `--driver ${wanted}` : `--target ${entry}: driver ${wanted}`} is not available for target ${name}; it offers: ${offered}`);
       }
-      // A driver given once applies to every target that offers it; aedes keeps embedded otherwise.
-      const chosen: DriverName | 'auto' = driver && driver !== 'external' && t.drivers[driver] ? driver : 'auto';
-      return { name, driver: chosen, image: v.image };
+      return { name, driver: wanted ?? 'auto', image: v.image };
     });
     if (v.image && !targets.some((t) => findTarget(t.name)?.drivers.container)) {
       throw new UsageError(`--image applies to container targets; none of ${targets.map((t) => t.name).join(', ')} runs in a container`);
