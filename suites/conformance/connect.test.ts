@@ -41,8 +41,10 @@ forEachProtocol(() => {
         env.ctx.expect(again.connack.sessionPresent, 'Session Present when resuming a stored session').toBe(true);
         const m1 = await receive(again.client, topic);
         const m2 = await receive(again.client, topic);
-        env.ctx.expect([m1.payload.toString(), m2.payload.toString()]).toEqual(['queued-1', 'queued-2']);
-        env.ctx.expect([m1.qos, m2.qos]).toEqual([1, 2]);
+        // Both queued messages, each at its QoS. Their order is not judged here: ordering is guaranteed
+        // per QoS level (4.6), and these two differ (aedes was seen to deliver the QoS 2 one first).
+        const byPayload = Object.fromEntries([m1, m2].map((m) => [m.payload.toString(), m.qos]));
+        env.ctx.expect(byPayload, 'queued messages and their QoS').toEqual({ 'queued-1': 1, 'queued-2': 2 });
         // The session belongs to that client id only.
         const other = await rawClient(env, persistentSession(env, uniqueId('ps-other')));
         env.ctx.expect(other.connack.sessionPresent, 'Session Present for a different client id').toBe(false);
