@@ -8,6 +8,7 @@ import { DRIVER_NAMES, PROTOCOL_VERSIONS, type DriverName, type ProtocolVersion 
 import { SUITES, DEFAULT_SUITES } from '../run/suites.ts';
 import { FAULT_NAMES } from '../faults/catalogue.ts';
 import { loadProfile, type ExternalProfile } from '../drivers/external-driver.ts';
+import { expectationsSource, type ExpectationsSource } from '../results/expectations.ts';
 import { buildBenchPlan, type BenchPlan } from '../load/bench-suite.ts';
 
 export interface TargetPlan {
@@ -31,6 +32,8 @@ export interface RunPlan {
   fault?: string;
   /** Set when the `bench` suite is selected: scenarios, thresholds and baseline, validated before any start. */
   bench?: BenchPlan;
+  /** --expectations: a file (for the target it names) or a directory of <target>.json, instead of fixtures/expectations. */
+  expectations?: ExpectationsSource;
 }
 
 export const FLAG_OPTIONS = {
@@ -49,6 +52,7 @@ export const FLAG_OPTIONS = {
   thresholds: { type: 'string' },
   baseline: { type: 'string' },
   'baseline-tolerance': { type: 'string' },
+  expectations: { type: 'string' },
 } as const;
 
 export type ParsedFlags = ReturnType<typeof parseFlags>;
@@ -132,5 +136,6 @@ export function buildRunPlan(flags: ParsedFlags): RunPlan {
     filters: flags.positionals,
     strict: v.strict ?? false,
     ...(v.fault !== undefined ? { fault: oneOf('fault', v.fault, FAULT_NAMES) } : {}),
+    ...(v.expectations !== undefined ? { expectations: expectationsSource(v.expectations, targets.map((t) => t.name)) } : {}),
   };
 }

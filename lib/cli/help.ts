@@ -23,6 +23,8 @@ Flags:
   -p, --protocol <list>   3.1.1,5 (default: every version the target supports)
       --report-dir <dir>  where runs are written (default: reports/)
       --strict            accept only the behaviour the specification intends where it allows several
+      --expectations <p>  known deviations from your own file (for the target it names) or directory of
+                          <target>.json, instead of fixtures/expectations/ (a broker's CI keeps its own)
       --fault <name>      put the fault-injecting proxy in front of the plain listener with one named
                           fault (docs/conformance.md lists them), e.g. --fault drop-pingresp
       --scenario <list>   with --suite bench: scenario names, prefixes ending in * , 'all', 'micro'

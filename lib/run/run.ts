@@ -15,7 +15,7 @@ import { onCleanup } from './cleanup.ts';
 import { EXIT, HarnessError } from './errors.ts';
 import { ROOT } from './paths.ts';
 import type { HarnessContext } from './harness-context.ts';
-import { applyExpectations, loadExpectations, unmatchedExpectations } from '../results/expectations.ts';
+import { applyExpectations, expectationsFor, unmatchedExpectations } from '../results/expectations.ts';
 import { RESULTS_SCHEMA_VERSION, type ResultsDocument, type TargetRecord, type TestResult } from '../results/types.ts';
 import { updateLatest, writeFileAtomic } from '../results/write-results.ts';
 import { renderJunit } from '../report/junit.ts';
@@ -157,7 +157,7 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
     const { tests, unhandled } = vitestSuites.length ? await runSuites({ context, suites: vitestSuites, filters: runPlan.filters }) : { tests: [], unhandled: [] };
     const benchmarks = runPlan.bench ? await runBenchSuite(broker, runPlan.bench, runId, progress) : undefined;
     for (const u of unhandled) progress(`  unhandled error during the run: ${u}`);
-    const expectations = loadExpectations(ROOT, broker.target);
+    const expectations = expectationsFor(ROOT, broker.target, runPlan.expectations);
     const judged = applyExpectations(judge(tests, broker), expectations);
     const unmatched = unmatchedExpectations(judged, expectations).map((e) => `${e.protocol ? `[mqtt ${e.protocol}] ` : ''}${e.id}`);
     return { record: { ...toRecord(broker), ...(unmatched.length ? { unmatchedExpectations: unmatched } : {}) }, tests: judged, ...(benchmarks ? { benchmarks } : {}) };
