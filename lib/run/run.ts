@@ -154,10 +154,10 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
     }
     // The bench suite is run by the load engine below, not by vitest.
     const vitestSuites = runPlan.suites.filter((s) => s !== 'bench');
-    const { tests, unhandled } = vitestSuites.length ? await runSuites({ context, suites: vitestSuites, filters: runPlan.filters }) : { tests: [], unhandled: [] };
+    const expectations = expectationsFor(ROOT, broker.target, runPlan.expectations);
+    const { tests, unhandled } = vitestSuites.length ? await runSuites({ context, suites: vitestSuites, filters: runPlan.filters, expectations }) : { tests: [], unhandled: [] };
     const benchmarks = runPlan.bench ? await runBenchSuite(broker, runPlan.bench, runId, progress) : undefined;
     for (const u of unhandled) progress(`  unhandled error during the run: ${u}`);
-    const expectations = expectationsFor(ROOT, broker.target, runPlan.expectations);
     const judged = applyExpectations(judge(tests, broker), expectations);
     const unmatched = unmatchedExpectations(judged, expectations).map((e) => `${e.protocol ? `[mqtt ${e.protocol}] ` : ''}${e.id}`);
     return { record: { ...toRecord(broker), ...(unmatched.length ? { unmatchedExpectations: unmatched } : {}) }, tests: judged, ...(benchmarks ? { benchmarks } : {}) };

@@ -8,12 +8,16 @@ import type { TestResult, TestStatus } from '../results/types.ts';
 import { PROTOCOL_VERSIONS, type ProtocolVersion } from '../targets/target.ts';
 
 import { ROOT } from './paths.ts';
+import { progressReporter } from './progress-reporter.ts';
+import type { ExpectationEntry } from '../results/expectations.ts';
 export { ROOT };
 
 export interface VitestRunInput {
   context: HarnessContext;
   suites: string[];
   filters: string[];
+  /** The target's known deviations, so live progress can tell them from new failures. */
+  expectations?: ExpectationEntry[];
 }
 
 const PROTOCOL_SEGMENT = /^mqtt (3\.1\.1|5)$/;
@@ -118,7 +122,7 @@ export async function runSuites(input: VitestRunInput): Promise<{ tests: TestRes
     include,
     testNamePattern,
     provide: { harness: input.context },
-    reporters: [collector, process.env.HARNESS_QUIET ? 'dot' : 'default'],
+    reporters: [collector, process.env.HARNESS_QUIET ? 'dot' : progressReporter(process.stderr, input.context.target.name, input.expectations ?? [], toTestResult)],
     watch: false,
     passWithNoTests: true,
   }, undefined, { stdout: process.stderr, stderr: process.stderr });
