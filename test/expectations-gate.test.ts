@@ -13,7 +13,8 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const aedes = JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/expectations/aedes.json'), 'utf8')) as { target: string; deviations: { id: string }[] };
 const entry = aedes.deviations.find((d) => d.id.includes('Will QoS 3 closes without CONNACK'))!;
-const run = (expectations: string) => runHarness(['--target', 'aedes', '--suite', 'conformance', '--protocol', '3.1.1', '--expectations', expectations, 'Will QoS 3']);
+// Not quiet: the live progress (stderr) is checked too.
+const run = (expectations: string) => runHarness(['--target', 'aedes', '--suite', 'conformance', '--protocol', '3.1.1', '--expectations', expectations, 'Will QoS 3'], { env: { HARNESS_QUIET: '' } });
 const write = (name: string, doc: unknown) => { const p = path.join(dir, name); fs.writeFileSync(p, JSON.stringify(doc)); return p; };
 
 describe('--expectations', () => {
@@ -22,10 +23,15 @@ describe('--expectations', () => {
     const withEntry = await run(write('aedes-full.json', aedes));
     expect(withEntry.code, withEntry.stderr).toBe(0);
     expect(withEntry.results!.tests.find((t) => t.id === entry.id)!.status).toBe('expected-failure');
+    expect(withEntry.stderr).toContain(`known deviation  mqtt 3.1.1  ${entry.id}`);
+    expect(withEntry.stderr).toMatch(/conformance\/vectors: 0 passed, 0 failed, 1 known deviation, \d+ not run/);
+    expect(withEntry.stderr).not.toMatch(/\bFAIL\b/);
 
     const without = await run(write('aedes-minus-one.json', { ...aedes, deviations: aedes.deviations.filter((d) => d !== entry) }));
     expect(without.code, without.stderr).toBe(1);
     expect(without.results!.tests.find((t) => t.id === entry.id)!.status).toBe('failed');
+    expect(without.stderr).toContain(`FAIL  mqtt 3.1.1  ${entry.id}`);
+    expect(without.stderr).toMatch(/conformance\/vectors: 0 passed, 1 failed, \d+ not run/);
   });
 
   test('a missing file, or a file for a target the run does not include, exits 2 before anything starts', async () => {
