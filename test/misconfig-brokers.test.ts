@@ -62,6 +62,15 @@ const CASES: Case[] = [
     ],
     finding: 'ACL not enforced',
   },
+  {
+    misconfig: 'tls-weak-protocols', target: 'aedes', driver: 'embedded', filters: ['refuses TLS 1.', 'weak cipher suite'],
+    red: [
+      'tls/protocol-policy › protocol policy › refuses TLS 1.0',
+      'tls/protocol-policy › protocol policy › refuses TLS 1.1',
+      'tls/protocol-policy › protocol policy › refuses a weak cipher suite (NULL encryption, TLS 1.2)',
+    ],
+    finding: 'weak TLS accepted',
+  },
 ];
 
 const reportDirs: string[] = [];

@@ -17,6 +17,8 @@ export const MISCONFIGURATIONS = {
   'acl-allow-all': 'ACL allows everything',
   /** mosquitto/aedes: the tls listener serves the expired server certificate. */
   'tls-expired-cert': 'tls listener serves an expired certificate',
+  /** aedes: the tls listener accepts TLS 1.0/1.1 and NULL-encryption suites (security level 0). */
+  'tls-weak-protocols': 'tls listener accepts TLS 1.0/1.1 and NULL cipher suites',
 } as const;
 
 export type Misconfiguration = keyof typeof MISCONFIGURATIONS;

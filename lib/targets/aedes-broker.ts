@@ -24,6 +24,8 @@ export interface AedesTlsFiles {
   tlsListenerCertFile?: string;
   /** false: the mtls listener does not ask for a client certificate (a misconfiguration). */
   requireCertificate?: boolean;
+  /** true: the tls listener also accepts TLS 1.0/1.1 and NULL suites (the tls-weak-protocols misconfiguration). */
+  weakProtocols?: boolean;
   /** Extra `tls-bad-<scenario>` listeners, each serving one chain (with keyFile) clients must reject. */
   badServerCerts?: Record<string, string>;
 }
@@ -112,7 +114,11 @@ export async function startAedesBroker(options: AedesBrokerOptions = {}): Promis
       key: fs.readFileSync(t.keyFile),
       minVersion: 'TLSv1.2',
     };
-    const tlsBase = t.tlsListenerCertFile ? { ...base, cert: fs.readFileSync(t.tlsListenerCertFile) } : base;
+    const tlsBase: tls.TlsOptions = {
+      ...base,
+      ...(t.tlsListenerCertFile ? { cert: fs.readFileSync(t.tlsListenerCertFile) } : {}),
+      ...(t.weakProtocols ? { minVersion: 'TLSv1', ciphers: 'ALL:eNULL:@SECLEVEL=0' } : {}),
+    };
     await open('tls', tls.createServer(tlsBase, (s) => { track(s); broker.handle(s); }));
     const requireCert = t.requireCertificate !== false;
     const mtls = tls.createServer(

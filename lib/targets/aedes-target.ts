@@ -48,6 +48,7 @@ function brokerOptions(o: StartOptions, misconfig: Misconfiguration | undefined)
       crlFile: misconfig === 'no-crl' ? undefined : pki.crlFile,
       tlsListenerCertFile: misconfig === 'tls-expired-cert' ? pki.expiredServerCertFile : undefined,
       requireCertificate: misconfig !== 'no-require-certificate',
+      ...(misconfig === 'tls-weak-protocols' ? { weakProtocols: true } : {}),
       badServerCerts: pki.badServerCerts,
     },
   };
