@@ -71,6 +71,14 @@ const CASES: Case[] = [
     ],
     finding: 'weak TLS accepted',
   },
+  {
+    misconfig: 'hold-malformed-open', target: 'aedes', driver: 'embedded', filters: ['the plain port'],
+    red: [
+      'tls/robustness › robustness › closes a TLS ClientHello sent to the plain port and keeps serving',
+      'tls/robustness › robustness › closes random bytes on the plain port and keeps serving',
+    ],
+    finding: 'broker did not survive malformed input',
+  },
 ];
 
 const reportDirs: string[] = [];

@@ -19,6 +19,8 @@ export const MISCONFIGURATIONS = {
   'tls-expired-cert': 'tls listener serves an expired certificate',
   /** aedes: the tls listener accepts TLS 1.0/1.1 and NULL-encryption suites (security level 0). */
   'tls-weak-protocols': 'tls listener accepts TLS 1.0/1.1 and NULL cipher suites',
+  /** aedes: the plain listener keeps a connection that starts with garbage open instead of closing it. */
+  'hold-malformed-open': 'plain listener keeps connections that start with garbage open',
 } as const;
 
 export type Misconfiguration = keyof typeof MISCONFIGURATIONS;

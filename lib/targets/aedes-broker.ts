@@ -36,6 +36,11 @@ export interface AedesBrokerOptions {
   hooks?: AedesListenerHooks;
   /** Called with one line per broker event, so the embedded broker has a log like the others. */
   log?: (line: string) => void;
+  /**
+   * TEST-ONLY (the hold-malformed-open misconfiguration): the plain listener keeps a connection whose
+   * first bytes are not a CONNECT open and ignores it, instead of letting aedes close it.
+   */
+  holdMalformedOpen?: boolean;
 }
 
 export interface RunningAedes {
@@ -104,7 +109,17 @@ export async function startAedesBroker(options: AedesBrokerOptions = {}): Promis
     log(`listener ${name} on ${host}:${port}`);
   };
 
-  await open('plain', net.createServer((s) => { track(s); broker.handle(s); }));
+  const plain = (s: net.Socket) => {
+    track(s);
+    if (!options.holdMalformedOpen) return broker.handle(s);
+    s.once('data', (first: Buffer) => {
+      if (first[0] !== 0x10) return void s.on('data', () => {}); // held open, never answered
+      s.pause();
+      s.unshift(first);
+      broker.handle(s);
+    });
+  };
+  await open('plain', net.createServer(plain));
   await open('auth', net.createServer((s) => { track(s); broker.handle(s); }));
   if (options.tls) {
     const t = options.tls;

@@ -38,9 +38,11 @@ const noPki = 'the run has no PKI for it';
 /** Broker options for the run's PKI and test policy (the hooks are added where the broker runs). */
 function brokerOptions(o: StartOptions, misconfig: Misconfiguration | undefined): Omit<AedesBrokerOptions, 'hooks' | 'log'> {
   const pki = o.assets.pki;
-  if (!pki) return { host: '127.0.0.1' };
+  const hold = misconfig === 'hold-malformed-open' ? { holdMalformedOpen: true } : {};
+  if (!pki) return { host: '127.0.0.1', ...hold };
   return {
     host: '127.0.0.1',
+    ...hold,
     tls: {
       caFile: pki.caFile,
       certFile: pki.serverCertFile,
