@@ -1,12 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { externalBroker, loadProfile } from './external-driver.ts';
 import { ProfileError } from '../run/errors.ts';
 
+const dirs: string[] = [];
+afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+
 function profile(content: unknown): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'profile-test-'));
+  dirs.push(dir);
   const file = path.join(dir, 'p.json');
   fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
   return file;

@@ -3,8 +3,17 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import { ROOT } from '../../lib/run/paths.ts';
 import type { ResultsDocument } from '../../lib/results/types.ts';
+
+// Report directories made here are removed when the test file that imported this module finishes
+// (the hook is registered in that file's root suite), so self-tests leave nothing in the temp dir.
+const made = new Set<string>();
+afterAll(() => {
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+  made.clear();
+});
 
 export interface HarnessRun {
   code: number | null;
@@ -25,7 +34,9 @@ export interface RunOptions {
 }
 
 export function tempReportDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'harness-selftest-reports-'));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-selftest-reports-'));
+  made.add(d);
+  return d;
 }
 
 export function runHarness(args: string[], o: RunOptions = {}): Promise<HarnessRun> {
