@@ -2,11 +2,9 @@
 // (.ci/build-rabbitmq-image.sh; CI builds it). Needs a container engine (DOCKER_HOST).
 import { expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { needEngine } from './support/requirements.ts';
+import { LOCAL_RABBITMQ_IMAGE, needEngine, needImage } from './support/requirements.ts';
 import { runHarness } from './support/run-harness.ts';
 
-export const LOCAL_RABBITMQ_IMAGE = process.env.HARNESS_RABBITMQ_IMAGE ?? 'localhost/rabbitmq:3.10.8-debian';
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
 
 function containersOfRun(runId: string): string[] {
   const r = spawnSync('podman', ['ps', '-a', '--filter', `label=mqtt-harness.run=${runId}`, '--format', '{{.ID}}'], { encoding: 'utf8' });
@@ -15,12 +13,7 @@ function containersOfRun(runId: string): string[] {
 
 test('rabbitmq: smoke end to end through --driver container on the locally built image; container removed', async (ctx) => {
   await needEngine(ctx);
-  const exists = spawnSync('podman', ['image', 'exists', LOCAL_RABBITMQ_IMAGE]).status === 0;
-  if (!exists) {
-    const why = `image ${LOCAL_RABBITMQ_IMAGE} is missing: run .ci/build-rabbitmq-image.sh`;
-    if (inCi) throw new Error(`CI=true and ${why}`);
-    ctx.skip(why);
-  }
+  needImage(ctx, LOCAL_RABBITMQ_IMAGE, '.ci/build-rabbitmq-image.sh');
   const run = await runHarness(['--target', 'rabbitmq', '--driver', 'container', '--image', LOCAL_RABBITMQ_IMAGE, '--suite', 'smoke'], { timeoutMs: 180_000 });
   expect(run.code, run.stderr).toBe(0);
   const doc = run.results!;

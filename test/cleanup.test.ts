@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { describe, expect, test } from 'vitest';
 import { runHarness, type HarnessRun } from './support/run-harness.ts';
-import { LOCAL_MOSQUITTO_IMAGE, needBinary, needEngine } from './support/requirements.ts';
+import { LOCAL_MOSQUITTO_IMAGE, needBinary, needEngine, needImage } from './support/requirements.ts';
 
 function runIdOf(r: HarnessRun): string {
   const id = /run (\d{8}-\d{6}-[0-9a-f]{4})/.exec(r.stderr)?.[1];
@@ -75,6 +75,7 @@ describe('nothing is left running', () => {
 
   test('after SIGINT in the middle of a run (container): the container is removed', async (ctx) => {
     await needEngine(ctx);
+    needImage(ctx, LOCAL_MOSQUITTO_IMAGE, '.ci/build-mosquitto-image.sh');
     const r = await runHarness(['--target', 'mosquitto', '--driver', 'container', '--image', LOCAL_MOSQUITTO_IMAGE, '--suite', 'smoke'], {
       onOutput: { when: /ready in \d+ ms/, then: (child) => child.kill('SIGINT') },
     });
@@ -86,6 +87,7 @@ describe('nothing is left running', () => {
 
   test('after a normal container run the container is removed', async (ctx) => {
     await needEngine(ctx);
+    needImage(ctx, LOCAL_MOSQUITTO_IMAGE, '.ci/build-mosquitto-image.sh');
     const r = await runHarness(['--target', 'mosquitto', '--driver', 'container', '--image', LOCAL_MOSQUITTO_IMAGE, '--suite', 'smoke']);
     expect(r.code, r.stderr).toBe(0);
     expect(containersOf(runIdOf(r))).toEqual([]);

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { validateResults } from '../lib/results/validate-results.ts';
 import { runHarness } from './support/run-harness.ts';
-import { LOCAL_MOSQUITTO_IMAGE, needBinary, needEngine } from './support/requirements.ts';
+import { LOCAL_MOSQUITTO_IMAGE, needBinary, needEngine, needImage } from './support/requirements.ts';
 
 function expectSmokePassed(r: Awaited<ReturnType<typeof runHarness>>, target: string, protocols: string[]) {
   expect(r.code, r.stderr + r.stdout).toBe(0);
@@ -45,6 +45,7 @@ describe('smoke suite through the CLI', () => {
 
   test('mosquitto in a container (locally built image)', async (ctx) => {
     await needEngine(ctx);
+    needImage(ctx, LOCAL_MOSQUITTO_IMAGE, '.ci/build-mosquitto-image.sh');
     const r = await runHarness(['--target', 'mosquitto', '--driver', 'container', '--image', LOCAL_MOSQUITTO_IMAGE, '--suite', 'smoke']);
     expectSmokePassed(r, 'mosquitto', ['3.1.1', '5']);
     expect(r.results!.targets[0]).toMatchObject({ driver: 'container', image: LOCAL_MOSQUITTO_IMAGE });

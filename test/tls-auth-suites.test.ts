@@ -7,7 +7,7 @@ import { describe, test, expect, afterAll } from 'vitest';
 import fs from 'node:fs';
 import { runHarness, tempReportDir, type HarnessRun } from './support/run-harness.ts';
 import { validateResults } from '../lib/results/validate-results.ts';
-import { LOCAL_MOSQUITTO_IMAGE, needBinary, needEngine } from './support/requirements.ts';
+import { LOCAL_MOSQUITTO_IMAGE, needBinary, needEngine, needImage } from './support/requirements.ts';
 
 const reportDirs: string[] = [];
 afterAll(() => { for (const d of reportDirs) fs.rmSync(d, { recursive: true, force: true }); });
@@ -36,6 +36,7 @@ describe('tls and auth suites', () => {
 
   test('mosquitto (container): ≥ 40 tests, all pass', async (ctx) => {
     await needEngine(ctx);
+    needImage(ctx, LOCAL_MOSQUITTO_IMAGE, '.ci/build-mosquitto-image.sh');
     expectAllPassed(await run(['--target', 'mosquitto', '--driver', 'container', '--image', LOCAL_MOSQUITTO_IMAGE]), 40);
   }, 160_000);
 
