@@ -1,6 +1,6 @@
 // Ephemeral loopback ports for brokers that cannot bind port 0 themselves (mosquitto's `listener 0`
 // opens a unix socket). The port is released before the broker binds it, so a start that fails with
-// "address in use" is retried by the caller with fresh ports.
+// "address in use" is retried with fresh ports (withFreshPorts).
 import net from 'node:net';
 
 export async function freePort(host = '127.0.0.1'): Promise<number> {
@@ -19,6 +19,23 @@ export async function freePorts(count: number, host = '127.0.0.1'): Promise<numb
   const ports = new Set<number>();
   while (ports.size < count) ports.add(await freePort(host));
   return [...ports];
+}
+
+/**
+ * Runs `start` with `count` freshly probed ports; when it fails because a port was taken between the
+ * probe and the broker's bind (`portTaken` matches the error), tries again with new ports, up to
+ * `attempts` times in all.
+ */
+export async function withFreshPorts<T>(count: number, portTaken: RegExp, start: (ports: number[]) => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const ports = await freePorts(count);
+    try {
+      return await start(ports);
+    } catch (e) {
+      if (attempt < attempts && e instanceof Error && portTaken.test(e.message)) continue;
+      throw e;
+    }
+  }
 }
 
 /** Resolves once a TCP connect to host:port succeeds, or rejects after timeoutMs. */

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { freePorts } from '../drivers/free-port.ts';
+import { withFreshPorts } from '../drivers/free-port.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
 import { startContainerBroker } from '../drivers/container-driver.ts';
 import { LOOPBACK_DIST_ARGS, startEpmd, uniqueNodeName } from '../drivers/erlang-node.ts';
@@ -85,61 +85,56 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
   const open = ejabberdListeners(Boolean(o.assets.pki));
   const epmd = await startEpmd('ejabberd');
   try {
-    for (let attempt = 1; ; attempt++) {
-      const [plain, tls, mtls, auth] = await freePorts(4);
+    // Another process may take a probed port before ejabberd binds it: withFreshPorts tries again.
+    return await withFreshPorts(4, /eaddrinuse/i, async ([plain, tls, mtls, auth]) => {
       const ports: Record<ListenerName, number> = { plain, tls, mtls, auth };
       const configFile = path.join(dir, 'ejabberd.yml');
       fs.writeFileSync(configFile, renderEjabberdConfig({ bind: '127.0.0.1', ports, users, pki: o.assets.pki }), { mode: 0o600 });
       const mnesia = path.join(dir, 'mnesia');
       fs.mkdirSync(mnesia, { recursive: true });
-      try {
-        const proc = await startBrokerProcess({
-          target: 'ejabberd',
-          command: findBinary('erl') ?? 'erl',
-          args: [
-            '-sname', uniqueNodeName('ejabberd'),
-            '-noinput',
-            ...LOOPBACK_DIST_ARGS,
-            '-mnesia', 'dir', JSON.stringify(mnesia),
-            '-s', 'ejabberd',
-            '-eval', ejabberdRegisterExpression(users),
-          ],
-          logFile: o.assets.logFile,
-          ready: READY,
-          fatal: FATAL,
-          timeoutMs: 30_000,
-          spawn: {
-            cwd: dir,
-            env: {
-              ...process.env,
-              HOME: dir,
-              ERL_LIBS: EJABBERD_ERL_LIBS,
-              EJABBERD_CONFIG_PATH: configFile,
-              EJABBERD_LOG_PATH: path.join(dir, 'ejabberd.log'),
-              ERL_CRASH_DUMP: path.join(dir, 'erl_crash.dump'),
-              ...epmd.env,
-            },
+      const proc = await startBrokerProcess({
+        target: 'ejabberd',
+        command: findBinary('erl') ?? 'erl',
+        args: [
+          '-sname', uniqueNodeName('ejabberd'),
+          '-noinput',
+          ...LOOPBACK_DIST_ARGS,
+          '-mnesia', 'dir', JSON.stringify(mnesia),
+          '-s', 'ejabberd',
+          '-eval', ejabberdRegisterExpression(users),
+        ],
+        logFile: o.assets.logFile,
+        ready: READY,
+        fatal: FATAL,
+        timeoutMs: 30_000,
+        spawn: {
+          cwd: dir,
+          env: {
+            ...process.env,
+            HOME: dir,
+            ERL_LIBS: EJABBERD_ERL_LIBS,
+            EJABBERD_CONFIG_PATH: configFile,
+            EJABBERD_LOG_PATH: path.join(dir, 'ejabberd.log'),
+            ERL_CRASH_DUMP: path.join(dir, 'erl_crash.dump'),
+            ...epmd.env,
           },
-        });
-        return {
-          target: 'ejabberd',
-          driver: 'local',
-          brokerVersion: ejabberdVersionFrom(proc.output()),
-          listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n], harness)])),
-          missingListeners: missingFor(open),
-          capabilities: ejabberdCapabilities,
-          logFile: o.assets.logFile,
-          pid: proc.child.pid,
-          isAlive: proc.isAlive,
-          stop: async () => {
-            try { await proc.stop(10_000); } finally { await epmd.stop(); }
-          },
-        };
-      } catch (e) {
-        if (attempt < 3 && e instanceof Error && /eaddrinuse/i.test(e.message)) continue;
-        throw e;
-      }
-    }
+        },
+      });
+      return {
+        target: 'ejabberd',
+        driver: 'local',
+        brokerVersion: ejabberdVersionFrom(proc.output()),
+        listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n], harness)])),
+        missingListeners: missingFor(open),
+        capabilities: ejabberdCapabilities,
+        logFile: o.assets.logFile,
+        pid: proc.child.pid,
+        isAlive: proc.isAlive,
+        stop: async () => {
+          try { await proc.stop(10_000); } finally { await epmd.stop(); }
+        },
+      };
+    });
   } catch (e) {
     await epmd.stop();
     throw e;

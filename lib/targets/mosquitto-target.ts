@@ -4,7 +4,7 @@
 // readiness lines are not stuck in a pipe buffer.
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePorts } from '../drivers/free-port.ts';
+import { withFreshPorts } from '../drivers/free-port.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
 import { findBinary } from '../drivers/resolve-driver.ts';
 import { startContainerBroker } from '../drivers/container-driver.ts';
@@ -153,42 +153,36 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
   const files: MosquittoFiles = { pki: o.assets.pki, misconfig, ...writePolicyFiles(o.assets.workDir, misconfig) };
   const open = mosquittoListeners(files);
   const extras = mosquittoExtraListeners(files);
-  for (let attempt = 1; ; attempt++) {
-    const [plain, tls, mtls, auth, ...rest] = await freePorts(4 + extras.length);
+  // Another process may take a probed port before mosquitto binds it: withFreshPorts tries again.
+  return withFreshPorts(4 + extras.length, /Address already in use/, async ([plain, tls, mtls, auth, ...rest]) => {
     const ports = { plain: plain!, tls: tls!, mtls: mtls!, auth: auth! };
     const extraPorts = Object.fromEntries(extras.map((n, i) => [n, rest[i]!]));
     const configFile = path.join(o.assets.workDir, 'mosquitto.conf');
     const runAsRoot = process.getuid?.() === 0;
     fs.writeFileSync(configFile, renderMosquittoConfig({ bind: '127.0.0.1', ports, extraPorts, runAsRoot, files, ...(o.extraSettings ? { extraSettings: o.extraSettings } : {}) }), { mode: 0o600 });
-    try {
-      const proc = await startBrokerProcess({
-        target: 'mosquitto',
-        command: findBinary('mosquitto') ?? 'mosquitto',
-        args: ['-c', configFile],
-        logFile: o.assets.logFile,
-        ready: /mosquitto version \S+ running/,
-        fatal: /Address already in use|Error: /,
-        timeoutMs: 10_000,
-      });
-      return {
-        target: 'mosquitto',
-        driver: 'local',
-        brokerVersion: mosquittoVersionFrom(proc.output()),
-        listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n])])),
-        missingListeners: missingFor(open),
-        extraListeners: Object.fromEntries(extras.map((n) => [n, tlsListenerInfo(n, extraPorts[n]!)])),
-        capabilities: mosquittoCapabilities,
-        logFile: o.assets.logFile,
-        pid: proc.child.pid,
-        isAlive: proc.isAlive,
-        stop: () => proc.stop(),
-      };
-    } catch (e) {
-      // Another process may have taken a port between our probe and mosquitto's bind.
-      if (attempt < 3 && e instanceof Error && /Address already in use/.test(e.message)) continue;
-      throw e;
-    }
-  }
+    const proc = await startBrokerProcess({
+      target: 'mosquitto',
+      command: findBinary('mosquitto') ?? 'mosquitto',
+      args: ['-c', configFile],
+      logFile: o.assets.logFile,
+      ready: /mosquitto version \S+ running/,
+      fatal: /Address already in use|Error: /,
+      timeoutMs: 10_000,
+    });
+    return {
+      target: 'mosquitto',
+      driver: 'local',
+      brokerVersion: mosquittoVersionFrom(proc.output()),
+      listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n])])),
+      missingListeners: missingFor(open),
+      extraListeners: Object.fromEntries(extras.map((n) => [n, tlsListenerInfo(n, extraPorts[n]!)])),
+      capabilities: mosquittoCapabilities,
+      logFile: o.assets.logFile,
+      pid: proc.child.pid,
+      isAlive: proc.isAlive,
+      stop: () => proc.stop(),
+    };
+  });
 }
 
 function tlsListenerInfo(name: string, port: number): ListenerInfo {

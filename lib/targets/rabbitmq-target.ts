@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { freePorts } from '../drivers/free-port.ts';
+import { withFreshPorts } from '../drivers/free-port.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
 import { startContainerBroker } from '../drivers/container-driver.ts';
 import { findBeam, killIfAlive, startEpmd, uniqueNodeName } from '../drivers/erlang-node.ts';
@@ -97,8 +97,8 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
   const open = rabbitmqListeners(Boolean(o.assets.pki));
   const epmd = await startEpmd('rabbitmq');
   try {
-    for (let attempt = 1; ; attempt++) {
-      const [plain, tls, auth, nodePort, distPort] = await freePorts(5);
+    // Another process may take a probed port before the broker binds it: withFreshPorts tries again.
+    return await withFreshPorts(5, /eaddrinuse/i, async ([plain, tls, auth, nodePort, distPort]) => {
       const ports: Partial<Record<ListenerName, number>> = { plain, auth, ...(open.includes('tls') ? { tls } : {}) };
       const definitionsFile = writePrivate(path.join(dir, 'definitions.json'), JSON.stringify(renderRabbitmqDefinitions(users), null, 2));
       const configFile = writePrivate(path.join(dir, 'rabbitmq.conf'), renderRabbitmqConfig({ bind: '127.0.0.1', ports, definitionsFile, pki: o.assets.pki }));
@@ -116,41 +116,35 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
         logBase: path.join(dir, 'log'),
         epmdEnv: epmd.env,
       });
-      try {
-        const proc = await startBrokerProcess({
-          target: 'rabbitmq',
-          command: RABBITMQ_SERVER,
-          args: [],
-          logFile: o.assets.logFile,
-          ready: READY,
-          fatal: FATAL,
-          timeoutMs: 60_000,
-          spawn: { env: { ...process.env, ...env }, cwd: dir },
-        });
-        // rabbitmq-server stays as a shell that turns SIGTERM into a clean stop of the VM it started
-        // in the background; the VM is what uses CPU and memory, and must not outlive a killed shell.
-        const beam = proc.child.pid !== undefined ? findBeam(proc.child.pid) : undefined;
-        return {
-          target: 'rabbitmq',
-          driver: 'local',
-          brokerVersion: rabbitmqVersionFrom(proc.output()),
-          listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n]!, harness)])),
-          missingListeners: missingFor(open, Boolean(o.assets.pki)),
-          capabilities: rabbitmqCapabilities,
-          logFile: o.assets.logFile,
-          pid: beam ?? proc.child.pid,
-          isAlive: proc.isAlive,
-          // RabbitMQ shuts down cleanly on SIGTERM but takes a few seconds; epmd goes after it.
-          stop: async () => {
-            try { await proc.stop(15_000); } finally { killIfAlive(beam); await epmd.stop(); }
-          },
-        };
-      } catch (e) {
-        // Another process may have taken a port between our probe and the broker's bind.
-        if (attempt < 3 && e instanceof Error && /eaddrinuse/i.test(e.message)) continue;
-        throw e;
-      }
-    }
+      const proc = await startBrokerProcess({
+        target: 'rabbitmq',
+        command: RABBITMQ_SERVER,
+        args: [],
+        logFile: o.assets.logFile,
+        ready: READY,
+        fatal: FATAL,
+        timeoutMs: 60_000,
+        spawn: { env: { ...process.env, ...env }, cwd: dir },
+      });
+      // rabbitmq-server stays as a shell that turns SIGTERM into a clean stop of the VM it started
+      // in the background; the VM is what uses CPU and memory, and must not outlive a killed shell.
+      const beam = proc.child.pid !== undefined ? findBeam(proc.child.pid) : undefined;
+      return {
+        target: 'rabbitmq',
+        driver: 'local',
+        brokerVersion: rabbitmqVersionFrom(proc.output()),
+        listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n]!, harness)])),
+        missingListeners: missingFor(open, Boolean(o.assets.pki)),
+        capabilities: rabbitmqCapabilities,
+        logFile: o.assets.logFile,
+        pid: beam ?? proc.child.pid,
+        isAlive: proc.isAlive,
+        // RabbitMQ shuts down cleanly on SIGTERM but takes a few seconds; epmd goes after it.
+        stop: async () => {
+          try { await proc.stop(15_000); } finally { killIfAlive(beam); await epmd.stop(); }
+        },
+      };
+    });
   } catch (e) {
     await epmd.stop();
     throw e;
