@@ -88,6 +88,20 @@ function childrenOf(pid: number): { pid: number; comm: string }[] {
  * The Erlang VM (beam.smp) started by a wrapper script, searched breadth-first below `pid`; undefined
  * when /proc is unavailable or the VM is not there. The pid is what resource samplers should watch.
  */
+/**
+ * Starts a private epmd for one Erlang broker and runs `start` with it. If the start fails, epmd is
+ * stopped before the error propagates; on success the started broker owns it (its stop() stops epmd).
+ */
+export async function withEpmd<T>(target: string, start: (epmd: EpmdDaemon) => Promise<T>): Promise<T> {
+  const epmd = await startEpmd(target);
+  try {
+    return await start(epmd);
+  } catch (e) {
+    await epmd.stop();
+    throw e;
+  }
+}
+
 export function findBeam(pid: number, depth = 3): number | undefined {
   let level = [pid];
   for (let d = 0; d < depth && level.length; d++) {

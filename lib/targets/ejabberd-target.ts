@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { withFreshPorts } from '../drivers/free-port.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
 import { startContainerBroker } from '../drivers/container-driver.ts';
-import { LOOPBACK_DIST_ARGS, startEpmd, uniqueNodeName } from '../drivers/erlang-node.ts';
+import { LOOPBACK_DIST_ARGS, withEpmd, uniqueNodeName } from '../drivers/erlang-node.ts';
 import { findBinary } from '../drivers/resolve-driver.ts';
 import type { Capabilities, ListenerInfo, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from './target.ts';
 import { LISTENER_NAMES } from './target.ts';
@@ -83,10 +83,9 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
   const harness = harnessUser();
   const users = [harness, ...standardUsers()];
   const open = ejabberdListeners(Boolean(o.assets.pki));
-  const epmd = await startEpmd('ejabberd');
-  try {
+  return withEpmd('ejabberd', (epmd) =>
     // Another process may take a probed port before ejabberd binds it: withFreshPorts tries again.
-    return await withFreshPorts(4, /eaddrinuse/i, async ([plain, tls, mtls, auth]) => {
+    withFreshPorts(4, /eaddrinuse/i, async ([plain, tls, mtls, auth]) => {
       const ports: Record<ListenerName, number> = { plain, tls, mtls, auth };
       const configFile = path.join(dir, 'ejabberd.yml');
       fs.writeFileSync(configFile, renderEjabberdConfig({ bind: '127.0.0.1', ports, users, pki: o.assets.pki }), { mode: 0o600 });
@@ -134,11 +133,7 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
           try { await proc.stop(10_000); } finally { await epmd.stop(); }
         },
       };
-    });
-  } catch (e) {
-    await epmd.stop();
-    throw e;
-  }
+    }));
 }
 
 export const EJABBERD_CONTAINER_PORTS: Record<ListenerName, number> = { plain: 1883, tls: 8883, mtls: 8884, auth: 1884 };

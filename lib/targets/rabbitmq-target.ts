@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { withFreshPorts } from '../drivers/free-port.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
 import { startContainerBroker } from '../drivers/container-driver.ts';
-import { findBeam, killIfAlive, startEpmd, uniqueNodeName } from '../drivers/erlang-node.ts';
+import { findBeam, killIfAlive, withEpmd, uniqueNodeName } from '../drivers/erlang-node.ts';
 import { pemsFrom } from './container-target.ts';
 import type { Capabilities, ListenerInfo, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from './target.ts';
 import { LISTENER_NAMES } from './target.ts';
@@ -95,10 +95,9 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
   const harness = harnessUser();
   const users = [harness, ...standardUsers()];
   const open = rabbitmqListeners(Boolean(o.assets.pki));
-  const epmd = await startEpmd('rabbitmq');
-  try {
+  return withEpmd('rabbitmq', (epmd) =>
     // Another process may take a probed port before the broker binds it: withFreshPorts tries again.
-    return await withFreshPorts(5, /eaddrinuse/i, async ([plain, tls, auth, nodePort, distPort]) => {
+    withFreshPorts(5, /eaddrinuse/i, async ([plain, tls, auth, nodePort, distPort]) => {
       const ports: Partial<Record<ListenerName, number>> = { plain, auth, ...(open.includes('tls') ? { tls } : {}) };
       const definitionsFile = writePrivate(path.join(dir, 'definitions.json'), JSON.stringify(renderRabbitmqDefinitions(users), null, 2));
       const configFile = writePrivate(path.join(dir, 'rabbitmq.conf'), renderRabbitmqConfig({ bind: '127.0.0.1', ports, definitionsFile, pki: o.assets.pki }));
@@ -144,11 +143,7 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
           try { await proc.stop(15_000); } finally { killIfAlive(beam); await epmd.stop(); }
         },
       };
-    });
-  } catch (e) {
-    await epmd.stop();
-    throw e;
-  }
+    }));
 }
 
 export const RABBITMQ_CONTAINER_PORTS: Record<ListenerName, number> = { plain: 1883, tls: 8883, mtls: 8884, auth: 1884 };
