@@ -9,7 +9,7 @@ import { encodeHistogram, newLatencyHistogram, recordMs } from './latency-stats.
 import { threadCpuMs } from './cpu-time.ts';
 import { publishRetained } from './retained-storm.ts';
 import { nowMs } from './message-header.ts';
-import type { FromWorker, ToWorker, TrackerReport, WorkerPlan } from './worker-protocol.ts';
+import { SharedCounters, type FromWorker, type ToWorker, type TrackerReport, type WorkerPlan } from './worker-protocol.ts';
 
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
@@ -31,7 +31,7 @@ let lastDeliveryAt = 0;
 
 async function setup(p: WorkerPlan): Promise<void> {
   plan = p;
-  const delivered = new Int32Array(p.delivered);
+  const delivered = new SharedCounters(p.delivered);
   const pumpLocal = () => { for (const pub of publishers) pub.pump(); };
   for (const s of p.subscribers) {
     const { conn } = await LoadConnection.open(p.endpoint, s.clientId, p.protocol, p.connectTimeoutMs);
@@ -79,7 +79,7 @@ function go(startMs: number): void {
     const r = plan.retained;
     publishRetained(pub, { prefix: r.prefix, count: r.count, payloadBytes: plan.payloadBytes, inflight: plan.inflight, publisherId: 0, timeoutMs: plan.durationMs + 60_000 })
       .then(async (sent) => {
-        Atomics.store(new Int32Array(plan.delivered), plan.publisherCount, sent);
+        new SharedCounters(plan.delivered).setSent(0, sent);
         post({ type: 'published', sent: { 0: sent } });
         subscribedAt = nowMs();
         await sub.subscribe(`${r.prefix}/r/#`, plan.qos, plan.connectTimeoutMs);

@@ -3,7 +3,7 @@
 import { LoadConnection } from './load-connection.ts';
 import { PACKET, PublishTemplate, writeAck, type Frame } from './wire-codec.ts';
 import { nowMs, writeHeader } from './message-header.ts';
-import type { PublisherSpec, WorkerPlan } from './worker-protocol.ts';
+import { SharedCounters, type PublisherSpec, type WorkerPlan } from './worker-protocol.ts';
 
 const MAX_BATCH = 256;
 // Atomics.waitAsync (Node ≥ 16) is typed only from lib es2024; the project targets ES2022.
@@ -32,7 +32,7 @@ export class LoadPublisher {
   private total = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly template: PublishTemplate;
-  private readonly delivered: Int32Array;
+  private readonly counters: SharedCounters;
   private readonly windowDeliveries: number;
   /** Delivery room at which a waiting publisher sends again (a quarter of the window, ≤ one batch). */
   private readonly refillAt: number;
@@ -40,7 +40,7 @@ export class LoadPublisher {
 
   constructor(readonly conn: LoadConnection, readonly spec: PublisherSpec, private readonly plan: WorkerPlan) {
     this.template = new PublishTemplate(spec.topic, plan.qos, plan.payloadBytes, plan.protocol);
-    this.delivered = new Int32Array(plan.delivered);
+    this.counters = new SharedCounters(plan.delivered);
     this.windowDeliveries = deliveryWindow(plan.inflight, spec.windowShare, plan.qos);
     this.refillAt = Math.max(1, Math.min(MAX_BATCH, Math.floor(this.windowDeliveries / 4)));
     const ackBuf = Buffer.alloc(4 * 64);
@@ -80,7 +80,7 @@ export class LoadPublisher {
     const now = nowMs();
     if (now >= this.endMs) return this.stop();
     const outstanding = this.plan.qos > 0 ? this.sent - this.acked : 0;
-    const undelivered = this.sent * this.spec.deliveriesPerMessage - Atomics.load(this.delivered, this.spec.id);
+    const undelivered = this.sent * this.spec.deliveriesPerMessage - this.counters.delivered(this.spec.id);
     const deliveryRoom = Math.floor((this.windowDeliveries * this.spec.deliveriesPerMessage - undelivered) / this.spec.deliveriesPerMessage);
     const room = Math.min(this.plan.inflight - outstanding, deliveryRoom);
     // Refill in batches, not a message at a time: one larger write instead of many tiny ones and one
@@ -96,13 +96,13 @@ export class LoadPublisher {
    */
   private waitForDeliveries(moreNeeded: number): void {
     if (this.waiting) return;
-    const seen = Atomics.load(this.delivered, this.spec.id);
-    // Subscribers notify only once the delivered count reaches this mark (third region of the array).
-    Atomics.store(this.delivered, 2 * this.plan.publisherCount + this.spec.id, seen + Math.max(1, moreNeeded));
-    const w = waitAsync(this.delivered, this.spec.id, seen, 50);
+    const seen = this.counters.delivered(this.spec.id);
+    // Subscribers notify only once the delivered count reaches this mark.
+    this.counters.setWakeMark(this.spec.id, seen + Math.max(1, moreNeeded));
+    const w = waitAsync(this.counters.slots, this.spec.id, seen, 50);
     if (!w.async) return void queueMicrotask(() => this.pump());
     this.waiting = true;
-    void w.value.then(() => { this.waiting = false; Atomics.store(this.delivered, 2 * this.plan.publisherCount + this.spec.id, 0); this.pump(); });
+    void w.value.then(() => { this.waiting = false; this.counters.setWakeMark(this.spec.id, 0); this.pump(); });
   }
 
   private tickOpen(): void {
@@ -126,8 +126,8 @@ export class LoadPublisher {
       writeHeader(buf, payload, this.spec.id, seq, intended(seq));
     }
     this.sent += n;
-    // Second half of the shared array: messages sent per publisher, for live progress.
-    if (this.delivered.length > this.spec.id + this.plan.publisherCount) Atomics.store(this.delivered, this.plan.publisherCount + this.spec.id, this.sent);
+    // Messages sent per publisher, for live progress.
+    this.counters.setSent(this.spec.id, this.sent);
     if (!this.conn.write(buf) && !ignoreBackpressure) {
       this.blocked = true;
       this.conn.socket.once('drain', () => { this.blocked = false; this.pump(); });

@@ -4,6 +4,7 @@ import { LoadConnection } from './load-connection.ts';
 import { PACKET, publishLayout, writeAck, type Frame } from './wire-codec.ts';
 import { nowMs, readHeader, type MessageHeader } from './message-header.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
+import type { SharedCounters } from './worker-protocol.ts';
 
 export class LoadSubscriber {
   received = 0;
@@ -18,7 +19,7 @@ export class LoadSubscriber {
     readonly conn: LoadConnection,
     private readonly trackers: Map<number, SequenceTracker>,
     private readonly onLatencyMs: (ms: number) => void,
-    private readonly delivered: Int32Array,
+    private readonly counters: SharedCounters,
     onChunk: () => void,
   ) {
     const v5 = conn.protocol === '5';
@@ -29,11 +30,10 @@ export class LoadSubscriber {
     conn.onChunkEnd = () => {
       this.flushAcks();
       // Wake publishers (in any worker) waiting for their delivery window to move.
-      // Only when a waiting publisher's mark (third region, 0 = nobody waits) has been reached.
-      const marks = (this.delivered.length / 3) * 2;
+      // Only when a waiting publisher's mark (0 = nobody waits) has been reached.
       for (const id of this.touched) {
-        const mark = Atomics.load(this.delivered, marks + id);
-        if (mark > 0 && Atomics.load(this.delivered, id) >= mark) Atomics.notify(this.delivered, id);
+        const mark = this.counters.wakeMark(id);
+        if (mark > 0 && this.counters.delivered(id) >= mark) Atomics.notify(this.counters.slots, id);
       }
       this.touched.clear();
       onChunk();
@@ -51,8 +51,8 @@ export class LoadSubscriber {
     if (!order) this.order.set(h.publisherId, (order = { highest: -1 }));
     t.record(h.seq, order);
     this.received++;
-    if (h.publisherId < this.delivered.length / 3) {
-      Atomics.add(this.delivered, h.publisherId, 1);
+    if (h.publisherId < this.counters.publisherCount) {
+      Atomics.add(this.counters.slots, h.publisherId, 1);
       this.touched.add(h.publisherId);
     }
     const qos = (f.flags >> 1) & 3;

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { BenchmarkResult } from '../results/types.ts';
 import type { ListenerInfo, StartedBroker } from '../targets/target.ts';
 import type { Scenario } from './scenario.ts';
-import type { FromWorker, PublisherSpec, SubscriberSpec, ToWorker, TrackerReport, WorkerPlan } from './worker-protocol.ts';
+import { SharedCounters, type FromWorker, type PublisherSpec, type SubscriberSpec, type ToWorker, type TrackerReport, type WorkerPlan } from './worker-protocol.ts';
 import { mergeHistograms, summarizeLatency } from './latency-stats.ts';
 import { startResourceSampler } from './resource-sampler.ts';
 import { nowMs } from './message-header.ts';
@@ -176,8 +176,8 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
   const prefix = `bench/${o.runId}/${s.name}/${randomBytes(3).toString('hex')}`;
   const workers = workerCount(s);
   const layout = layoutConnections(s, prefix, workers);
-  const shared = new SharedArrayBuffer(Math.max(1, layout.publisherCount) * 3 * 4);
-  const counters = new Int32Array(shared);
+  const shared = SharedCounters.allocate(layout.publisherCount);
+  const counters = new SharedCounters(shared);
   const handles = Array.from({ length: workers }, () => new WorkerHandle());
   const sampler = startResourceSampler(broker, o.runId);
   const rssBefore = s.kind === 'connections' ? await sampler.rssNow() : undefined;
@@ -211,8 +211,8 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
     for (const h of handles) h.send({ type: 'go', startMs });
     o.onStarted?.();
 
-    const deliveredNow = () => { let d = 0; for (let i = 0; i < layout.publisherCount; i++) d += Atomics.load(counters, i); return d; };
-    const expectedNow = () => { let e = 0; for (const p of layout.perWorker.flatMap((w) => w.publishers)) e += Atomics.load(counters, layout.publisherCount + p.id) * p.deliveriesPerMessage; return e; };
+    const deliveredNow = () => { let d = 0; for (let i = 0; i < layout.publisherCount; i++) d += counters.delivered(i); return d; };
+    const expectedNow = () => { let e = 0; for (const p of layout.perWorker.flatMap((w) => w.publishers)) e += counters.sent(p.id) * p.deliveriesPerMessage; return e; };
     let lastDelivered = 0;
     if (s.kind !== 'connections') {
       // Offset by 150 ms so that the workers' once-a-second histograms have arrived.

@@ -35,7 +35,7 @@ export interface WorkerPlan {
   ratePerSec: number;
   durationMs: number;
   publisherCount: number;
-  /** Int32Array over it: [0, publisherCount) deliveries per publisher id counted by every subscriber; [publisherCount, 2×) messages sent. */
+  /** Shared counters (SharedCounters over it): deliveries, messages sent and wake marks per publisher. */
   delivered: SharedArrayBuffer;
   connectTimeoutMs: number;
   /** retained-storm: store `count` retained messages under `prefix`, then subscribe to `prefix/#`. */
@@ -62,3 +62,28 @@ export type FromWorker =
   | { type: 'published'; sent: Record<number, number> }
   | { type: 'done'; retainedWindowMs?: number; histogram: string; connectHistogram: string; connectedMs: number; trackers: TrackerReport[]; memberCounts: number[]; cpuMs: number; wallMs: number }
   | { type: 'error'; message: string };
+
+/**
+ * Counters shared by the main thread and every worker, three regions of one Int32 slot per publisher
+ * id: deliveries counted by the subscribers, messages sent, and the delivery count at which a
+ * publisher waiting for its window wants to be woken (0 = not waiting).
+ */
+export class SharedCounters {
+  readonly slots: Int32Array;
+  readonly publisherCount: number;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.slots = new Int32Array(buffer);
+    this.publisherCount = this.slots.length / 3;
+  }
+
+  static allocate(publisherCount: number): SharedArrayBuffer {
+    return new SharedArrayBuffer(Math.max(1, publisherCount) * 3 * 4);
+  }
+
+  delivered(id: number): number { return Atomics.load(this.slots, id); }
+  sent(id: number): number { return Atomics.load(this.slots, this.publisherCount + id); }
+  setSent(id: number, n: number): void { Atomics.store(this.slots, this.publisherCount + id, n); }
+  wakeMark(id: number): number { return Atomics.load(this.slots, 2 * this.publisherCount + id); }
+  setWakeMark(id: number, n: number): void { Atomics.store(this.slots, 2 * this.publisherCount + id, n); }
+}
