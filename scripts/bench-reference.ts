@@ -13,8 +13,8 @@ import { findTarget } from '../lib/targets/registry.ts';
 import { findBinary } from '../lib/drivers/resolve-driver.ts';
 import { runScenario } from '../lib/load/scenario-runner.ts';
 import { loadScenarios } from '../lib/load/scenario.ts';
-import { ROOT } from '../lib/run/paths.ts';
-import type { StartedBroker } from '../lib/targets/target.ts';
+import { ROOT } from '../lib/core/paths.ts';
+import type { StartedBroker } from '../lib/core/broker.ts';
 
 const ROUNDS = 3;
 const DURATION_MS = Number(process.env.BENCH_REFERENCE_DURATION_MS ?? 4000);

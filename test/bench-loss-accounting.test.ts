@@ -7,7 +7,7 @@ import { startLocalMosquitto } from './support/local-mosquitto.ts';
 import { startLossyRelay } from './support/lossy-relay.ts';
 import { runScenario } from '../lib/load/scenario-runner.ts';
 import { parseScenario } from '../lib/load/scenario.ts';
-import type { StartedBroker } from '../lib/targets/target.ts';
+import type { StartedBroker } from '../lib/core/broker.ts';
 
 const scenario = parseScenario({ name: 'loss-proof', kind: 'latency', qos: 0, payloadBytes: 64, ratePerSec: 2000, durationMs: 5000 }, 'test');
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { runHarness } from './support/run-harness.ts';
-import { ROOT } from '../lib/run/paths.ts';
+import { ROOT } from '../lib/core/paths.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'expectations-gate-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

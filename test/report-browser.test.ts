@@ -10,7 +10,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { ResultsDocument } from '../lib/results/types.ts';
 import { TEST_STATUSES } from '../lib/results/types.ts';
-import { ROOT } from '../lib/run/paths.ts';
+import { ROOT } from '../lib/core/paths.ts';
 import { findBinary } from '../lib/drivers/resolve-driver.ts';
 import { writeReport } from '../lib/report/html/write-report.ts';
 import { renderComparisonHtml } from '../lib/report/html/render-comparison.tsx';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { ROOT } from '../lib/run/paths.ts';
+import { ROOT } from '../lib/core/paths.ts';
 import { runHarness } from './support/run-harness.ts';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'report-cli-'));

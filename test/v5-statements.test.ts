@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect } from 'vitest';
 import { Ajv } from 'ajv';
-import { ROOT } from '../lib/run/paths.ts';
+import { ROOT } from '../lib/core/paths.ts';
 import { loadStatements, coverageFor } from '../lib/results/coverage.ts';
 
 const list = loadStatements(ROOT, '5')!;

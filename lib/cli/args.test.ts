@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { buildRunPlan, parseFlags } from './args.ts';
-import { UsageError, UnknownTargetError } from '../run/errors.ts';
+import { UsageError, UnknownTargetError } from '../core/errors.ts';
 
 const plan = (...argv: string[]) => buildRunPlan(parseFlags(argv));
 

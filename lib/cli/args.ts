@@ -2,39 +2,17 @@
 // naming the flag, the bad value and what is allowed (exit 2, one line, no stack trace).
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { UsageError, UnknownTargetError } from '../run/errors.ts';
+import { UsageError, UnknownTargetError } from '../core/errors.ts';
 import { TARGETS, DEFAULT_TARGET, findTarget } from '../targets/registry.ts';
-import { DRIVER_NAMES, PROTOCOL_VERSIONS, type DriverName, type ProtocolVersion } from '../targets/target.ts';
+import { DRIVER_NAMES, PROTOCOL_VERSIONS, type DriverName, type ProtocolVersion } from '../core/broker.ts';
 import { SUITES, DEFAULT_SUITES } from '../run/suites.ts';
 import { FAULT_NAMES } from '../faults/catalogue.ts';
 import { loadProfile, type ExternalProfile } from '../drivers/external-driver.ts';
 import { expectationsSource, type ExpectationsSource } from '../results/expectations.ts';
-import { buildBenchPlan, type BenchPlan } from '../load/bench-suite.ts';
+import { buildBenchPlan } from '../load/bench-suite.ts';
+import type { RunPlan, TargetPlan } from '../run/run-plan.ts';
 
-export interface TargetPlan {
-  name: string;
-  /** Loaded and validated while building the plan, before any side effect. */
-  profile?: ExternalProfile;
-  /** 'auto' is resolved at run time: container when an engine answers, else local when the binary exists. */
-  driver: DriverName | 'auto';
-  image?: string;
-  profileFile?: string;
-}
-
-export interface RunPlan {
-  targets: TargetPlan[];
-  suites: string[];
-  protocols?: ProtocolVersion[];
-  reportDir: string;
-  filters: string[];
-  strict: boolean;
-  /** --fault: run the suites through the fault-injecting proxy with this named fault. */
-  fault?: string;
-  /** Set when the `bench` suite is selected: scenarios, thresholds and baseline, validated before any start. */
-  bench?: BenchPlan;
-  /** --expectations: a file (for the target it names) or a directory of <target>.json, instead of fixtures/expectations. */
-  expectations?: ExpectationsSource;
-}
+export type { RunPlan, TargetPlan } from '../run/run-plan.ts';
 
 export const FLAG_OPTIONS = {
   target: { type: 'string', short: 't' },

@@ -4,8 +4,9 @@ import { buildRunPlan, parseFlags } from './args.ts';
 import { helpText } from './help.ts';
 import { printConfig } from './print-config.ts';
 import { executeRun } from '../run/run.ts';
+import { standardOutputs } from '../report/run-outputs.ts';
 import { cleanupAll, installSignalHandlers } from '../run/cleanup.ts';
-import { EXIT, HarnessError, UsageError } from '../run/errors.ts';
+import { EXIT, HarnessError, UsageError } from '../core/errors.ts';
 
 const COMMANDS = ['run', 'print-config'] as const;
 
@@ -27,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
   const plan = buildRunPlan(flags);
   if (command === 'print-config') return printConfig(plan);
   installSignalHandlers();
-  const outcome = await executeRun(plan, argv);
+  const outcome = await executeRun(plan, argv, standardOutputs);
   return outcome.exitCode;
 }
 

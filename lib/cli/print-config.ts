@@ -5,7 +5,7 @@ import type { RunPlan } from './args.ts';
 import { renderMosquittoConfig } from '../targets/mosquitto-target.ts';
 import { renderMosquittoAcl, renderMosquittoPasswordFile } from '../policy/mosquitto-policy-files.ts';
 import { TEST_POLICY } from '../policy/test-policy.ts';
-import { EXIT, UsageError } from '../run/errors.ts';
+import { EXIT, UsageError } from '../core/errors.ts';
 
 const DIR = '/etc/mosquitto/harness';
 

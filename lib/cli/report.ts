@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXIT, HarnessError, UsageError } from '../run/errors.ts';
+import { EXIT, HarnessError, UsageError } from '../core/errors.ts';
 import { writeFileAtomic } from '../results/write-results.ts';
 import { loadRun } from '../report/html/load-results.ts';
 

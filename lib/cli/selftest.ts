@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { startVitest } from 'vitest/node';
 import type { Reporter, TestModule } from 'vitest/node';
-import { ROOT } from '../run/paths.ts';
+import { ROOT } from '../core/paths.ts';
 
 /** Files whose assertions are about time; they run after the rest, one at a time. */
 const TIMING_SENSITIVE = ['test/bench-coordinated-omission.test.ts'];

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../run/paths.ts';
+import { ROOT } from '../core/paths.ts';
 import { loadVectorFiles, runVectorSteps, validateVectorFile, vectorsDir, type Vector } from './vectors.ts';
 import { decodeFrame, hexToBytes, type Frame } from '../mqtt/frames.ts';
 import { ConnectionClosedError, type RawClient } from '../mqtt/raw-client.ts';

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
-import type { ProtocolVersion } from '../targets/target.ts';
+import type { ProtocolVersion } from '../core/broker.ts';
 import { hexToBytes, type Frame } from '../mqtt/frames.ts';
 import { RawClient, ConnectionClosedError } from '../mqtt/raw-client.ts';
 import { WaitTimeoutError } from '../mqtt/test-client.ts';

@@ -2,7 +2,7 @@
 // line, and stop() ends it (SIGTERM, then SIGKILL after a grace period).
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
-import { BrokerStartError } from '../run/errors.ts';
+import { BrokerStartError } from '../core/errors.ts';
 
 export interface BrokerProcessOptions {
   target: string;

@@ -2,7 +2,7 @@
 // Waits on a log line, not forListeningPorts, which leaves helper processes behind for minutes.
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
-import { BrokerStartError, EngineUnavailableError } from '../run/errors.ts';
+import { BrokerStartError, EngineUnavailableError } from '../core/errors.ts';
 
 export interface ContainerBrokerSpec {
   target: string;

@@ -6,7 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { BrokerStartError } from '../run/errors.ts';
+import { BrokerStartError } from '../core/errors.ts';
 import { freePort, waitForPort } from './free-port.ts';
 import { findBinary } from './resolve-driver.ts';
 

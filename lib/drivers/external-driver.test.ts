@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { externalBroker, loadProfile } from './external-driver.ts';
-import { ProfileError } from '../run/errors.ts';
+import { ProfileError } from '../core/errors.ts';
 
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });

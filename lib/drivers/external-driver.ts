@@ -3,9 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { ProfileError } from '../run/errors.ts';
-import type { Capabilities, ListenerName, ProtocolVersion, StartedBroker } from '../targets/target.ts';
-import { ROOT } from '../run/paths.ts';
+import { ProfileError } from '../core/errors.ts';
+import type { Capabilities, ListenerName, ProtocolVersion, StartedBroker } from '../core/broker.ts';
+import { ROOT } from '../core/paths.ts';
 
 export interface ExternalProfile {
   name: string;

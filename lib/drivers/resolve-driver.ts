@@ -2,8 +2,8 @@
 // when an engine answers, else local when the binary is on PATH, else an error naming both fixes.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DriverName, TargetDescriptor } from '../targets/target.ts';
-import { HarnessError, MissingBinaryError } from '../run/errors.ts';
+import type { DriverName, TargetDescriptor } from '../core/broker.ts';
+import { HarnessError, MissingBinaryError } from '../core/errors.ts';
 import { containerEngineAnswers, requireContainerEngine } from './container-driver.ts';
 
 // Debian installs broker daemons in sbin, which a non-root PATH often lacks. HARNESS_EXTRA_PATHS

@@ -1,6 +1,6 @@
 // --fault: replaces the plain listener the suites see with the fault proxy in front of it.
-import type { HarnessContext } from '../run/harness-context.ts';
-import { UsageError } from '../run/errors.ts';
+import type { HarnessContext } from '../core/harness-context.ts';
+import { UsageError } from '../core/errors.ts';
 import { findFault } from './catalogue.ts';
 import { startFaultProxy, type StartedFaultProxy } from './fault-proxy.ts';
 

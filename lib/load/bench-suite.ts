@@ -2,10 +2,10 @@
 // knows the broker's pid and ports. Flags are validated into a BenchPlan before anything starts.
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { UsageError } from '../run/errors.ts';
-import { ROOT } from '../run/paths.ts';
+import { UsageError } from '../core/errors.ts';
+import { ROOT } from '../core/paths.ts';
 import type { BenchmarkResult } from '../results/types.ts';
-import type { StartedBroker } from '../targets/target.ts';
+import type { StartedBroker } from '../core/broker.ts';
 import { loadThresholds, evaluateThresholds, type Threshold } from '../results/thresholds.ts';
 import { compareWithBaseline, DEFAULT_TOLERANCE, loadBaseline, parseTolerance, type BaselineSet, type BaselineTolerance } from '../results/baseline.ts';
 import { loadScenarios, selectScenarios, type Scenario } from './scenario.ts';

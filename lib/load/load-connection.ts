@@ -2,7 +2,7 @@
 // every frame goes to the owner's handler. Plain TCP or TLS, loopback only.
 import net from 'node:net';
 import tls from 'node:tls';
-import type { ProtocolVersion } from '../targets/target.ts';
+import type { ProtocolVersion } from '../core/broker.ts';
 import { FrameSplitter, PACKET, encodeConnect, encodeDisconnect, encodeSubscribe, type Frame } from './wire-codec.ts';
 
 export interface Endpoint {

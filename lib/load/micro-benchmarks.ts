@@ -3,7 +3,7 @@
 // runs for a bounded time (and iteration count) and becomes a BenchmarkResult of kind 'micro'.
 import { Bench } from 'tinybench';
 import type { BenchmarkResult } from '../results/types.ts';
-import type { ListenerInfo, StartedBroker } from '../targets/target.ts';
+import type { ListenerInfo, StartedBroker } from '../core/broker.ts';
 import { FrameSplitter, PACKET, PublishTemplate, publishLayout } from './wire-codec.ts';
 import { readHeader, writeHeader } from './message-header.ts';
 import { LoadConnection } from './load-connection.ts';

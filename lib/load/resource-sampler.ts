@@ -3,7 +3,7 @@
 // the generators run in worker threads, so they are not counted); container → the engine's stats API
 // (container found by the driver's run/target labels).
 import type { ResourceSample, BenchmarkResult } from '../results/types.ts';
-import type { StartedBroker } from '../targets/target.ts';
+import type { StartedBroker } from '../core/broker.ts';
 import { readProcStat } from './cpu-time.ts';
 import { containerUsage, findContainerId } from './container-stats.ts';
 

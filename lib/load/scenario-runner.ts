@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
 import type { BenchmarkResult } from '../results/types.ts';
-import type { ListenerInfo, StartedBroker } from '../targets/target.ts';
+import type { ListenerInfo, StartedBroker } from '../core/broker.ts';
 import type { Scenario } from './scenario.ts';
 import { SharedCounters, type FromWorker, type PublisherSpec, type SubscriberSpec, type ToWorker, type TrackerReport, type WorkerPlan } from './worker-protocol.ts';
 import { mergeHistograms, summarizeLatency } from './latency-stats.ts';

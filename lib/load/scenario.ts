@@ -1,8 +1,8 @@
 // Benchmark scenarios are data (suites/bench/*.json): validated once, before any broker starts.
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../run/errors.ts';
-import type { ProtocolVersion } from '../targets/target.ts';
+import { UsageError } from '../core/errors.ts';
+import type { ProtocolVersion } from '../core/broker.ts';
 import { HEADER_BYTES } from './message-header.ts';
 
 export const SCENARIO_KINDS = ['throughput', 'latency', 'connections', 'retained-storm'] as const;

@@ -3,7 +3,7 @@
 // 100k+ msgs/s that, not the broker, becomes the limit. Control packets (CONNECT, SUBSCRIBE) go
 // through mqtt-packet, which is exact and not on the hot path.
 import mqttPacket from 'mqtt-packet';
-import type { ProtocolVersion } from '../targets/target.ts';
+import type { ProtocolVersion } from '../core/broker.ts';
 
 export const PACKET = { CONNACK: 2, PUBLISH: 3, PUBACK: 4, PUBREC: 5, PUBREL: 6, PUBCOMP: 7, SUBACK: 9, PINGRESP: 13, DISCONNECT: 14 } as const;
 

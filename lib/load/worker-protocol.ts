@@ -1,6 +1,6 @@
 // Messages between the engine (main thread) and generator workers. Workers own their connections and
 // send counters and encoded HDR histograms; the engine merges them.
-import type { ProtocolVersion } from '../targets/target.ts';
+import type { ProtocolVersion } from '../core/broker.ts';
 import type { Endpoint } from './load-connection.ts';
 
 export interface PublisherSpec {

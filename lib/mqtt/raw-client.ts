@@ -3,7 +3,7 @@
 // a stated deadline; absence is proven with an explicit quiet window. Never sleeps and then counts.
 import net from 'node:net';
 import type { Packet, IConnackPacket, IConnectPacket } from 'mqtt-packet';
-import type { ListenerInfo, ProtocolVersion } from '../targets/target.ts';
+import type { ListenerInfo, ProtocolVersion } from '../core/broker.ts';
 import { FrameSplitter, decodeFrame, encode, hexToBytes, type Frame } from './frames.ts';
 import { WaitTimeoutError, protocolVersionNumber, uniqueId } from './test-client.ts';
 

@@ -2,7 +2,7 @@
 // with an explicit quiet window. No sleeps: every wait ends on the awaited event or its deadline.
 import mqtt, { type IClientOptions, type MqttClient, type IPublishPacket, type Packet } from 'mqtt';
 import { randomBytes } from 'node:crypto';
-import type { ListenerInfo, ProtocolVersion } from '../targets/target.ts';
+import type { ListenerInfo, ProtocolVersion } from '../core/broker.ts';
 
 /** The broker could not be reached at all (refused, reset before CONNACK, or no answer). */
 export class BrokerUnreachableError extends Error {

@@ -9,42 +9,11 @@ import {
   certificateToPem, generateKeyPair, issueCertificate, privateKeyToPem, validity, type KeyPair,
 } from './certificate-builder.ts';
 import { buildCrlPem } from './crl.ts';
-import type { PkiPaths } from '../targets/target.ts';
+import type { PkiPaths } from '../core/broker.ts';
+import { BAD_SERVER_CERTS, type BadServerCert, type PkiSet } from '../core/pki-files.ts';
 import { legacyDes3Pem, pkcs8EncryptedPem } from './encrypted-keys.ts';
 
-/** Server certificates a verifying client must reject, each for its own reason. */
-export const BAD_SERVER_CERTS = ['wrong-host', 'expired', 'not-yet-valid', 'self-signed', 'fake-root'] as const;
-export type BadServerCert = (typeof BAD_SERVER_CERTS)[number];
-
-/** File paths of one generated set. Plain strings, so it travels in the HarnessContext as JSON. */
-export interface PkiSet {
-  dir: string;
-  /** Trust anchor for clients and for the brokers' client-certificate check. */
-  caRootCert: string;
-  caIntermediateCert: string;
-  /** Same subject DN as the root, different key. */
-  caFakeRootCert: string;
-  /** An unrelated CA: what "wrong CA" means for clients and for client certificates. */
-  caForeignCert: string;
-  /** Leaf + intermediate, as a broker serves it. */
-  serverLocalhostChain: string;
-  serverKey: string;
-  badServerChains: Record<BadServerCert, string>;
-  clientAliceCert: string;
-  clientBobCert: string;
-  /** Unencrypted key shared by every client-* certificate. */
-  clientKey: string;
-  clientKeyEncryptedLegacyDes3: string;
-  clientKeyEncryptedPkcs8: string;
-  clientKeyPassphrase: string;
-  clientExpiredCert: string;
-  clientNotYetValidCert: string;
-  clientForeignCaCert: string;
-  clientRevokedCert: string;
-  /** Root CA's CRL, revoking client-revoked. */
-  crlRoot: string;
-  generatedInMs: number;
-}
+export { BAD_SERVER_CERTS, type BadServerCert, type PkiSet } from '../core/pki-files.ts';
 
 const ORG = 'mqtt-broker-harness test PKI';
 const SERVER_NAMES = { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1', '::1'] };

@@ -2,7 +2,7 @@
 // auth suites turn red (test/misconfig-brokers.test.ts). Selected with the environment variable
 // HARNESS_MISCONFIG=<name>, read by the target descriptors when they render a broker's config.
 // Never set it for a real run: the report would describe a broker you did not configure.
-import { UsageError } from '../run/errors.ts';
+import { UsageError } from '../core/errors.ts';
 
 export const MISCONFIGURATIONS = {
   /** mosquitto: `allow_anonymous true` on the auth listener. */

@@ -1,7 +1,7 @@
 // --baseline: compare this run's benchmarks with an earlier results.json. A throughput drop or a p99
 // rise beyond the tolerance is a regression (exit 3), reported with both figures.
 import fs from 'node:fs';
-import { UsageError } from '../run/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import type { BenchmarkResult } from './types.ts';
 
 export interface BaselineTolerance {

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
-import { ROOT } from '../run/paths.ts';
+import { ROOT } from '../core/paths.ts';
 import { coverageFor, loadStatements, renderCoverage, type StatementList } from './coverage.ts';
 import type { TestResult } from './types.ts';
 

@@ -3,7 +3,7 @@
 // versions: a version without a statement list simply has no coverage record.
 import fs from 'node:fs';
 import path from 'node:path';
-import { PROTOCOL_VERSIONS, type ProtocolVersion } from '../targets/target.ts';
+import { PROTOCOL_VERSIONS, type ProtocolVersion } from '../core/broker.ts';
 import type { CoverageRecord, TestResult, TestStatus } from './types.ts';
 
 export interface Statement {

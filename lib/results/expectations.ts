@@ -3,7 +3,7 @@
 // file can be pruned.
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../run/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import type { TestResult } from './types.ts';
 
 export interface ExpectationEntry {

@@ -5,7 +5,7 @@
 // "No data" (the metric is absent, e.g. the scenario did not run on a target) is its own verdict and
 // fails the gate like a breach: it is never a pass.
 import fs from 'node:fs';
-import { UsageError } from '../run/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import type { BenchmarkResult, ThresholdVerdict } from './types.ts';
 
 type Kind = BenchmarkResult['kind'];

@@ -1,6 +1,6 @@
 // The versioned result document (`results.json`). Console, JUnit and HTML output are pure functions
 // of it. Schema: fixtures/schema/results.schema.json — bump RESULTS_SCHEMA_VERSION with every change.
-import type { Capabilities, DriverName, ListenerName, ProtocolVersion } from '../targets/target.ts';
+import type { Capabilities, DriverName, ListenerName, ProtocolVersion } from '../core/broker.ts';
 
 export const RESULTS_SCHEMA_VERSION = 1;
 

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
-import { ROOT } from '../run/paths.ts';
+import { ROOT } from '../core/paths.ts';
 
 export function validateResults(doc: unknown): string[] {
   const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/schema/results.schema.json'), 'utf8'));

@@ -4,29 +4,38 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { RunPlan, TargetPlan } from '../cli/args.ts';
+import type { RunPlan, TargetPlan } from './run-plan.ts';
 import { findTarget } from '../targets/registry.ts';
-import type { DriverName, ProtocolVersion, StartedBroker } from '../targets/target.ts';
-import { PROTOCOL_VERSIONS } from '../targets/target.ts';
+import type { DriverName, ProtocolVersion, StartedBroker } from '../core/broker.ts';
+import { PROTOCOL_VERSIONS } from '../core/broker.ts';
 import { resolveDriver } from '../drivers/resolve-driver.ts';
 import { externalBroker, loadProfile } from '../drivers/external-driver.ts';
 import { runSuites } from './vitest-runner.ts';
 import { onCleanup } from './cleanup.ts';
-import { EXIT, HarnessError } from './errors.ts';
-import { ROOT } from './paths.ts';
-import type { HarnessContext } from './harness-context.ts';
+import { EXIT, HarnessError } from '../core/errors.ts';
+import { ROOT } from '../core/paths.ts';
+import type { HarnessContext } from '../core/harness-context.ts';
 import { applyExpectations, expectationsFor, unmatchedExpectations } from '../results/expectations.ts';
 import { RESULTS_SCHEMA_VERSION, type ResultsDocument, type TargetRecord, type TestResult } from '../results/types.ts';
 import { updateLatest, writeFileAtomic } from '../results/write-results.ts';
-import { renderJunit } from '../report/junit.ts';
-import { renderTerminalSummary } from '../report/terminal-summary.ts';
 import { brokerPkiPaths, generatePkiSet, type PkiSet } from '../pki/pki-set.ts';
 import { deriveFindings } from '../results/findings.ts';
 import { computeCoverage } from '../results/coverage.ts';
 import { wrapWithFault } from '../faults/wrap-listener.ts';
-import { renderBenchTable } from '../report/bench-table.ts';
 import { judgeBenchmarks, runBenchSuite } from '../load/bench-suite.ts';
 import type { BenchmarkResult } from '../results/types.ts';
+
+/**
+ * How a finished run becomes files and terminal output. lib/report supplies it (run sits below
+ * report, so it is handed in): renderers are pure functions of the results document.
+ */
+export interface RunOutputs {
+  /** Writes derived files (junit.xml, index.html) into the run directory before it becomes visible;
+   *  returns the HTML report's path when one was written. */
+  writeArtifacts(runDir: string, doc: ResultsDocument): Promise<string | undefined>;
+  /** Prints the summary once the run directory is complete. */
+  printSummary(doc: ResultsDocument, runDir: string, reportFile: string | undefined): void;
+}
 
 export interface RunOutcome {
   exitCode: number;
@@ -174,7 +183,7 @@ export function exitCodeFor(runs: TargetRun[]): number {
   return EXIT.ok;
 }
 
-export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutcome> {
+export async function executeRun(plan: RunPlan, argv: string[], outputs: RunOutputs): Promise<RunOutcome> {
   const startedAt = new Date();
   const resolved = await resolveAll(plan);
   const runId = newRunId(startedAt);
@@ -219,18 +228,10 @@ export async function executeRun(plan: RunPlan, argv: string[]): Promise<RunOutc
   // Coverage is a statement about the conformance suite; other suites alone would show a misleading figure.
   const coverage = plan.suites.includes('conformance') ? computeCoverage(ROOT, doc.tests) : [];
   if (coverage.length) doc.coverage = coverage;
-  writeFileAtomic(path.join(runDir, 'junit.xml'), renderJunit(doc));
   writeFileAtomic(path.join(runDir, 'results.json'), JSON.stringify(doc, null, 2) + '\n');
-  // The page is derived from results.json; a rendering bug must not cost the run its results.
-  // Imported here: the renderer pulls in vega, which --help and flag errors should not wait for.
-  const reportFile = await import('../report/html/write-report.ts').then(({ writeReport }) => writeReport(runDir, doc)).catch((e: unknown) => {
-    progress(`✖ could not render index.html (results.json is intact; retry with npm run report -- ${runDir}): ${(e as Error)?.stack ?? String(e)}`);
-    return undefined;
-  });
+  const reportFile = await outputs.writeArtifacts(runDir, doc);
   forgetRunDir();
   updateLatest(plan.reportDir, runDir);
-  process.stdout.write(renderTerminalSummary(doc, runDir));
-  if (doc.benchmarks) process.stdout.write(renderBenchTable(doc));
-  if (reportFile) process.stdout.write(`Report:  ${reportFile}\n`);
+  outputs.printSummary(doc, runDir, reportFile);
   return { exitCode, runDir, doc };
 }

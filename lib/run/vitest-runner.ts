@@ -3,11 +3,11 @@
 import path from 'node:path';
 import { createVitest } from 'vitest/node';
 import type { TestCase, TestModule, Reporter } from 'vitest/node';
-import type { HarnessContext } from './harness-context.ts';
+import type { HarnessContext } from '../core/harness-context.ts';
 import type { TestResult, TestStatus } from '../results/types.ts';
-import { PROTOCOL_VERSIONS, type ProtocolVersion } from '../targets/target.ts';
+import { PROTOCOL_VERSIONS, type ProtocolVersion } from '../core/broker.ts';
 
-import { ROOT } from './paths.ts';
+import { ROOT } from '../core/paths.ts';
 import { progressReporter } from './progress-reporter.ts';
 import type { ExpectationEntry } from '../results/expectations.ts';
 export { ROOT };

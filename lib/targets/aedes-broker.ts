@@ -5,7 +5,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import fs from 'node:fs';
 import { Aedes, type AedesOptions, type Client } from 'aedes';
-import type { ListenerName } from './target.ts';
+import type { ListenerName } from '../core/broker.ts';
 
 export interface AedesListenerHooks {
   /** Extra aedes hooks keyed by listener; the TLS/auth issue installs password and ACL checks here. */

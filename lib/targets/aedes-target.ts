@@ -7,8 +7,8 @@ import { startAedesBroker, type AedesBrokerOptions } from './aedes-broker.ts';
 import { aedesPolicyHooks } from './aedes-policy.ts';
 import { activeMisconfiguration, type Misconfiguration } from '../policy/misconfiguration.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
-import type { Capabilities, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from './target.ts';
-import { LISTENER_NAMES } from './target.ts';
+import type { Capabilities, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
+import { LISTENER_NAMES } from '../core/broker.ts';
 
 // aedes' package.json is not in its "exports"; read it next to the resolved entry point.
 const require = createRequire(import.meta.url);

@@ -2,7 +2,7 @@
 // seen with, and a reason tied to a statement — or says plainly that it is not a broker deviation.
 import { describe, expect, test } from 'vitest';
 import { loadExpectations } from '../results/expectations.ts';
-import { ROOT } from '../run/paths.ts';
+import { ROOT } from '../core/paths.ts';
 
 describe.each([
   { target: 'rabbitmq', version: '3.10.8' },

@@ -2,8 +2,8 @@
 // listener, readiness line) that unit tests check, and one function that starts it. The plan is
 // rendered for in-container paths and fixed in-container ports; the engine maps them to host ports.
 import fs from 'node:fs';
-import type { Capabilities, ListenerInfo, ListenerName, StartedBroker, StartOptions } from './target.ts';
-import { LISTENER_NAMES } from './target.ts';
+import type { Capabilities, ListenerInfo, ListenerName, StartedBroker, StartOptions } from '../core/broker.ts';
+import { LISTENER_NAMES } from '../core/broker.ts';
 import { startContainerBroker } from '../drivers/container-driver.ts';
 
 export interface ContainerPlan {

@@ -6,7 +6,7 @@
 //   filter matching it has a rule allowing the user; with any filter present, everything else is denied.
 //   `%u` in a filter level is the user's own name; publishing to `$...` is always denied;
 // - auth and ACL are per virtual host, not per listener: plain and auth listeners share them.
-import type { ListenerName, PkiPaths } from './target.ts';
+import type { ListenerName, PkiPaths } from '../core/broker.ts';
 import type { BrokerUser } from './broker-users.ts';
 
 export const EJABBERD_HOST = 'localhost';

@@ -11,8 +11,8 @@ import { startBrokerProcess } from '../drivers/broker-process.ts';
 import { startContainerBroker } from '../drivers/container-driver.ts';
 import { LOOPBACK_DIST_ARGS, withEpmd, uniqueNodeName } from '../drivers/erlang-node.ts';
 import { findBinary } from '../drivers/resolve-driver.ts';
-import type { Capabilities, ListenerInfo, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from './target.ts';
-import { LISTENER_NAMES } from './target.ts';
+import type { Capabilities, ListenerInfo, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
+import { LISTENER_NAMES } from '../core/broker.ts';
 import { standardUsers, type BrokerUser } from './broker-users.ts';
 import {
   EJABBERD_HOST,

@@ -5,7 +5,7 @@
 //   users come from a bootstrap CSV at start;
 // - authorization (ACL) is global: a file source of Erlang terms, first match wins, no_match = deny;
 // - `peer_cert_as_username = cn` on the mtls listener makes the certificate's CN the user the ACL sees.
-import type { Capabilities, ListenerName, PkiPaths, StartOptions, StartedBroker, TargetDescriptor } from './target.ts';
+import type { Capabilities, ListenerName, PkiPaths, StartOptions, StartedBroker, TargetDescriptor } from '../core/broker.ts';
 import { type ContainerPlan, pemsFrom, startContainerPlan } from './container-target.ts';
 import { standardUsers, type BrokerUser } from './broker-users.ts';
 

@@ -4,7 +4,7 @@
 // declares no password auth and no ACL. TLS listeners take Java keystores, not PEM files; the harness
 // renders PEM only, so tls/mtls are declared missing with that reason. Readiness as in
 // @testcontainers/hivemq: the log line "Started HiveMQ in".
-import type { Capabilities, StartOptions, StartedBroker, TargetDescriptor } from './target.ts';
+import type { Capabilities, StartOptions, StartedBroker, TargetDescriptor } from '../core/broker.ts';
 import { type ContainerPlan, startContainerPlan } from './container-target.ts';
 
 export const HIVEMQ_IMAGE = 'hivemq/hivemq-ce:2024.3';

@@ -5,7 +5,7 @@
 // the auth role sends exactly what the test sends. ACL rules are first-match; `%u` patterns are
 // expanded per user here, since the users are known at render time.
 import { randomBytes } from 'node:crypto';
-import type { Capabilities, StartOptions, StartedBroker, TargetDescriptor } from './target.ts';
+import type { Capabilities, StartOptions, StartedBroker, TargetDescriptor } from '../core/broker.ts';
 import { type ContainerPlan, pemsFrom, startContainerPlan } from './container-target.ts';
 import { standardUsers, type BrokerUser } from './broker-users.ts';
 

@@ -6,7 +6,7 @@
 //   of a subscription) and may contain `{username}`, expanded per connection.
 // - `mqtt.allow_anonymous` and `ssl_options.*` are node-wide, not per listener.
 import { createHash, randomBytes } from 'node:crypto';
-import type { ListenerName, PkiPaths } from './target.ts';
+import type { ListenerName, PkiPaths } from '../core/broker.ts';
 
 export interface RabbitmqUser {
   username: string;

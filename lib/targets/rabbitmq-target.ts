@@ -11,8 +11,8 @@ import { startBrokerProcess } from '../drivers/broker-process.ts';
 import { startContainerBroker } from '../drivers/container-driver.ts';
 import { findBeam, killIfAlive, withEpmd, uniqueNodeName } from '../drivers/erlang-node.ts';
 import { pemsFrom } from './container-target.ts';
-import type { Capabilities, ListenerInfo, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from './target.ts';
-import { LISTENER_NAMES } from './target.ts';
+import type { Capabilities, ListenerInfo, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
+import { LISTENER_NAMES } from '../core/broker.ts';
 import { standardUsers } from './broker-users.ts';
 import {
   RABBITMQ_ENABLED_PLUGINS,

@@ -7,7 +7,7 @@ import { emqxTarget } from './emqx-target.ts';
 import { hivemqTarget } from './hivemq-target.ts';
 import { vernemqTarget } from './vernemq-target.ts';
 import { nanomqTarget } from './nanomq-target.ts';
-import type { TargetDescriptor } from './target.ts';
+import type { TargetDescriptor } from '../core/broker.ts';
 
 export const TARGETS: readonly TargetDescriptor[] = [aedesTarget, mosquittoTarget, rabbitmqTarget, ejabberdTarget, emqxTarget, hivemqTarget, vernemqTarget, nanomqTarget];
 

@@ -6,7 +6,7 @@
 // same rules on its own port. The image prints no stable readiness line, so the command waits until
 // `vmq-admin cluster show` answers and then prints a marker.
 import { randomBytes } from 'node:crypto';
-import type { Capabilities, StartOptions, StartedBroker, TargetDescriptor } from './target.ts';
+import type { Capabilities, StartOptions, StartedBroker, TargetDescriptor } from '../core/broker.ts';
 import { type ContainerPlan, pemsFrom, startContainerPlan } from './container-target.ts';
 import { standardUsers, type BrokerUser } from './broker-users.ts';
 

@@ -6,7 +6,7 @@ import { onTestFinished, type TestContext } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { connectClient, endClient, MessageLog, type ReceivedMessage } from '../../lib/mqtt/test-client.ts';
 import { TEST_POLICY } from '../../lib/policy/test-policy.ts';
-import type { ProtocolVersion } from '../../lib/targets/target.ts';
+import type { ProtocolVersion } from '../../lib/core/broker.ts';
 import { requireCapability, requireListener } from '../support/harness.ts';
 import { requirePki } from '../tls/tls-support.ts';
 

@@ -6,7 +6,7 @@ import { describe, test, expect, type TestContext } from 'vitest';
 import { forEachProtocol, harness, requireCapability, requireListener } from '../support/harness.ts';
 import { attemptConnect, describeAttempt } from '../tls/connect-attempt.ts';
 import { passwordOf } from './auth-support.ts';
-import type { ProtocolVersion } from '../../lib/targets/target.ts';
+import type { ProtocolVersion } from '../../lib/core/broker.ts';
 
 type Case = 'bad-credentials' | 'no-credentials';
 

@@ -6,7 +6,7 @@ import type { IPublishPacket, Packet } from 'mqtt-packet';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
 import { forProtocol5, v5test, behaviour } from '../support/v5-harness.ts';
 import { connectV5, subscribeV5, publishV5, pid, WireSession } from '../support/v5-wire.ts';
-import type { ListenerInfo } from '../../lib/targets/target.ts';
+import type { ListenerInfo } from '../../lib/core/broker.ts';
 
 const track = (s: WireSession) => { onTestFinished(() => s.destroy()); return s; };
 const pubs = (s: WireSession, payload?: string) => s.received.filter((p): p is IPublishPacket => p.cmd === 'publish' && (payload === undefined || String(p.payload) === payload));

@@ -5,7 +5,7 @@ import type { IPublishPacket } from 'mqtt-packet';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
 import { forProtocol5, v5test, behaviour } from '../support/v5-harness.ts';
 import { connectV5, subscribeV5, publishV5, type WireSession } from '../support/v5-wire.ts';
-import type { ListenerInfo } from '../../lib/targets/target.ts';
+import type { ListenerInfo } from '../../lib/core/broker.ts';
 import { requireCapability } from '../support/harness.ts';
 
 const track = (s: WireSession) => { onTestFinished(() => s.destroy()); return s; };

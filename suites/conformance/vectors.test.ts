@@ -5,7 +5,7 @@ import { describe } from 'vitest';
 import { loadVectorFiles } from '../../lib/conformance/vectors.ts';
 import { runVectorSteps } from '../../lib/conformance/vectors.ts';
 import { RawClient, connectRaw } from '../../lib/mqtt/raw-client.ts';
-import { ROOT } from '../../lib/run/paths.ts';
+import { ROOT } from '../../lib/core/paths.ts';
 import { forEachProtocol } from '../support/harness.ts';
 import { conformanceTest } from '../support/conformance.ts';
 

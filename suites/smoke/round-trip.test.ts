@@ -2,7 +2,7 @@
 // has working, at QoS 0, 1 and 2, for each protocol version it supports.
 import { describe, test, expect, onTestFinished } from 'vitest';
 import { connectClient, endClient, MessageLog, uniqueId } from '../../lib/mqtt/test-client.ts';
-import { LISTENER_NAMES } from '../../lib/targets/target.ts';
+import { LISTENER_NAMES } from '../../lib/core/broker.ts';
 import fs from 'node:fs';
 import { forEachProtocol, harness, requireListener, requireQos } from '../support/harness.ts';
 

@@ -3,8 +3,8 @@
 // list = runs, checks no statement of that version yet). Its name starts with the ids, e.g.
 // `[MQTT-3.1.3-8] rejects an empty ClientId with CleanSession=0`, and meta.spec carries them.
 import { test, TestRunner, type TestContext } from 'vitest';
-import type { HarnessContext } from '../../lib/run/harness-context.ts';
-import type { ListenerInfo, ProtocolVersion } from '../../lib/targets/target.ts';
+import type { HarnessContext } from '../../lib/core/harness-context.ts';
+import type { ListenerInfo, ProtocolVersion } from '../../lib/core/broker.ts';
 import { harness, requireListener } from './harness.ts';
 import { judgeBehaviour } from '../../lib/conformance/behaviour.ts';
 

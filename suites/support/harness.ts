@@ -1,8 +1,8 @@
 // The small DSL every suite is written in: one suite body, run for each protocol version (and
 // listener) the target offers; capabilities gate tests with a `not-applicable` verdict and a reason.
 import { describe, inject, beforeEach, type TestContext } from 'vitest';
-import type { HarnessContext } from '../../lib/run/harness-context.ts';
-import type { Capabilities, ListenerInfo, ListenerName, ProtocolVersion } from '../../lib/targets/target.ts';
+import type { HarnessContext } from '../../lib/core/harness-context.ts';
+import type { Capabilities, ListenerInfo, ListenerName, ProtocolVersion } from '../../lib/core/broker.ts';
 
 export function harness(): HarnessContext {
   return inject('harness');

@@ -2,8 +2,8 @@
 // protocol 5 — also against a target that lacks it, so that every v5 test shows up as
 // `not-applicable` with the reason instead of silently vanishing (aedes 1.x speaks 3.1.1 only).
 import { describe, beforeEach, test, type TestContext } from 'vitest';
-import type { HarnessContext } from '../../lib/run/harness-context.ts';
-import type { ListenerInfo } from '../../lib/targets/target.ts';
+import type { HarnessContext } from '../../lib/core/harness-context.ts';
+import type { ListenerInfo } from '../../lib/core/broker.ts';
 import { harness, notApplicable, requireListener } from './harness.ts';
 
 /** Registers `describe('mqtt 5')` when the run asked for MQTT 5; tests are not-applicable if the target lacks it. */

@@ -4,7 +4,7 @@
 import net from 'node:net';
 import mqttPacket, { type Packet, type IConnectPacket, type IConnackPacket, type IDisconnectPacket } from 'mqtt-packet';
 import { uniqueId, WaitTimeoutError } from '../../lib/mqtt/test-client.ts';
-import type { ListenerInfo } from '../../lib/targets/target.ts';
+import type { ListenerInfo } from '../../lib/core/broker.ts';
 
 export type PacketMatch = Packet['cmd'] | ((p: Packet) => boolean);
 

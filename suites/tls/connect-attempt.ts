@@ -6,7 +6,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import mqttPacket from 'mqtt-packet';
-import type { ListenerInfo, ProtocolVersion } from '../../lib/targets/target.ts';
+import type { ListenerInfo, ProtocolVersion } from '../../lib/core/broker.ts';
 import { protocolVersionNumber, uniqueId } from '../../lib/mqtt/test-client.ts';
 
 export interface AttemptResult {

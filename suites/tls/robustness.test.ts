@@ -6,7 +6,7 @@ import mqttPacket from 'mqtt-packet';
 import { harness, requireCapability, requireListener } from '../support/harness.ts';
 import { attemptConnect, captureClientHello, describeAttempt, sendRaw } from './connect-attempt.ts';
 import { requirePki, trustRunCa } from './tls-support.ts';
-import type { ListenerInfo } from '../../lib/targets/target.ts';
+import type { ListenerInfo } from '../../lib/core/broker.ts';
 
 const protocol = () => harness().protocols[0] ?? '3.1.1';
 let clientHello: Buffer;

@@ -6,7 +6,7 @@ import { connectClient, endClient, MessageLog, uniqueId } from '../../lib/mqtt/t
 import { harness, requireCapability, requireListener } from '../support/harness.ts';
 import { startRecordingRelay } from './recording-relay.ts';
 import { requirePki, trustRunCa } from './tls-support.ts';
-import type { ListenerInfo } from '../../lib/targets/target.ts';
+import type { ListenerInfo } from '../../lib/core/broker.ts';
 import { TEST_POLICY } from '../../lib/policy/test-policy.ts';
 
 const protocol = () => harness().protocols[0] ?? '3.1.1';

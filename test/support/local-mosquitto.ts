@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findTarget } from '../../lib/targets/registry.ts';
-import type { StartedBroker } from '../../lib/targets/target.ts';
+import type { StartedBroker } from '../../lib/core/broker.ts';
 
 export async function startLocalMosquitto(runId: string): Promise<{ broker: StartedBroker; stop: () => Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${runId}-`));

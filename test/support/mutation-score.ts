@@ -2,7 +2,7 @@
 // mutation self-test finishes last can print the combined score of both.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../../lib/run/paths.ts';
+import { ROOT } from '../../lib/core/paths.ts';
 
 export interface MutationScore {
   protocol: '3.1.1' | '5';

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
-import { ROOT } from '../../lib/run/paths.ts';
+import { ROOT } from '../../lib/core/paths.ts';
 import type { ResultsDocument } from '../../lib/results/types.ts';
 
 // Report directories made here are removed when the test file that imported this module finishes

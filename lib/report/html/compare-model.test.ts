@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { ResultsDocument } from '../../results/types.ts';
-import { ROOT } from '../../run/paths.ts';
+import { ROOT } from '../../core/paths.ts';
 import { classify, compareTests, pairBenchmarks } from './compare-model.ts';
 import { delta } from './format.ts';
 

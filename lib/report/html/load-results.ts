@@ -3,10 +3,10 @@
 // field defensively, so a newer or partial document still yields a useful page.
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../../run/errors.ts';
+import { UsageError } from '../../core/errors.ts';
 import type { ResultsDocument } from '../../results/types.ts';
 import { Ajv } from 'ajv';
-import { ROOT } from '../../run/paths.ts';
+import { ROOT } from '../../core/paths.ts';
 
 export interface LoadedRun {
   runDir: string;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { ResultsDocument, TestResult } from '../../results/types.ts';
-import { ROOT } from '../../run/paths.ts';
+import { ROOT } from '../../core/paths.ts';
 import { renderReportHtml } from './render-report.tsx';
 
 const fixture = () => JSON.parse(fs.readFileSync(path.join(ROOT, 'test/fixtures/results-full.json'), 'utf8')) as ResultsDocument;

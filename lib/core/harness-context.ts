@@ -1,7 +1,7 @@
 // What every test file receives (via vitest's provide/inject): the started broker's connection
 // details, its capabilities and the protocol versions to run. Plain JSON, no functions.
-import type { PkiSet } from '../pki/pki-set.ts';
-import type { Capabilities, DriverName, ListenerInfo, ListenerName, ProtocolVersion } from '../targets/target.ts';
+import type { PkiSet } from './pki-files.ts';
+import type { Capabilities, DriverName, ListenerInfo, ListenerName, ProtocolVersion } from './broker.ts';
 
 export interface HarnessContext {
   runId: string;

@@ -1,0 +1,32 @@
+// The validated plan of one run: what lib/cli builds from flags (once, before any side effect) and
+// lib/run carries out. Plain data.
+import type { DriverName, ProtocolVersion } from '../core/broker.ts';
+import type { ExternalProfile } from '../drivers/external-driver.ts';
+import type { ExpectationsSource } from '../results/expectations.ts';
+import type { BenchPlan } from '../load/bench-suite.ts';
+
+export interface TargetPlan {
+  name: string;
+  /** Loaded and validated while building the plan, before any side effect. */
+  profile?: ExternalProfile;
+  /** 'auto' is resolved at run time: container when an engine answers, else local when the binary exists. */
+  driver: DriverName | 'auto';
+  image?: string;
+  profileFile?: string;
+}
+
+export interface RunPlan {
+  targets: TargetPlan[];
+  suites: string[];
+  protocols?: ProtocolVersion[];
+  reportDir: string;
+  filters: string[];
+  strict: boolean;
+  /** --fault: run the suites through the fault-injecting proxy with this named fault. */
+  fault?: string;
+  /** Set when the `bench` suite is selected: scenarios, thresholds and baseline, validated before any start. */
+  bench?: BenchPlan;
+  /** --expectations: a file (for the target it names) or a directory of <target>.json, instead of fixtures/expectations. */
+  expectations?: ExpectationsSource;
+}
+
