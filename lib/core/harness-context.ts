@@ -34,6 +34,8 @@ declare module 'vitest' {
 
 declare module '@vitest/runner' {
   interface TaskMeta {
+    /** The test's stable key (docs/test-keys.md); declared by the suite DSL, never derived from the title. */
+    key?: string;
     /** Normative statement ids this test checks, e.g. MQTT-3.1.3-8. */
     spec?: string[];
     protocol?: ProtocolVersion;

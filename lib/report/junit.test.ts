@@ -8,10 +8,10 @@ const doc: ResultsDocument = {
     machine: { cpus: 2, cpuModel: 'x', memoryBytes: 1, os: 'linux', node: 'v20' } },
   targets: [{ name: 'm', driver: 'local', brokerVersion: '1', listeners: {} }],
   tests: [
-    { id: 'a', title: 'ok', suite: 'smoke', spec: ['MQTT-3.1.0-1'], protocol: '3.1.1', target: 'm', status: 'passed', durationMs: 5 },
-    { id: 'b', title: 'bad <&> "x"', suite: 'smoke', spec: [], protocol: '5', target: 'm', status: 'failed', durationMs: 5,
+    { key: 'smoke.a', id: 'a', title: 'ok', suite: 'smoke', spec: ['MQTT-3.1.0-1'], protocol: '3.1.1', target: 'm', status: 'passed', durationMs: 5 },
+    { key: 'smoke.b', id: 'b', title: 'bad <&> "x"', suite: 'smoke', spec: [], protocol: '5', target: 'm', status: 'failed', durationMs: 5,
       detail: { reason: 'expected <1>', brokerLog: 'line\u0001' } },
-    { id: 'c', title: 'na', suite: 'smoke', spec: [], protocol: null, target: 'm', status: 'not-applicable', durationMs: 0, detail: { reason: 'no tls' } },
+    { key: 'smoke.c', id: 'c', title: 'na', suite: 'smoke', spec: [], protocol: null, target: 'm', status: 'not-applicable', durationMs: 0, detail: { reason: 'no tls' } },
   ],
 };
 

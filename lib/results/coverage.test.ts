@@ -17,7 +17,7 @@ const list: StatementList = {
 };
 
 const result = (spec: string[], status: TestResult['status'], protocol: TestResult['protocol'] = '3.1.1'): TestResult =>
-  ({ id: spec.join(), title: 't', suite: 'conformance', spec, protocol, target: 'x', status, durationMs: 1 });
+  ({ key: `t.${spec.join('-')}`, id: spec.join(), title: 't', suite: 'conformance', spec, protocol, target: 'x', status, durationMs: 1 });
 
 describe('coverage', () => {
   test('counts observable statements checked by tests that ran, per protocol', () => {

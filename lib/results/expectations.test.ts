@@ -3,7 +3,7 @@ import { applyExpectations, unmatchedExpectations } from './expectations.ts';
 import type { TestResult } from './types.ts';
 
 const result = (id: string, status: TestResult['status'], protocol: TestResult['protocol'] = '3.1.1'): TestResult =>
-  ({ id, title: id, suite: 's', spec: [], protocol, target: 't', status, durationMs: 1 });
+  ({ key: id, id, title: id, suite: 's', spec: [], protocol, target: 't', status, durationMs: 1 });
 
 describe('expectations', () => {
   const entries = [{ id: 'a', reason: 'known', protocol: '3.1.1' }, { id: 'pre/*', reason: 'prefix' }];

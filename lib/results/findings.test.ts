@@ -4,7 +4,7 @@ import { deriveFindings } from './findings.ts';
 import type { TestResult } from './types.ts';
 
 const result = (id: string, status: TestResult['status'], detail?: TestResult['detail']): TestResult => ({
-  id, title: id.split(' › ').slice(1).join(' › '), suite: id.split('/')[0]!, spec: [], protocol: '3.1.1', target: 'b', status, durationMs: 1, ...(detail ? { detail } : {}),
+  key: id, id, title: id.split(' › ').slice(1).join(' › '), suite: id.split('/')[0]!, spec: [], protocol: '3.1.1', target: 'b', status, durationMs: 1, ...(detail ? { detail } : {}),
 });
 
 test('credentials in clear, unenforced client certificates, accepted anonymous login', () => {

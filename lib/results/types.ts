@@ -20,7 +20,13 @@ export interface TestDetail {
 }
 
 export interface TestResult {
-  /** Stable across runs: suite + title path without target or protocol. */
+  /**
+   * The test's stable key (docs/test-keys.md), e.g. `publish.overlap-max-qos`: declared by the test,
+   * unchanged when its title is reworded. With protocol and target it identifies a result;
+   * expectations, findings, baselines and the compare view key on it.
+   */
+  key: string;
+  /** Display path: suite/file › describe › title, without target or protocol. Not an identity. */
   id: string;
   title: string;
   suite: string;

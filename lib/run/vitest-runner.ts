@@ -89,8 +89,10 @@ export function toTestResult(test: TestCase, target: string): TestResult {
       status = 'error';
       detail = { reason: 'test did not finish' };
   }
+  const id = `${suite}/${fileOf(test.module)} › ${title}`;
   return {
-    id: `${suite}/${fileOf(test.module)} › ${title}`,
+    key: meta.key ?? id, // interim: every test declares a key once the suites are migrated
+    id,
     title,
     suite,
     spec,
@@ -138,6 +140,7 @@ export async function runSuites(input: VitestRunInput): Promise<{ tests: TestRes
     const err = module.errors()[0];
     if (err && !module.children.size) {
       tests.push({
+        key: `${suiteOf(module)}.${fileOf(module)}.load`,
         id: `${suiteOf(module)}/${fileOf(module)}`,
         title: `${fileOf(module)} (failed to load)`,
         suite: suiteOf(module),

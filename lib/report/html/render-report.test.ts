@@ -18,7 +18,7 @@ function largeDoc(perColumn: number): ResultsDocument {
         const title = `[MQTT-3.${i % 14}.${i % 5}-${i % 30}] conformance statement ${i} checked with a realistic, fairly long name`;
         const status = i % 10 === 0 ? 'failed' : i % 7 === 0 ? 'not-applicable' : 'passed';
         tests.push({
-          id: `conformance/area-${i % 20} › ${title}`, title, suite: 'conformance', spec: [`MQTT-3.${i % 14}.${i % 5}-${i % 30}`], protocol, target, status, durationMs: 30,
+          key: `area-${i % 20}.t${i}`, id: `conformance/area-${i % 20} › ${title}`, title, suite: 'conformance', spec: [`MQTT-3.${i % 14}.${i % 5}-${i % 30}`], protocol, target, status, durationMs: 30,
           ...(status === 'failed' ? { detail: { reason: 'timed out waiting for PUBACK', expected: 'PUBACK id 7', actual: 'nothing within 5000 ms', brokerLog: `${target}\n${log}` } } : {}),
           ...(status === 'not-applicable' ? { detail: { reason: 'needs shared subscriptions' } } : {}),
         });
