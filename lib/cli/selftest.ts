@@ -6,15 +6,18 @@ import path from 'node:path';
 import { startVitest } from 'vitest/node';
 import type { Reporter, TestModule } from 'vitest/node';
 import { ROOT } from '../core/paths.ts';
+import { fileErrorsFor, strayErrors, type UnhandledError } from '../run/file-errors.ts';
 
 /** Files whose assertions are about time; they run after the rest, one at a time. */
 const TIMING_SENSITIVE = ['test/bench-coordinated-omission.test.ts'];
 
 const filters = process.argv.slice(2);
 
+const unhandled: UnhandledError[] = [];
+
 async function phase(include: string[] | undefined, exclude: string[], sequential: boolean): Promise<ReadonlyArray<TestModule>> {
   let modules: ReadonlyArray<TestModule> = [];
-  const collector: Reporter = { onTestRunEnd(testModules) { modules = testModules; } };
+  const collector: Reporter = { onTestRunEnd(testModules, errors) { modules = testModules; unhandled.push(...(errors as unknown as UnhandledError[])); } };
   const vitest = await startVitest('test', filters, {
     root: ROOT,
     config: path.join(ROOT, 'vitest.selftest.config.ts'),
@@ -36,15 +39,30 @@ const modules = [
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+// A hook, import or unhandled error is a failure of every test it affects, never a skip or a pass.
+const errorLines: string[] = [];
 for (const m of modules) {
-  if (m.errors().length && !m.children.size) failed++;
+  if (m.errors().length && !m.children.size) {
+    failed++;
+    errorLines.push(`${path.relative(ROOT, m.moduleId)}: failed to load: ${m.errors()[0]!.message?.split('\n')[0]}`);
+  }
+  const fileErrors = fileErrorsFor(m, unhandled);
   for (const t of m.children.allTests()) {
     const s = t.result().state;
-    if (s === 'passed') passed++;
+    const fileError = fileErrors.get(t);
+    if (fileError) {
+      failed++;
+      errorLines.push(`${path.relative(ROOT, m.moduleId)} › ${t.name}: ${fileError}`);
+    } else if (s === 'passed') passed++;
     else if (s === 'failed') failed++;
     else skipped++;
   }
 }
+for (const e of strayErrors(modules, unhandled)) {
+  failed++;
+  errorLines.push(`unhandled error outside any test file: ${e.message?.split('\n')[0]}`);
+}
+if (errorLines.length) process.stdout.write(`errors outside test bodies (counted as failed):\n${errorLines.map((l) => `  ${l}`).join('\n')}\n`);
 if (skipped) process.stdout.write(`(${skipped} skipped: their broker or engine is not installed here; CI=true turns that into failures)\n`);
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
 process.exit(failed || !passed ? 1 : 0);
