@@ -18,6 +18,8 @@ export interface Capabilities {
   retain: boolean;
   wildcards: boolean;
   sharedSubscriptions: boolean;
+  /** MQTT 5 Subscription Identifiers (3.8.2.1.2); absent = not declared, the broker's CONNACK decides. */
+  subscriptionIdentifiers?: boolean;
   sysTopics: boolean;
   willMessages: boolean;
   persistentSessions: boolean;
