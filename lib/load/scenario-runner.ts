@@ -9,8 +9,6 @@ import { scenarioKind } from './scenario-kinds.ts';
 import { aggregateScenario, baseResult } from './aggregate-result.ts';
 import { sampleScenario } from './scenario-engine.ts';
 
-export { layoutConnections } from './scenario-layout.ts';
-
 export interface RunScenarioOptions {
   runId: string;
   /** Open loop rate per publisher, resolved by the caller (absolute or a fraction of a measured max). */
