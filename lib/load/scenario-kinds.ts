@@ -15,6 +15,11 @@ const FLOW_METRICS = ['msgsPerSec', ...LATENCY_METRICS, 'lossRate', 'lost', 'dup
 const DRAIN_CAP_MS = 5000;
 const flowHeadline = (r: Parameters<ScenarioKindSpec['headline']>[0]) => `${r.msgsPerSec.toLocaleString('en-US')} msgs/s`;
 
+/** connections and retained storms are sized by `count`. */
+const requireCount = (kind: ScenarioKind): ScenarioKindSpec['validate'] => (s, fail) => {
+  if (s.count === undefined) fail('count', s.count, `a ${kind} scenario needs a count`);
+};
+
 /** Messages delivered while publishing, over the publishing window. */
 const publishingWindow: ScenarioKindSpec['result'] = {
   windowMs: (x) => Math.max(1, x.publishedAtMs - x.startMs),
@@ -69,9 +74,7 @@ export const SCENARIO_KIND_REGISTRY: { readonly [K in ScenarioKind]: ScenarioKin
   connections: {
     summary: 'open `count` connections (8 handshakes in flight) and hold them: connect→CONNACK, connections/s, broker bytes per connection',
     fields: ['count'],
-    validate: (s, fail) => {
-      if (s.count === undefined) fail('count', s.count, 'a connections scenario needs a count');
-    },
+    validate: requireCount('connections'),
     defaultWorkers: () => 1,
     layout: layoutConnectors,
     loop: 'closed',
@@ -99,9 +102,7 @@ export const SCENARIO_KIND_REGISTRY: { readonly [K in ScenarioKind]: ScenarioKin
   'retained-storm': {
     summary: 'store `count` retained messages on distinct topics, then one `#` subscriber: how fast the broker hands them over',
     fields: ['count', 'inflight'],
-    validate: (s, fail) => {
-      if (s.count === undefined) fail('count', s.count, 'a retained-storm scenario needs a count');
-    },
+    validate: requireCount('retained-storm'),
     defaultWorkers: () => 1,
     layout: layoutRetainedStorm,
     loop: 'closed',
