@@ -6,11 +6,12 @@ import { UsageError } from '../core/errors.ts';
 import { ROOT } from '../core/paths.ts';
 import type { BenchmarkResult } from '../results/types.ts';
 import type { StartedBroker } from '../core/broker.ts';
-import { loadThresholds, evaluateThresholds, type Threshold } from '../results/thresholds.ts';
+import { loadThresholds, evaluateThresholds, type Threshold, type ThresholdScenario } from '../results/thresholds.ts';
 import { compareWithBaseline, DEFAULT_TOLERANCE, loadBaseline, parseTolerance, type BaselineSet, type BaselineTolerance } from '../results/baseline.ts';
 import { loadScenarios, selectScenarios, type Scenario } from './scenario.ts';
 import { runScenario } from './scenario-runner.ts';
-import { runMicroBenchmarks } from './micro-benchmarks.ts';
+import { MICRO_BENCHMARKS, MICRO_METRICS, runMicroBenchmarks } from './micro-benchmarks.ts';
+import { scenarioKind } from './scenario-kinds.ts';
 
 export const SCENARIO_DIR = path.join(ROOT, 'suites/bench');
 /** --scenario word that selects the tinybench micro-benchmarks (on by default). */
@@ -44,7 +45,7 @@ export function buildBenchPlan(f: BenchFlags): BenchPlan {
   const micro = !words || words.includes(MICRO) || words.includes('all');
   const scenarioWords = words?.filter((w) => w !== MICRO);
   const scenarios = scenarioWords && !scenarioWords.length ? [] : selectScenarios(all, scenarioWords, durationMs);
-  const thresholds = f.thresholds ? loadThresholds(path.resolve(f.thresholds), [...all.map((s) => s.name), ...microNames()]) : [];
+  const thresholds = f.thresholds ? loadThresholds(path.resolve(f.thresholds), thresholdScenarios(all)) : [];
   return {
     scenarios,
     micro,
@@ -54,8 +55,17 @@ export function buildBenchPlan(f: BenchFlags): BenchPlan {
   };
 }
 
-function microNames(): string[] {
-  return ['micro.encode-publish-64b', 'micro.decode-publish-64b', 'micro.connect-connack', 'micro.tls-handshake-connack', 'micro.publish-puback'];
+/** Every name a threshold key may match, with the metrics its kind produces (from the kind registry). */
+function thresholdScenarios(all: readonly Scenario[]): ThresholdScenario[] {
+  return [
+    ...all.map((s) => ({ name: s.name, metrics: scenarioKind(s.kind).metrics })),
+    ...Object.values(MICRO_BENCHMARKS).map((name) => ({ name, metrics: MICRO_METRICS })),
+  ];
+}
+
+/** A scenario that did not start: identity and the reason, no figures. */
+function notRunResult(s: Scenario, target: string, notRun: string): BenchmarkResult {
+  return { scenario: s.name, target, protocol: s.protocol, kind: s.kind, durationMs: 0, sent: 0, received: 0, msgsPerSec: 0, notRun };
 }
 
 function openFileLimit(): number | undefined {
@@ -74,21 +84,21 @@ export async function runBenchSuite(broker: StartedBroker, plan: BenchPlan, runI
     if (s.rateFraction) {
       const ref = results.find((r) => r.scenario === s.rateFraction!.of);
       if (!ref || !ref.msgsPerSec) {
-        results.push({ scenario: s.name, target: broker.target, protocol: s.protocol, kind: s.kind, durationMs: 0, sent: 0, received: 0, msgsPerSec: 0, notRun: `${s.rateFraction.of} measured no maximum to take a fraction of` });
+        results.push(notRunResult(s, broker.target, `${s.rateFraction.of} measured no maximum to take a fraction of`));
         continue;
       }
       ratePerSec = Math.max(1, Math.round(ref.msgsPerSec * s.rateFraction.fraction));
     }
-    // Idle connections are bounded by `ulimit -n` (ours; the broker's is usually the same): leave headroom.
-    if (s.kind === 'connections' && limit && s.count! > limit * 0.8) {
-      results.push({ scenario: s.name, target: broker.target, protocol: s.protocol, kind: s.kind, durationMs: 0, sent: 0, received: 0, msgsPerSec: 0, notRun: `${s.count} connections exceed 80% of ulimit -n (${limit})` });
+    const cannot = scenarioKind(s.kind).preflight?.(s, { openFileLimit: limit });
+    if (cannot) {
+      results.push(notRunResult(s, broker.target, cannot));
       continue;
     }
     progress(`  ▶ ${broker.target} ${s.name}: ${s.description}${ratePerSec ? ` (rate ${ratePerSec}/s)` : ''}`);
     const r = await runScenario(broker, s, { runId, progress, ...(ratePerSec ? { ratePerSec } : {}) });
     if (r.notRun) progress(`    not run: ${r.notRun}`);
     else if (r.error) progress(`    error: ${r.error}`);
-    else progress(`    ${r.kind === 'connections' ? `${r.extra?.connectionsPerSec} conn/s` : `${r.msgsPerSec.toLocaleString('en-US')} msgs/s`}, p50 ${r.latency?.p50Ms ?? '-'} ms, p99 ${r.latency?.p99Ms ?? '-'} ms${r.loss ? `, lost ${r.loss.lost}, dup ${r.loss.duplicates}, reordered ${r.loss.reordered}` : ''}`);
+    else progress(`    ${scenarioKind(s.kind).headline(r)}, p50 ${r.latency?.p50Ms ?? '-'} ms, p99 ${r.latency?.p99Ms ?? '-'} ms${r.loss ? `, lost ${r.loss.lost}, dup ${r.loss.duplicates}, reordered ${r.loss.reordered}` : ''}`);
     results.push(r);
   }
   if (plan.micro) {

@@ -3,6 +3,7 @@
 // runs for a bounded time (and iteration count) and becomes a BenchmarkResult of kind 'micro'.
 import { Bench } from 'tinybench';
 import type { BenchmarkResult } from '../results/types.ts';
+import type { ThresholdMetric } from '../results/thresholds.ts';
 import type { ListenerInfo, StartedBroker } from '../core/broker.ts';
 import { FrameSplitter, PACKET, PublishTemplate, publishLayout } from './wire-codec.ts';
 import { readHeader, writeHeader } from './message-header.ts';
@@ -10,6 +11,18 @@ import { LoadConnection } from './load-connection.ts';
 import { newLatencyHistogram, recordMs, summarizeLatency } from './latency-stats.ts';
 
 const TIME_MS = 400;
+
+/** Every micro-benchmark's result name (thresholds may name them before any broker starts). */
+export const MICRO_BENCHMARKS = {
+  encodePublish: 'micro.encode-publish-64b',
+  decodePublish: 'micro.decode-publish-64b',
+  connect: 'micro.connect-connack',
+  tlsHandshake: 'micro.tls-handshake-connack',
+  publishPuback: 'micro.publish-puback',
+} as const;
+
+/** Threshold metrics a micro-benchmark result carries: latency from its samples, and ops/s. */
+export const MICRO_METRICS = ['p50Ms', 'p90Ms', 'p99Ms', 'p999Ms', 'maxMs', 'meanMs', 'opsPerSec'] as const satisfies readonly ThresholdMetric[];
 
 interface MicroTask {
   name: string;
@@ -27,8 +40,8 @@ function codecTasks(): MicroTask[] {
   const header = { publisherId: 0, seq: 0, intendedMs: 0 };
   const splitter = new FrameSplitter((f) => readHeader(f.buf, publishLayout(f, false).payloadStart, header));
   return [
-    { name: 'micro.encode-publish-64b', fn: () => writeHeader(out, template.place(out, 0, (seq & 0xffff) || 1), 1, seq++, 0) },
-    { name: 'micro.decode-publish-64b', fn: () => splitter.push(packet) },
+    { name: MICRO_BENCHMARKS.encodePublish, fn: () => writeHeader(out, template.place(out, 0, (seq & 0xffff) || 1), 1, seq++, 0) },
+    { name: MICRO_BENCHMARKS.decodePublish, fn: () => splitter.push(packet) },
   ];
 }
 
@@ -39,10 +52,10 @@ function brokerTasks(broker: StartedBroker, listener: ListenerInfo, runId: strin
     const { conn } = await LoadConnection.open(ep, `micro-${runId}-${n++}`.slice(-64), '3.1.1', 5000);
     await conn.close();
   };
-  const tasks: MicroTask[] = [{ name: 'micro.connect-connack', fn: connect }];
+  const tasks: MicroTask[] = [{ name: MICRO_BENCHMARKS.connect, fn: connect }];
   const tls = broker.listeners.tls;
   if (tls) {
-    tasks.push({ name: 'micro.tls-handshake-connack', fn: async () => {
+    tasks.push({ name: MICRO_BENCHMARKS.tlsHandshake, fn: async () => {
       const { conn } = await LoadConnection.open({ host: tls.host, port: tls.port, tls: true, ...(tls.credentials ? { credentials: tls.credentials } : {}) }, `micro-tls-${runId}-${n++}`.slice(-64), '3.1.1', 5000);
       await conn.close();
     } });
@@ -53,7 +66,7 @@ function brokerTasks(broker: StartedBroker, listener: ListenerInfo, runId: strin
   const buf = Buffer.alloc(template.size);
   let pid = 0;
   tasks.push({
-    name: 'micro.publish-puback',
+    name: MICRO_BENCHMARKS.publishPuback,
     setup: async () => {
       pub = (await LoadConnection.open(ep, `micro-pub-${runId}`.slice(-64), '3.1.1', 5000)).conn;
       pub.onFrame = (f) => { if (f.type === PACKET.PUBACK) waiting?.(); };

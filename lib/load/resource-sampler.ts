@@ -8,12 +8,13 @@ import { readProcStat } from './cpu-time.ts';
 import { containerUsage, findContainerId } from './container-stats.ts';
 
 export interface ResourceSampler {
-  stop(): Promise<NonNullable<BenchmarkResult['broker']> | undefined>;
+  /** Ends sampling (after one last sample) and hands over every sample taken; aggregation summarizes them. */
+  stop(): Promise<ResourceSample[]>;
   /** Current RSS (bytes) of the broker, when it can be read. */
   rssNow(): Promise<number | undefined>;
 }
 
-/** Pure reducer over samples. */
+/** Pure reducer over samples; no samples (an external broker) is no figure, not zeros. */
 export function summarizeSamples(samples: ResourceSample[]): NonNullable<BenchmarkResult['broker']> | undefined {
   if (!samples.length) return undefined;
   const cpuPercentMean = Math.round((samples.reduce((a, s) => a + s.cpuPercent, 0) / samples.length) * 10) / 10;
@@ -42,7 +43,7 @@ export function startResourceSampler(broker: StartedBroker, runId: string, inter
     return pollingSampler(read, Math.max(intervalMs, 1000), async () => (await read())?.rssBytes);
   }
   // External brokers: nothing to see (the report shows CPU/RSS as absent rather than zero).
-  return { stop: async () => undefined, rssNow: async () => undefined };
+  return { stop: async () => [], rssNow: async () => undefined };
 }
 
 /** Samples in a loop (never overlapping, since a stats call can be slow) until stopped. */
@@ -70,7 +71,7 @@ function pollingSampler(read: () => Promise<{ cpuMs: number; rssBytes: number } 
       stopped = true;
       wake?.();
       await loop;
-      return summarizeSamples(samples);
+      return samples;
     },
     rssNow,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layoutConnections } from './scenario-runner.ts';
+import { layoutConnections } from './scenario-layout.ts';
 import { parseScenario, selectScenarios } from './scenario.ts';
 
 describe('scenario data', () => {

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { UsageError } from '../core/errors.ts';
 import type { ProtocolVersion } from '../core/broker.ts';
 import { HEADER_BYTES } from './message-header.ts';
+import { SCENARIO_KIND_REGISTRY, SCENARIO_KINDS, type ScenarioKind } from './scenario-kinds.ts';
 
-export const SCENARIO_KINDS = ['throughput', 'latency', 'connections', 'retained-storm'] as const;
-export type ScenarioKind = (typeof SCENARIO_KINDS)[number];
+export { SCENARIO_KINDS, type ScenarioKind };
 /** pairs: N independent publisher→subscriber pairs; fan-in: N→1; fan-out: 1→N; shared: 1→N via $share (v5). */
 export const TOPOLOGIES = ['pairs', 'fan-in', 'fan-out', 'shared'] as const;
 export type Topology = (typeof TOPOLOGIES)[number];
@@ -52,7 +52,10 @@ function int(file: string, name: string, raw: Raw, field: string, min: number, m
   return v;
 }
 
-const KNOWN = ['name', 'kind', 'description', 'byDefault', 'protocol', 'transport', 'qos', 'payloadBytes', 'topology', 'clients', 'inflight', 'ratePerSec', 'rateFraction', 'durationMs', 'count', 'workers'];
+/** Fields every kind has; each kind adds its own (scenario-kinds.ts). */
+const COMMON: readonly (keyof Scenario)[] = ['name', 'kind', 'description', 'byDefault', 'protocol', 'transport', 'qos', 'payloadBytes', 'durationMs', 'workers'];
+// A field of another kind is accepted (and ignored) as before; only a field no kind knows is an error.
+const KNOWN: readonly string[] = [...new Set([...COMMON, ...SCENARIO_KINDS.flatMap((k) => SCENARIO_KIND_REGISTRY[k].fields)])];
 
 export function parseScenario(raw: Raw, file: string): Scenario {
   const name = typeof raw.name === 'string' && /^[a-z0-9][a-z0-9.-]*$/.test(raw.name) ? raw.name : fail(file, '?', 'name', raw.name, 'use lower-case letters, digits, dots and dashes');
@@ -73,10 +76,8 @@ export function parseScenario(raw: Raw, file: string): Scenario {
     }
     rateFraction = { of: rf.of, fraction: rf.fraction };
   }
-  if (kind === 'latency' && !ratePerSec === !rateFraction) fail(file, name, 'ratePerSec', raw.ratePerSec, 'a latency scenario needs exactly one of ratePerSec or rateFraction');
   const count = int(file, name, raw, 'count', 1, 100_000);
-  if ((kind === 'connections' || kind === 'retained-storm') && count === undefined) fail(file, name, 'count', raw.count, `a ${kind} scenario needs a count`);
-  return {
+  const scenario: Scenario = {
     name,
     kind,
     description: typeof raw.description === 'string' ? raw.description : DEFAULTS.description,
@@ -94,6 +95,8 @@ export function parseScenario(raw: Raw, file: string): Scenario {
     ...(count !== undefined ? { count } : {}),
     ...(raw.workers !== undefined ? { workers: int(file, name, raw, 'workers', 1, 8) } : {}),
   };
+  SCENARIO_KIND_REGISTRY[kind].validate(scenario, (field, value, allowed) => fail(file, name, field, value, allowed));
+  return scenario;
 }
 
 /** Every scenario in a folder: each file holds one scenario object or an array of them. */

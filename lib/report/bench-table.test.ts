@@ -21,6 +21,12 @@ describe('renderBenchTable', () => {
     expect(renderBenchTable(doc)).toMatch(/Note: aedes ran embedded: .*RSS is the whole harness process/);
     expect(renderBenchTable({ ...doc, targets: [] } as unknown as ResultsDocument)).not.toMatch(/Note:/);
   });
+  it('shows a threshold without data as NO DATA and a breach with its actual figure', () => {
+    const judged = { ...r('mosquitto', 10, 2), thresholds: [{ expression: 'p99Ms < 1', verdict: 'failed' as const, actual: 2 }, { expression: 'lossRate == 0', verdict: 'no-data' as const }] };
+    const text = renderBenchTable({ benchmarks: [judged] } as unknown as ResultsDocument);
+    expect(text).toMatch(/THRESHOLD\s+mosquitto: p99Ms < 1 → FAILED \(actual 2\)/);
+    expect(text).toMatch(/THRESHOLD\s+mosquitto: lossRate == 0 → NO DATA/);
+  });
   it('renders nothing without benchmarks', () => {
     expect(renderBenchTable({ benchmarks: [] } as unknown as ResultsDocument)).toBe('');
   });

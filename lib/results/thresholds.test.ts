@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateThresholds, parseThresholds } from './thresholds.ts';
+import { evaluateThresholds, parseThresholds, type ThresholdMetric, type ThresholdScenario } from './thresholds.ts';
 import { compareWithBaseline, DEFAULT_TOLERANCE } from './baseline.ts';
 import type { BenchmarkResult } from './types.ts';
 
-const names = ['throughput-1to1.qos0', 'latency-1k.qos1', 'connections-500'];
+// The metrics each kind produces come from the load engine's kind registry; here, as data.
+const flow: ThresholdMetric[] = ['msgsPerSec', 'p99Ms', 'lossRate'];
+const names: ThresholdScenario[] = [
+  { name: 'throughput-1to1.qos0', metrics: flow },
+  { name: 'latency-1k.qos1', metrics: flow },
+  { name: 'connections-500', metrics: ['p99Ms', 'connectionsPerSec'] },
+];
 const result = (over: Partial<BenchmarkResult>): BenchmarkResult => ({
   scenario: 'throughput-1to1.qos0', target: 'mosquitto', protocol: '3.1.1', kind: 'throughput', durationMs: 1000, sent: 100, received: 100, msgsPerSec: 100,
   latency: { count: 100, p50Ms: 1, p90Ms: 2, p99Ms: 3, p999Ms: 4, maxMs: 5, meanMs: 1 }, loss: { lost: 0, duplicates: 0, reordered: 0, lossRate: 0 }, ...over,
@@ -24,6 +30,19 @@ describe('thresholds', () => {
     expect(evaluateThresholds(t, result({})).map((v) => v.verdict)).toEqual(['passed', 'failed', 'passed']);
     expect(evaluateThresholds(t, result({ latency: undefined })).map((v) => v.verdict)).toEqual(['passed', 'failed', 'no-data']);
     expect(evaluateThresholds(t, result({ scenario: 'connections-500', kind: 'connections' }))).toEqual([]);
+  });
+  it('a named key on a kind without the metric is no data, not a pass', () => {
+    const t = parseThresholds({ 'connections-*': ['msgsPerSec >= 0'] }, 'f', names);
+    expect(evaluateThresholds(t, result({ scenario: 'connections-500', kind: 'connections', msgsPerSec: 0 })).map((v) => v.verdict)).toEqual(['no-data']);
+  });
+  it('a flow that sent nothing has no rate, no latency and no loss to pass on', () => {
+    const t = parseThresholds({ 'throughput-1to1.qos0': ['msgsPerSec < 1000', 'lossRate == 0'] }, 'f', names);
+    const empty = result({ sent: 0, received: 0, msgsPerSec: 0, latency: undefined, loss: undefined });
+    expect(evaluateThresholds(t, empty).map((v) => v.verdict)).toEqual(['no-data', 'no-data']);
+  });
+  it('a result that did not run is no data', () => {
+    const t = parseThresholds({ '*': ['p99Ms < 10'] }, 'f', names);
+    expect(evaluateThresholds(t, result({ notRun: 'no tls listener' })).map((v) => v.verdict)).toEqual(['no-data']);
   });
 });
 

@@ -8,29 +8,42 @@ import fs from 'node:fs';
 import { UsageError } from '../core/errors.ts';
 import type { BenchmarkResult, ThresholdVerdict } from './types.ts';
 
-type Kind = BenchmarkResult['kind'];
-const ALL: Kind[] = ['throughput', 'latency', 'connections', 'retained-storm', 'micro'];
-const FLOW: Kind[] = ['throughput', 'latency', 'retained-storm'];
+// Which scenario produces which metric is not known here: results sits below the load engine, whose
+// kind registry (lib/load/scenario-kinds.ts) declares each kind's metrics. The caller passes them in as
+// data (`ThresholdScenario`), and parsing resolves every threshold to the scenarios it applies to, so
+// evaluation needs no kind knowledge at all.
 
-/** Every metric a threshold may name, where to read it, and which scenario kinds produce it. */
-export const METRICS: Record<string, { read: (r: BenchmarkResult) => number | undefined; kinds: Kind[] }> = {
-  msgsPerSec: { read: (r) => (r.kind === 'connections' || r.kind === 'micro' ? undefined : r.msgsPerSec), kinds: FLOW },
-  p50Ms: { read: (r) => r.latency?.p50Ms, kinds: ALL },
-  p90Ms: { read: (r) => r.latency?.p90Ms, kinds: ALL },
-  p99Ms: { read: (r) => r.latency?.p99Ms, kinds: ALL },
-  p999Ms: { read: (r) => r.latency?.p999Ms, kinds: ALL },
-  maxMs: { read: (r) => r.latency?.maxMs, kinds: ALL },
-  meanMs: { read: (r) => r.latency?.meanMs, kinds: ALL },
-  lossRate: { read: (r) => r.loss?.lossRate, kinds: FLOW },
-  lost: { read: (r) => r.loss?.lost, kinds: FLOW },
-  duplicates: { read: (r) => r.loss?.duplicates, kinds: FLOW },
-  reordered: { read: (r) => r.loss?.reordered, kinds: FLOW },
-  brokerCpuPercent: { read: (r) => r.broker?.cpuPercentMean, kinds: ['throughput', 'latency', 'connections', 'retained-storm'] },
-  brokerRssBytes: { read: (r) => r.broker?.rssBytesMax, kinds: ['throughput', 'latency', 'connections', 'retained-storm'] },
-  connectionsPerSec: { read: (r) => r.extra?.connectionsPerSec, kinds: ['connections'] },
-  bytesPerConnection: { read: (r) => r.extra?.bytesPerConnection, kinds: ['connections'] },
-  opsPerSec: { read: (r) => r.extra?.opsPerSec, kinds: ['micro'] },
-};
+/**
+ * Every metric a threshold may name and where to read it in a result. A flow with nothing sent has no
+ * rate to judge ("no data", never a pass), so msgsPerSec reads as absent there.
+ */
+export const METRICS = {
+  msgsPerSec: (r: BenchmarkResult) => (r.sent === 0 && r.received === 0 ? undefined : r.msgsPerSec),
+  p50Ms: (r: BenchmarkResult) => r.latency?.p50Ms,
+  p90Ms: (r: BenchmarkResult) => r.latency?.p90Ms,
+  p99Ms: (r: BenchmarkResult) => r.latency?.p99Ms,
+  p999Ms: (r: BenchmarkResult) => r.latency?.p999Ms,
+  maxMs: (r: BenchmarkResult) => r.latency?.maxMs,
+  meanMs: (r: BenchmarkResult) => r.latency?.meanMs,
+  lossRate: (r: BenchmarkResult) => r.loss?.lossRate,
+  lost: (r: BenchmarkResult) => r.loss?.lost,
+  duplicates: (r: BenchmarkResult) => r.loss?.duplicates,
+  reordered: (r: BenchmarkResult) => r.loss?.reordered,
+  brokerCpuPercent: (r: BenchmarkResult) => r.broker?.cpuPercentMean,
+  brokerRssBytes: (r: BenchmarkResult) => r.broker?.rssBytesMax,
+  connectionsPerSec: (r: BenchmarkResult) => r.extra?.connectionsPerSec,
+  bytesPerConnection: (r: BenchmarkResult) => r.extra?.bytesPerConnection,
+  opsPerSec: (r: BenchmarkResult) => r.extra?.opsPerSec,
+} satisfies Record<string, (r: BenchmarkResult) => number | undefined>;
+
+export type ThresholdMetric = keyof typeof METRICS;
+export const THRESHOLD_METRICS = Object.keys(METRICS) as ThresholdMetric[];
+
+/** A scenario a threshold key may match, with the metrics its kind produces (from the kind registry). */
+export interface ThresholdScenario {
+  name: string;
+  metrics: readonly ThresholdMetric[];
+}
 
 export const OPERATORS = ['<', '<=', '>', '>=', '==', '!='] as const;
 type Operator = (typeof OPERATORS)[number];
@@ -38,15 +51,23 @@ type Operator = (typeof OPERATORS)[number];
 export interface Threshold {
   key: string;
   expression: string;
-  metric: string;
+  metric: ThresholdMetric;
   operator: Operator;
   value: number;
+  /**
+   * Scenarios the threshold is judged on. `*` takes every scenario whose kind produces the metric;
+   * a name or prefix takes every match (a kind without the metric then gives "no data").
+   */
+  scenarios: readonly string[];
+  /** Of those, the scenarios whose kind produces the metric. */
+  producing: readonly string[];
 }
 
 const EXPR = /^\s*([A-Za-z0-9]+)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/;
 
 /** Parses and validates a thresholds document; every error names the entry and what is allowed. */
-export function parseThresholds(data: unknown, source: string, scenarioNames: readonly string[]): Threshold[] {
+export function parseThresholds(data: unknown, source: string, known: readonly ThresholdScenario[]): Threshold[] {
+  const scenarioNames = known.map((s) => s.name);
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new UsageError(`thresholds ${source}: expected an object { "<scenario>": ["<metric> <op> <number>", ...] }`);
   }
@@ -65,14 +86,19 @@ export function parseThresholds(data: unknown, source: string, scenarioNames: re
         throw new UsageError(`${where}: ${why}`);
       }
       const [, metric, operator, value] = m;
-      if (!METRICS[metric!]) throw new UsageError(`${where}: unknown metric "${metric}"; known: ${Object.keys(METRICS).join(', ')}`);
-      out.push({ key, expression: expression.trim(), metric: metric!, operator: operator as Operator, value: Number(value) });
+      if (!isMetric(metric!)) throw new UsageError(`${where}: unknown metric "${metric}"; known: ${THRESHOLD_METRICS.join(', ')}`);
+      const producing = known.filter((s) => matches.includes(s.name) && s.metrics.includes(metric)).map((s) => s.name);
+      out.push({ key, expression: expression.trim(), metric, operator: operator as Operator, value: Number(value), scenarios: key === '*' ? producing : matches, producing });
     });
   }
   return out;
 }
 
-export function loadThresholds(file: string, scenarioNames: readonly string[]): Threshold[] {
+function isMetric(name: string): name is ThresholdMetric {
+  return Object.hasOwn(METRICS, name);
+}
+
+export function loadThresholds(file: string, known: readonly ThresholdScenario[]): Threshold[] {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -85,7 +111,7 @@ export function loadThresholds(file: string, scenarioNames: readonly string[]): 
   } catch (e) {
     throw new UsageError(`--thresholds ${file}: not valid JSON (${(e as Error).message})`);
   }
-  return parseThresholds(data, file, scenarioNames);
+  return parseThresholds(data, file, known);
 }
 
 function compare(a: number, op: Operator, b: number): boolean {
@@ -99,15 +125,10 @@ function compare(a: number, op: Operator, b: number): boolean {
   }
 }
 
-function applies(t: Threshold, r: BenchmarkResult): boolean {
-  if (t.key === '*') return METRICS[t.metric]!.kinds.includes(r.kind);
-  return t.key.endsWith('*') ? r.scenario.startsWith(t.key.slice(0, -1)) : r.scenario === t.key;
-}
-
 /** Pure: the verdicts for one result. */
 export function evaluateThresholds(thresholds: readonly Threshold[], r: BenchmarkResult): ThresholdVerdict[] {
-  return thresholds.filter((t) => applies(t, r)).map((t) => {
-    const actual = r.notRun || r.error ? undefined : METRICS[t.metric]!.read(r);
+  return thresholds.filter((t) => t.scenarios.includes(r.scenario)).map((t) => {
+    const actual = r.notRun || r.error || !t.producing.includes(r.scenario) ? undefined : METRICS[t.metric](r);
     if (actual === undefined || Number.isNaN(actual)) return { expression: t.expression, verdict: 'no-data' as const };
     return { expression: t.expression, verdict: compare(actual, t.operator, t.value) ? ('passed' as const) : ('failed' as const), actual };
   });

@@ -102,6 +102,14 @@ export interface ResourceSample {
   rssBytes: number;
 }
 
+/**
+ * Benchmark kinds as the results document names them (the schema's `benchmarks[].kind` enum). The load
+ * engine's kind registry (lib/load/scenario-kinds.ts) must have one entry per kind except `micro`
+ * (the tinybench micro-benchmarks, which have no scenario file); the compiler checks that.
+ */
+export const BENCHMARK_KINDS = ['throughput', 'latency', 'connections', 'retained-storm', 'micro'] as const;
+export type BenchmarkKind = (typeof BENCHMARK_KINDS)[number];
+
 export interface ThresholdVerdict {
   expression: string;
   verdict: 'passed' | 'failed' | 'no-data';
@@ -116,7 +124,7 @@ export interface BenchmarkResult {
   scenario: string;
   target: string;
   protocol: ProtocolVersion;
-  kind: 'throughput' | 'latency' | 'connections' | 'retained-storm' | 'micro';
+  kind: BenchmarkKind;
   qos?: 0 | 1 | 2;
   payloadBytes?: number;
   transport?: 'plain' | 'tls';

@@ -1,0 +1,131 @@
+// The registry of scenario kinds: one entry per kind, in run order (throughput first, since latency
+// rates may refer to it; connection storms and retained storms last, since they leave the broker busy).
+// Scenario validation, the runner, aggregation and the metrics thresholds accept per kind derive from
+// it. Adding a kind = one entry here (plus its name in BENCHMARK_KINDS, the results vocabulary that the
+// schema's enum mirrors; the compiler and scenario-kinds.test.ts check both).
+import type { BenchmarkKind } from '../results/types.ts';
+import type { ThresholdMetric } from '../results/thresholds.ts';
+import type { ScenarioKindSpec } from './scenario-kind.ts';
+import { layoutConnections, layoutConnectors, layoutRetainedStorm } from './scenario-layout.ts';
+
+export type ScenarioKind = Exclude<BenchmarkKind, 'micro'>;
+
+const LATENCY_METRICS = ['p50Ms', 'p90Ms', 'p99Ms', 'p999Ms', 'maxMs', 'meanMs'] as const satisfies readonly ThresholdMetric[];
+const FLOW_METRICS = ['msgsPerSec', ...LATENCY_METRICS, 'lossRate', 'lost', 'duplicates', 'reordered', 'brokerCpuPercent', 'brokerRssBytes'] as const satisfies readonly ThresholdMetric[];
+const DRAIN_CAP_MS = 5000;
+const flowHeadline = (r: Parameters<ScenarioKindSpec['headline']>[0]) => `${r.msgsPerSec.toLocaleString('en-US')} msgs/s`;
+
+/** connections and retained storms are sized by `count`. */
+const requireCount = (kind: ScenarioKind): ScenarioKindSpec['validate'] => (s, fail) => {
+  if (s.count === undefined) fail('count', s.count, `a ${kind} scenario needs a count`);
+};
+
+/** Messages delivered while publishing, over the publishing window. */
+const publishingWindow: ScenarioKindSpec['result'] = {
+  windowMs: (x) => Math.max(1, x.publishedAtMs - x.startMs),
+  messages: (x) => x.deliveredAtPublishedEnd,
+  latencyFrom: 'messages',
+  loss: true,
+  extraKeys: [],
+  extra: () => ({}),
+};
+
+export const SCENARIO_KIND_REGISTRY: { readonly [K in ScenarioKind]: ScenarioKindSpec } = {
+  throughput: {
+    summary: 'closed loop: as fast as the broker delivers, at most `inflight` messages outstanding',
+    fields: ['topology', 'clients', 'inflight'],
+    validate: () => {},
+    // One pair (1 → 1): publisher and subscriber in one thread. The broker runs on the same machine and
+    // needs a core; a second generator thread competes with it and adds a cross-thread wake-up per
+    // window refill. Measured against local mosquitto on 2 cores: 105–111k msgs/s (QoS 0) and 45–53k
+    // (QoS 1) with one worker, 85k and 32–38k with two.
+    defaultWorkers: (s) => (s.topology === 'pairs' && s.clients === 1 ? 1 : 2),
+    layout: layoutConnections,
+    loop: 'closed',
+    liveProgress: true,
+    drainCapMs: () => DRAIN_CAP_MS,
+    rssDelta: false,
+    metrics: FLOW_METRICS,
+    result: { ...publishingWindow, extraKeys: ['memberMin', 'memberMax'] },
+    headline: flowHeadline,
+  },
+  latency: {
+    summary: 'open loop at a fixed rate; latency from each message\'s intended send time',
+    fields: ['topology', 'clients', 'ratePerSec', 'rateFraction'],
+    validate: (s, fail) => {
+      if (!s.ratePerSec === !s.rateFraction) fail('ratePerSec', s.ratePerSec, 'a latency scenario needs exactly one of ratePerSec or rateFraction');
+    },
+    // Open loop at a fixed rate: one thread is plenty, and one thread to schedule instead of two keeps
+    // the generator's own share of the measured latency small on a busy machine.
+    defaultWorkers: () => 1,
+    layout: layoutConnections,
+    loop: 'open',
+    liveProgress: true,
+    drainCapMs: () => DRAIN_CAP_MS,
+    rssDelta: false,
+    metrics: FLOW_METRICS,
+    result: {
+      ...publishingWindow,
+      extraKeys: ['intendedRatePerSec', 'memberMin', 'memberMax'],
+      extra: (_s, x, _w, layout) => ({ intendedRatePerSec: x.ratePerSec * layout.publisherCount }),
+    },
+    headline: flowHeadline,
+  },
+  connections: {
+    summary: 'open `count` connections (8 handshakes in flight) and hold them: connect→CONNACK, connections/s, broker bytes per connection',
+    fields: ['count'],
+    validate: requireCount('connections'),
+    defaultWorkers: () => 1,
+    layout: layoutConnectors,
+    loop: 'closed',
+    liveProgress: false,
+    drainCapMs: () => DRAIN_CAP_MS,
+    rssDelta: true,
+    // Idle connections are bounded by `ulimit -n` (ours; the broker's is usually the same): leave headroom.
+    preflight: (s, env) => (env.openFileLimit && s.count! > env.openFileLimit * 0.8 ? `${s.count} connections exceed 80% of ulimit -n (${env.openFileLimit})` : undefined),
+    metrics: [...LATENCY_METRICS, 'brokerCpuPercent', 'brokerRssBytes', 'connectionsPerSec', 'bytesPerConnection'],
+    result: {
+      windowMs: (x) => Math.max(...x.workers.map((w) => w.connectedMs)),
+      messages: () => undefined,
+      latencyFrom: 'connects',
+      loss: false,
+      extraKeys: ['connections', 'connectionsPerSec', 'bytesPerConnection'],
+      extra: (s, x, windowMs) => ({
+        connections: s.count!,
+        connectionsPerSec: Math.round((s.count! / windowMs) * 1000),
+        // RSS is a high-water mark that a broker reusing freed memory may not move (or even lower): floor at 0.
+        ...(x.rssBeforeBytes !== undefined && x.rssAfterBytes !== undefined ? { bytesPerConnection: Math.max(0, Math.round((x.rssAfterBytes - x.rssBeforeBytes) / s.count!)) } : {}),
+      }),
+    },
+    headline: (r) => `${r.extra?.connectionsPerSec} conn/s`,
+  },
+  'retained-storm': {
+    summary: 'store `count` retained messages on distinct topics, then one `#` subscriber: how fast the broker hands them over',
+    fields: ['count', 'inflight'],
+    validate: requireCount('retained-storm'),
+    defaultWorkers: () => 1,
+    layout: layoutRetainedStorm,
+    loop: 'closed',
+    workerPlan: (s, prefix, i) => (i === 0 ? { retained: { prefix, count: s.count! } } : {}),
+    liveProgress: true,
+    drainCapMs: (s) => Math.max(DRAIN_CAP_MS, s.durationMs),
+    rssDelta: false,
+    metrics: FLOW_METRICS,
+    result: {
+      // SUBSCRIBE → last retained message.
+      windowMs: (x) => Math.max(1, x.workers[0]?.retainedWindowMs ?? 0),
+      messages: (_x, d) => d.unique,
+      latencyFrom: 'messages',
+      loss: true,
+      extraKeys: ['retainedTopics', 'storeMs'],
+      extra: (s, x) => ({ retainedTopics: s.count!, storeMs: Math.round(x.publishedAtMs - x.startMs) }),
+    },
+    headline: flowHeadline,
+  },
+};
+
+export const SCENARIO_KINDS = Object.keys(SCENARIO_KIND_REGISTRY) as ScenarioKind[];
+
+export function scenarioKind(kind: ScenarioKind): ScenarioKindSpec {
+  return SCENARIO_KIND_REGISTRY[kind];
+}
