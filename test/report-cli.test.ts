@@ -55,6 +55,24 @@ describe('report command', () => {
     expect(fs.existsSync(custom)).toBe(true);
   });
 
+  test('--compare of a schema 1 run (no keys) with a schema 2 run pairs the same tests; both render', () => {
+    const a = fixtureRun('v1', 'results-baseline.json');
+    const b = fixtureRun('v2', 'results-full-v2.json');
+    const r = report('--compare', a, b);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    const html = fs.readFileSync(path.join(b, 'compare-20261120-101500-aaaa.html'), 'utf8');
+    expect(html).toContain('✗ 1 regressed');
+    expect(html).toMatch(/<tr class="change-regressed" data-change="regressed" data-key="connect\.mqtt-3-1-0-2-second-connect-is-a-protocol-violat">/);
+    expect(html).not.toMatch(/data-change="(new|removed)"/);
+    for (const dir of [a, b]) {
+      const one = report(dir);
+      expect(one.code, one.stderr).toBe(0);
+      expect(one.stderr, 'a v1 document is supported input, not a schema warning').toBe('');
+    }
+    expect(fs.readFileSync(path.join(b, 'index.html'), 'utf8')).toContain('test key <code class="test-key">connect.mqtt-3-1-0-2-second-connect-is-a-protocol-violat</code>');
+  });
+
   test('--compare on two real runs', async () => {
     const reportDir = path.join(temp, 'real');
     // The smoke suite: deterministic, so two runs must compare as unchanged (a timing-sensitive

@@ -1,12 +1,14 @@
 // `npm run report -- <run-dir>` regenerates a run's index.html from its results.json;
 // `npm run report -- --compare <runA> <runB> [--out file.html]` writes a page comparing run B with
-// run A (the reference). Bad input: one line, exit 2.
+// run A (the reference). Either run may be a schema 1 document (before test keys). Bad input: one
+// line, exit 2.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT, HarnessError, UsageError } from '../core/errors.ts';
 import { writeFileAtomic } from '../results/write-results.ts';
 import { loadRun } from '../report/html/load-results.ts';
+import { upgradeResults } from '../results/upgrade-results.ts';
 
 const USAGE = `usage:
   npm run report -- <run-dir>                         regenerate <run-dir>/index.html from results.json
@@ -44,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
   const run = loadRun(positionals[0]!);
   for (const w of run.warnings) process.stderr.write(`warning: ${w}\n`);
   const { writeReport } = await import('../report/html/write-report.ts');
-  const file = await writeReport(run.runDir, run.doc);
+  const file = await writeReport(run.runDir, upgradeResults(run.doc));
   process.stdout.write(`Report: ${file}\n`);
   return EXIT.ok;
 }

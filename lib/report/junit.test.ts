@@ -3,7 +3,7 @@ import { renderJunit } from './junit.ts';
 import type { ResultsDocument } from '../results/types.ts';
 
 const doc: ResultsDocument = {
-  schemaVersion: 1,
+  schemaVersion: 2,
   run: { id: 'r1', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:01Z', harnessVersion: '0', command: [], exitCode: 1,
     machine: { cpus: 2, cpuModel: 'x', memoryBytes: 1, os: 'linux', node: 'v20' } },
   targets: [{ name: 'm', driver: 'local', brokerVersion: '1', listeners: {} }],
@@ -15,11 +15,14 @@ const doc: ResultsDocument = {
   ],
 };
 
-test('one testcase per test, statement ids as properties, text escaped', () => {
+test('one testcase per test, named by key and protocol; key, title and statement ids as properties; text escaped', () => {
   const xml = renderJunit(doc);
   expect(xml.match(/<testcase /g)).toHaveLength(3);
-  expect(xml).toContain('<property name="spec" value="MQTT-3.1.0-1"/>');
-  expect(xml).toContain('name="bad &lt;&amp;&gt; &quot;x&quot; [mqtt 5]"');
+  expect(xml).toContain('<testcase classname="m.smoke" name="smoke.a [mqtt 3.1.1]"');
+  expect(xml).toContain('<testcase classname="m.smoke" name="smoke.c"');
+  expect(xml).toContain('<property name="key" value="smoke.a"/><property name="title" value="ok"/><property name="spec" value="MQTT-3.1.0-1"/>');
+  expect(xml).toContain('name="smoke.b [mqtt 5]"');
+  expect(xml).toContain('<property name="title" value="bad &lt;&amp;&gt; &quot;x&quot;"/>');
   expect(xml).toContain('<failure message="expected &lt;1&gt;">');
   expect(xml).toContain('<skipped message="not-applicable: no tls"/>');
   expect(xml).not.toContain('\u0001');

@@ -1,5 +1,6 @@
 // JUnit XML: one testcase per test and target, statement ids as properties. A pure function of the
-// results document.
+// results document. A testcase is named by the test's key (and protocol), so CI test history
+// follows the test across title rewordings; the title travels as a property.
 import type { ResultsDocument, TestResult } from '../results/types.ts';
 
 function esc(s: string): string {
@@ -9,8 +10,10 @@ function esc(s: string): string {
 }
 
 function testcase(t: TestResult): string {
-  const name = `${t.title}${t.protocol ? ` [mqtt ${t.protocol}]` : ''}`;
+  const name = `${t.key}${t.protocol ? ` [mqtt ${t.protocol}]` : ''}`;
   const props = [
+    `<property name="key" value="${esc(t.key)}"/>`,
+    `<property name="title" value="${esc(t.title)}"/>`,
     ...t.spec.map((s) => `<property name="spec" value="${esc(s)}"/>`),
     `<property name="status" value="${t.status}"/>`,
     ...(t.protocol ? [`<property name="protocol" value="${t.protocol}"/>`] : []),

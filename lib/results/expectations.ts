@@ -1,15 +1,17 @@
-// Known deviations per target (fixtures/expectations/<target>.json). A listed failure becomes
-// `expected-failure` and does not fail the run; a listed test that passes is flagged stale so the
-// file can be pruned.
+// Known deviations per target (fixtures/expectations/<target>.json), each naming a test by its key
+// and protocol. A listed failure becomes `expected-failure` and does not fail the run; a listed test
+// that passes is flagged stale so the file can be pruned.
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../core/errors.ts';
+import { PROTOCOL_VERSIONS, type ProtocolVersion } from '../core/broker.ts';
 import type { TestResult } from './types.ts';
 
 export interface ExpectationEntry {
-  /** Test id as in results.json; a trailing `*` matches any id with that prefix. */
-  id: string;
-  protocol?: string;
+  /** The test's stable key (docs/test-keys.md); never its title, so rewording a title orphans nothing. */
+  key: string;
+  /** The protocol the deviation shows under; absent (or null) = every protocol the test runs under. */
+  protocol?: ProtocolVersion | null;
   /** Statement id(s) the broker deviates from. */
   spec?: string[];
   reason: string;
@@ -75,17 +77,23 @@ function readExpectationsFile(file: string): ExpectationsFile {
   }
   if (typeof parsed?.target !== 'string') throw new UsageError(`expectations file ${file}: "target" must name the broker the entries are for`);
   if (!Array.isArray(parsed.deviations)) throw new UsageError(`expectations file ${file}: "deviations" must be an array`);
-  parsed.deviations.forEach((d, i) => {
-    if (typeof d.id !== 'string' || typeof d.reason !== 'string' || !d.reason.trim()) {
-      throw new UsageError(`expectations file ${file}: deviations[${i}] needs a string "id" and a non-empty "reason"`);
+  parsed.deviations.forEach((d: Partial<ExpectationEntry> & { id?: unknown }, i) => {
+    const at = `expectations file ${file}: deviations[${i}]`;
+    if (typeof d?.key !== 'string' || !d.key) {
+      // The pre-key format named tests by title (`id`, with `*` prefixes): scripts/migrate-expectations.ts rewrites it.
+      const was = typeof d?.id === 'string' ? ` (it has the old "id" ${JSON.stringify(d.id.slice(0, 80))}; run scripts/migrate-expectations.ts)` : '';
+      throw new UsageError(`${at} needs a string "key" naming the test (docs/test-keys.md)${was}`);
+    }
+    if (typeof d.reason !== 'string' || !d.reason.trim()) throw new UsageError(`${at} (${d.key}) needs a non-empty "reason"`);
+    if (d.protocol != null && !(PROTOCOL_VERSIONS as readonly unknown[]).includes(d.protocol)) {
+      throw new UsageError(`${at} (${d.key}): "protocol" ${JSON.stringify(d.protocol)} must be one of ${PROTOCOL_VERSIONS.map((p) => `"${p}"`).join(', ')}, or absent for every protocol`);
     }
   });
   return parsed;
 }
 
 function matches(entry: ExpectationEntry, test: TestResult): boolean {
-  if (entry.protocol && entry.protocol !== test.protocol) return false;
-  return entry.id.endsWith('*') ? test.id.startsWith(entry.id.slice(0, -1)) : entry.id === test.id;
+  return entry.key === test.key && (entry.protocol == null || entry.protocol === test.protocol);
 }
 
 export function applyExpectations(tests: TestResult[], entries: ExpectationEntry[]): TestResult[] {
@@ -99,12 +107,23 @@ export function applyExpectations(tests: TestResult[], entries: ExpectationEntry
   });
 }
 
+/** A key's area (docs/test-keys.md): its first segment, the subject of the file that declares it. */
+const areaOf = (key: string) => key.split('.')[0];
+
 /**
  * Entries that match no test although their suite ran for their protocol in this run: the test was
- * renamed or removed, so the entry silently covers nothing. Reported so the file can be fixed.
+ * removed or re-keyed, so the entry silently covers nothing. Reported so the file can be fixed. A
+ * key does not name its suite, so the suite is the one whose tests share the entry's area; an entry
+ * whose area no test of this run has is not judged here (the registry check in
+ * unregistered-keys.ts catches keys that exist nowhere).
  */
 export function unmatchedExpectations(tests: TestResult[], entries: ExpectationEntry[]): ExpectationEntry[] {
-  const suiteOf = (id: string) => id.split('/')[0];
-  return entries.filter((e) => !tests.some((t) => matches(e, t))
-    && tests.some((t) => suiteOf(t.id) === suiteOf(e.id) && (!e.protocol || e.protocol === t.protocol)));
+  return entries.filter((e) => {
+    if (tests.some((t) => matches(e, t))) return false;
+    const suites = new Set(tests.filter((t) => areaOf(t.key) === areaOf(e.key)).map((t) => t.suite));
+    return tests.some((t) => suites.has(t.suite) && (e.protocol == null || e.protocol === t.protocol));
+  });
 }
+
+/** How a report names an entry: `[mqtt 5] publish.overlap-max-qos`. */
+export const describeEntry = (e: ExpectationEntry) => `${e.protocol ? `[mqtt ${e.protocol}] ` : ''}${e.key}`;

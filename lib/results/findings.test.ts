@@ -1,32 +1,50 @@
 // deriveFindings is a pure function of test results: the same tests give the same findings.
 import { test, expect } from 'vitest';
-import { deriveFindings } from './findings.ts';
+import { deriveFindings, FINDING_TEST_KEYS } from './findings.ts';
+import { KEY_FORM } from '../../suites/support/keyed-test.ts';
 import type { TestResult } from './types.ts';
 
-const result = (id: string, status: TestResult['status'], detail?: TestResult['detail']): TestResult => ({
-  key: id, id, title: id.split(' › ').slice(1).join(' › '), suite: id.split('/')[0]!, spec: [], protocol: '3.1.1', target: 'b', status, durationMs: 1, ...(detail ? { detail } : {}),
+const result = (key: string, status: TestResult['status'], detail?: TestResult['detail']): TestResult => ({
+  key, id: `${key.split('.')[0]}/${key}`, title: key, suite: key.split('.')[0]!, spec: [], protocol: '3.1.1', target: 'b', status, durationMs: 1, ...(detail ? { detail } : {}),
 });
 
 test('credentials in clear, unenforced client certificates, accepted anonymous login', () => {
-  const titles = deriveFindings([
-    result('tls/wire-confidentiality › wire confidentiality › password listener without TLS: is the password readable on the wire?', 'passed', { behaviour: 'credentials sent in clear' }),
-    result('tls/mutual-tls › mutual TLS › refuses a client without a certificate', 'failed'),
-    result('auth/credentials › credentials › refuses an anonymous client', 'failed', { actual: 'no TLS handshake, CONNACK code 0, no error, connection still open' }),
-  ]).map((f) => f.title);
-  expect(titles).toEqual(['credentials sent in clear', 'client certificates not enforced', 'anonymous access allowed']);
+  const findings = deriveFindings([
+    result('tls.wire-confidentiality.password-listener', 'passed', { behaviour: 'credentials sent in clear' }),
+    result('tls.mutual-tls.no-certificate', 'failed'),
+    result('auth.credentials.anonymous-refused', 'failed', { actual: 'no TLS handshake, CONNACK code 0, no error, connection still open' }),
+  ]);
+  expect(findings.map((f) => f.title)).toEqual(['credentials sent in clear', 'client certificates not enforced', 'anonymous access allowed']);
+  expect(findings.map((f) => f.tests)).toEqual([['tls.wire-confidentiality.password-listener'], ['tls.mutual-tls.no-certificate'], ['auth.credentials.anonymous-refused']]);
 });
 
 test('a --strict code choice is not a security finding', () => {
   expect(deriveFindings([
-    result('auth/credentials › credentials › refuses a wrong password', 'failed', { actual: 'no TLS handshake, CONNACK code 5, no error, connection closed' }),
-    result('auth/acl-subscribe › acl › refuses a denied subscription in SUBACK (or never delivers on it)', 'failed', { reason: 'strict: SUBACK code: expected 1 to be one of [128]' }),
-    result('tls/mutual-tls › mutual TLS › refuses a client without a certificate', 'passed'),
+    result('auth.credentials.wrong-password-refused', 'failed', { actual: 'no TLS handshake, CONNACK code 5, no error, connection closed' }),
+    result('auth.acl-subscribe.denied-subscription', 'failed', { reason: 'strict: SUBACK code: expected 1 to be one of [128]' }),
+    result('tls.mutual-tls.no-certificate', 'passed'),
   ])).toEqual([]);
 });
 
 test('a security finding stays visible when its failure is listed as expected', () => {
-  const id = 'tls/mutual-tls › mutual TLS › refuses a client without a certificate';
-  expect(deriveFindings([result(id, 'expected-failure')]).map((f) => f.title)).toEqual(['client certificates not enforced']);
-  expect(deriveFindings([result(id, 'failed')]).map((f) => f.title)).toEqual(['client certificates not enforced']);
-  expect(deriveFindings([result(id, 'passed')])).toEqual([]);
+  const key = 'tls.mutual-tls.no-certificate';
+  expect(deriveFindings([result(key, 'expected-failure')]).map((f) => f.title)).toEqual(['client certificates not enforced']);
+  expect(deriveFindings([result(key, 'failed')]).map((f) => f.title)).toEqual(['client certificates not enforced']);
+  expect(deriveFindings([result(key, 'passed')])).toEqual([]);
+});
+
+test('rules read keys, not titles: a failing test with the rule\'s words in its title but another key is no finding', () => {
+  const reworded = { ...result('tls.mutual-tls.accepts-valid', 'failed'), title: 'refuses a client without a certificate' };
+  expect(deriveFindings([reworded])).toEqual([]);
+});
+
+test('one finding per target, listing each test key once across protocols', () => {
+  const v5 = { ...result('tls.robustness.truncated-handshake', 'failed'), protocol: '5' as const };
+  const findings = deriveFindings([result('tls.robustness.truncated-handshake', 'failed'), v5, { ...v5, target: 'c' }]);
+  expect(findings.map((f) => [f.target, f.tests])).toEqual([['b', ['tls.robustness.truncated-handshake']], ['c', ['tls.robustness.truncated-handshake']]]);
+});
+
+test('every key a rule reads has the key form', () => {
+  for (const key of FINDING_TEST_KEYS) expect(key).toMatch(KEY_FORM);
+  expect(FINDING_TEST_KEYS.length).toBe(27);
 });

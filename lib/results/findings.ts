@@ -1,10 +1,12 @@
 // Security findings, stated plainly, derived from test results by a pure function: the same tests
-// always give the same findings. The HTML report lists `doc.findings`; each names its tests.
+// always give the same findings. The HTML report lists `doc.findings`; each names its tests by key.
+// Each rule names the keys of the tests it reads (docs/test-keys.md), so rewording a title never
+// silently switches a finding off; unregistered-keys.ts checks that every key here is registered.
 import type { Finding, TestResult } from './types.ts';
 
 interface FindingRule {
-  /** Matches a test's id (suite/file › title path). */
-  test: RegExp;
+  /** Keys of the tests the rule reads. */
+  keys: readonly string[];
   /** The verdict that means the problem is present. */
   when: (t: TestResult) => boolean;
   severity: Finding['severity'];
@@ -19,79 +21,85 @@ const acceptedLogin = (t: TestResult) => failed(t) && /CONNACK code 0,/.test(t.d
 /** Failed for a reason other than a --strict code choice. */
 const notOnlyStrict = (t: TestResult) => failed(t) && !/^strict:/.test(t.detail?.reason ?? '');
 
-const RULES: FindingRule[] = [
+const RULES: readonly FindingRule[] = [
   {
-    test: /^tls\/wire-confidentiality › .*password listener/,
+    keys: ['tls.wire-confidentiality.password-listener'],
     when: (t) => t.status === 'passed' && /credentials sent in clear/.test(t.detail?.behaviour ?? ''),
     severity: 'high',
     title: 'credentials sent in clear',
     detail: 'A listener without TLS accepts a user name and password; a relay on the path read the password in the bytes.',
   },
   {
-    test: /^tls\/mutual-tls › .*refuses a client without a certificate/,
+    keys: ['tls.mutual-tls.no-certificate'],
     when: failed,
     severity: 'high',
     title: 'client certificates not enforced',
     detail: 'The mutual-TLS listener accepted a client that presented no certificate.',
   },
   {
-    test: /^tls\/mutual-tls › .*refuses a revoked client certificate/,
+    keys: ['tls.mutual-tls.revoked'],
     when: failed,
     severity: 'high',
     title: 'revoked client certificates accepted',
     detail: 'A client certificate listed in the CRL was accepted: the broker does not check revocation.',
   },
   {
-    test: /^tls\/mutual-tls › .*refuses (an expired|a not-yet-valid|a client certificate from a foreign CA)/,
+    keys: ['tls.mutual-tls.expired', 'tls.mutual-tls.not-yet-valid', 'tls.mutual-tls.foreign-ca'],
     when: failed,
     severity: 'high',
     title: 'invalid client certificates accepted',
     detail: 'The mutual-TLS listener accepted an expired, not yet valid or untrusted client certificate.',
   },
   {
-    test: /^tls\/protocol-policy › .*refuses (TLS 1\.0|TLS 1\.1|a weak cipher)/,
+    keys: ['tls.protocol-policy.tls1-0-refused', 'tls.protocol-policy.tls1-1-refused', 'tls.protocol-policy.weak-cipher-refused'],
     when: failed,
     severity: 'medium',
     title: 'weak TLS accepted',
     detail: 'The TLS listener negotiated a protocol version below 1.2 or a weak cipher suite.',
   },
   {
-    test: /^tls\/client-verification › .*trusts the run's CA/,
+    keys: ['tls.client-verification.trust-ok'],
     when: failed,
     severity: 'medium',
     title: 'server certificate does not verify',
     detail: "A client trusting the run's CA could not verify the TLS listener's certificate (expired, wrong name or wrong chain).",
   },
   {
-    test: /^tls\/robustness › /,
+    keys: [
+      'tls.robustness.tls-hello-on-plain-port', 'tls.robustness.plain-connect-on-tls-port', 'tls.robustness.truncated-handshake',
+      'tls.robustness.random-bytes-tls-port', 'tls.robustness.random-bytes-plain-port',
+    ],
     when: failed,
     severity: 'medium',
     title: 'broker did not survive malformed input',
     detail: 'After garbage or a protocol mismatch on a listener, the connection stayed open or a good client was not served.',
   },
   {
-    test: /^auth\/credentials › .*refuses an anonymous client/,
+    keys: ['auth.credentials.anonymous-refused'],
     when: acceptedLogin,
     severity: 'high',
     title: 'anonymous access allowed',
     detail: 'The password-protected listener accepted a client without credentials.',
   },
   {
-    test: /^auth\/credentials › .*refuses (a wrong password|an unknown user|a user name without a password)/,
+    keys: ['auth.credentials.wrong-password-refused', 'auth.credentials.unknown-user-refused', 'auth.credentials.missing-password-refused'],
     when: acceptedLogin,
     severity: 'high',
     title: 'password check not enforced',
     detail: 'The password-protected listener accepted a wrong password, an unknown user or a missing password.',
   },
   {
-    test: /^auth\/acl(-subscribe)? › /,
+    keys: [
+      'auth.acl.allowed-publish', 'auth.acl.denied-publish', 'auth.acl.user-pattern', 'auth.acl.certificate-identity',
+      'auth.acl-subscribe.denied-subscription', 'auth.acl-subscribe.read-only-topic', 'auth.acl-subscribe.restricted-wildcard',
+    ],
     when: notOnlyStrict,
     severity: 'high',
     title: 'ACL not enforced',
     detail: 'A user could publish or subscribe beyond what the standard test policy allows.',
   },
   {
-    test: /^auth\/bad-password-burst › /,
+    keys: ['auth.bad-password-burst.valid-client-served'],
     when: failed,
     severity: 'medium',
     title: 'password guessing degrades service',
@@ -99,14 +107,17 @@ const RULES: FindingRule[] = [
   },
 ];
 
+/** Every test key a finding rule reads; each must be a registered test (unregistered-keys.ts). */
+export const FINDING_TEST_KEYS: readonly string[] = [...new Set(RULES.flatMap((r) => r.keys))];
+
 export function deriveFindings(tests: TestResult[]): Finding[] {
   const findings: Finding[] = [];
   const targets = [...new Set(tests.map((t) => t.target))];
   for (const target of targets) {
     for (const rule of RULES) {
-      const hits = tests.filter((t) => t.target === target && rule.test.test(t.id) && rule.when(t));
+      const hits = tests.filter((t) => t.target === target && rule.keys.includes(t.key) && rule.when(t));
       if (!hits.length) continue;
-      findings.push({ target, severity: rule.severity, title: rule.title, detail: rule.detail, tests: [...new Set(hits.map((t) => t.id))] });
+      findings.push({ target, severity: rule.severity, title: rule.title, detail: rule.detail, tests: [...new Set(hits.map((t) => t.key))] });
     }
   }
   return findings;

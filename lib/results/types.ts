@@ -2,7 +2,9 @@
 // of it. Schema: fixtures/schema/results.schema.json — bump RESULTS_SCHEMA_VERSION with every change.
 import type { Capabilities, DriverName, ListenerName, ProtocolVersion } from '../core/broker.ts';
 
-export const RESULTS_SCHEMA_VERSION = 1;
+// 2: tests carry `key`; expectations, findings and the compare view point at it (v1 had only the
+// display `id`; lib/results/upgrade-results.ts reads v1 documents).
+export const RESULTS_SCHEMA_VERSION = 2;
 
 export const TEST_STATUSES = ['passed', 'failed', 'expected-failure', 'not-applicable', 'skipped', 'error'] as const;
 export type TestStatus = (typeof TEST_STATUSES)[number];
@@ -49,7 +51,7 @@ export interface TargetRecord {
   logFile?: string;
   /** Set when the broker could not be started; its tests did not run. */
   startError?: string;
-  /** Expectation entries (test ids) whose suite ran but which matched no test: renamed or removed tests. */
+  /** Expectation entries (`[mqtt <protocol>] <test key>`) whose suite ran but which matched no test: removed or re-keyed tests. */
   unmatchedExpectations?: string[];
 }
 
@@ -80,7 +82,7 @@ export interface Finding {
   severity: 'high' | 'medium' | 'low' | 'info';
   title: string;
   detail: string;
-  /** Test ids that produced it. */
+  /** Keys of the tests that produced it (v1 documents: their ids). */
   tests: string[];
 }
 

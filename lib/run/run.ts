@@ -15,7 +15,7 @@ import { onCleanup } from './cleanup.ts';
 import { EXIT, HarnessError } from '../core/errors.ts';
 import { ROOT } from '../core/paths.ts';
 import type { HarnessContext } from '../core/harness-context.ts';
-import { applyExpectations, expectationsFor, unmatchedExpectations } from '../results/expectations.ts';
+import { applyExpectations, describeEntry, expectationsFor, unmatchedExpectations } from '../results/expectations.ts';
 import { RESULTS_SCHEMA_VERSION, type ResultsDocument, type TargetRecord, type TestResult } from '../results/types.ts';
 import { updateLatest, writeFileAtomic } from '../results/write-results.ts';
 import { brokerPkiPaths, generatePkiSet, type PkiSet } from '../pki/pki-set.ts';
@@ -168,7 +168,7 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
     const benchmarks = runPlan.bench ? await runBenchSuite(broker, runPlan.bench, runId, progress) : undefined;
     for (const u of unhandled) progress(`  unhandled error during the run: ${u}`);
     const judged = applyExpectations(judge(tests, broker), expectations);
-    const unmatched = unmatchedExpectations(judged, expectations).map((e) => `${e.protocol ? `[mqtt ${e.protocol}] ` : ''}${e.id}`);
+    const unmatched = unmatchedExpectations(judged, expectations).map(describeEntry);
     return { record: { ...toRecord(broker), ...(unmatched.length ? { unmatchedExpectations: unmatched } : {}) }, tests: judged, ...(benchmarks ? { benchmarks } : {}) };
   } finally {
     await faultProxy?.close();

@@ -9,12 +9,12 @@ describe.each([
   { target: 'ejabberd', version: '23.01' },
 ])('fixtures/expectations/$target.json', ({ target, version }) => {
   const entries = loadExpectations(ROOT, target);
-  test('is not empty and has no duplicate (id, protocol)', () => {
+  test('is not empty and has no duplicate (key, protocol)', () => {
     expect(entries.length).toBeGreaterThan(0);
-    const keys = entries.map((e) => `${e.protocol} ${e.id}`);
+    const keys = entries.map((e) => `${e.protocol} ${e.key}`);
     expect(new Set(keys).size).toBe(keys.length);
   });
-  test.each(entries.map((e) => [e.id.slice(0, 90), e] as const))('%s', (_name, e) => {
+  test.each(entries.map((e) => [e.key.slice(0, 90), e] as const))('%s', (_name, e) => {
     expect(e.brokerVersion).toBe(version);
     expect(e.reason.length).toBeGreaterThan(60);
     const citesStatement = /\[MQTT-[\d.]+-\d+\]/.test(e.reason) || (e.spec?.length ?? 0) > 0;

@@ -32,6 +32,28 @@ describe('comparison model', () => {
     expect(pairs.every((p) => p.a && p.b && p.a.target === p.b.target && p.a.scenario === p.b.scenario)).toBe(true);
   });
 
+  test('a v1 run compared with a v2 run pairs tests through the ids the v2 run records with its keys', () => {
+    const a = load('results-baseline.json');
+    const b = load('results-full-v2.json');
+    expect(a.schemaVersion).toBe(1);
+    const { changes, unchanged } = compareTests(a, b);
+    expect(changes.map((c) => [c.kind, c.target, c.key, c.before, c.after])).toEqual([
+      ['regressed', 'aedes', 'connect.mqtt-3-1-0-2-second-connect-is-a-protocol-violat', 'passed', 'failed'],
+    ]);
+    expect(unchanged).toBe(b.tests.length - 1);
+    // The other way round too: a v2 reference and a v1 candidate.
+    expect(compareTests(b, a).changes.map((c) => [c.kind, c.before, c.after])).toEqual([['fixed', 'failed', 'passed']]);
+  });
+
+  test('two v1 runs compare by id (their key); two v2 runs by key, so a reworded title is the same test', () => {
+    expect(compareTests(load('results-full.json'), load('results-full.json')).changes).toEqual([]);
+    const b = load('results-full-v2.json');
+    const reworded = { ...b, tests: b.tests.map((t) => ({ ...t, title: `${t.title} (reworded)`, id: `${t.id} (reworded)` })) };
+    expect(compareTests(b, reworded)).toEqual({ changes: [], unchanged: b.tests.length });
+    const rekeyed = { ...b, tests: b.tests.map((t, i) => (i === 0 ? { ...t, key: 'round-trip.renamed' } : t)) };
+    expect(compareTests(b, rekeyed).changes.map((c) => [c.kind, c.key])).toEqual([['new', 'round-trip.renamed'], ['removed', b.tests[0]!.key]]);
+  });
+
   test('delta names the direction by which way is better; under 2% is noise', () => {
     expect(delta(100, 112, true)).toEqual({ pct: 12, direction: 'better' });
     expect(delta(100, 112, false)).toEqual({ pct: 12, direction: 'worse' });

@@ -1,7 +1,9 @@
 // Two runs as a set of changes: run A is the reference, run B the candidate. Pure data; the page
-// renders it.
+// renders it. A test is the same test in both runs when target, protocol and key agree (titles may
+// be reworded between the runs); a v1 run (no keys) borrows the other run's keys by id.
 import type { BenchmarkResult, ResultsDocument, TestResult, TestStatus } from '../../results/types.ts';
 import { TEST_STATUSES } from '../../results/types.ts';
+import { upgradePair, type AnyResultsDocument } from '../../results/upgrade-results.ts';
 import { benchmarkKey } from '../charts/series-label.ts';
 
 export type TestChangeKind = 'regressed' | 'fixed' | 'changed' | 'new' | 'removed';
@@ -10,6 +12,7 @@ export interface TestChange {
   kind: TestChangeKind;
   target: string;
   protocol: string | null;
+  key: string;
   id: string;
   title: string;
   before?: TestStatus;
@@ -26,7 +29,7 @@ export interface BenchmarkPair {
 const BAD: TestStatus[] = ['failed', 'error'];
 const GOOD: TestStatus[] = ['passed', 'expected-failure'];
 
-const testKey = (t: TestResult) => `${t.target}\u0000${t.protocol ?? ''}\u0000${t.id}`;
+const testSlot = (t: TestResult) => `${t.target}\u0000${t.protocol ?? ''}\u0000${t.key}`;
 
 export function classify(before: TestStatus | undefined, after: TestStatus | undefined): TestChangeKind | undefined {
   if (before === undefined) return 'new';
@@ -39,9 +42,10 @@ export function classify(before: TestStatus | undefined, after: TestStatus | und
 
 const KIND_ORDER: TestChangeKind[] = ['regressed', 'fixed', 'changed', 'new', 'removed'];
 
-export function compareTests(a: ResultsDocument, b: ResultsDocument): { changes: TestChange[]; unchanged: number } {
-  const before = new Map(a.tests.map((t) => [testKey(t), t]));
-  const after = new Map(b.tests.map((t) => [testKey(t), t]));
+export function compareTests(runA: AnyResultsDocument, runB: AnyResultsDocument): { changes: TestChange[]; unchanged: number } {
+  const [a, b] = upgradePair(runA, runB);
+  const before = new Map(a.tests.map((t) => [testSlot(t), t]));
+  const after = new Map(b.tests.map((t) => [testSlot(t), t]));
   const changes: TestChange[] = [];
   let unchanged = 0;
   for (const key of new Set([...before.keys(), ...after.keys()])) {
@@ -50,7 +54,7 @@ export function compareTests(a: ResultsDocument, b: ResultsDocument): { changes:
     const kind = classify(x?.status, y?.status);
     if (!kind) { unchanged++; continue; }
     const t = (y ?? x)!;
-    changes.push({ kind, target: t.target, protocol: t.protocol, id: t.id, title: t.title, before: x?.status, after: y?.status, reason: y?.detail?.reason });
+    changes.push({ kind, target: t.target, protocol: t.protocol, key: t.key, id: t.id, title: t.title, before: x?.status, after: y?.status, reason: y?.detail?.reason });
   }
   changes.sort((p, q) => KIND_ORDER.indexOf(p.kind) - KIND_ORDER.indexOf(q.kind) || p.target.localeCompare(q.target) || p.id.localeCompare(q.id));
   return { changes, unchanged };

@@ -1,6 +1,7 @@
 // Within one run: targets side by side. Benchmarks relative to the first target, and the tests on
-// which targets disagree.
+// which targets disagree (the same key and protocol, different statuses).
 import type { ResultsDocument, TestResult } from '../../results/types.ts';
+import { upgradeResults } from '../../results/upgrade-results.ts';
 import { benchmarkKey, scenarioLabel } from '../charts/series-label.ts';
 import { DeltaText } from './delta-cell.tsx';
 import { STATUS_LOOK, fmtMs, fmtNumber } from './format.ts';
@@ -10,7 +11,8 @@ function comparisonData(doc: ResultsDocument) {
   const reference = targets[0];
   if (targets.length < 2 || !reference) return undefined;
   const benchGroups = groupBy(doc.benchmarks ?? [], benchmarkKey).filter((g) => g.length > 1 && g.some((b) => b.target === reference));
-  const disagreements = groupBy(doc.tests, (t) => `${t.id}\u0000${t.protocol ?? ''}`)
+  // A v1 document rendered as is has no keys; its ids are its keys.
+  const disagreements = groupBy(upgradeResults(doc).tests, (t) => `${t.key}\u0000${t.protocol ?? ''}`)
     .filter((g) => new Set(g.map((t) => t.status)).size > 1 && new Set(g.map((t) => t.target)).size > 1);
   return benchGroups.length || disagreements.length ? { targets, reference, benchGroups, disagreements } : undefined;
 }

@@ -1,9 +1,10 @@
 // The comparison page between two runs (`npm run report -- --compare <runA> <runB>`): status counts,
 // tests that regressed/fixed/changed, coverage and benchmark deltas with direction. Run A is the
-// reference. A pure function of the two results documents.
+// reference. A pure function of the two results documents (either may be v1: see upgrade-results.ts).
 import { render } from 'preact-render-to-string';
 import type { ResultsDocument } from '../../results/types.ts';
 import { TEST_STATUSES } from '../../results/types.ts';
+import { upgradePair, type AnyResultsDocument } from '../../results/upgrade-results.ts';
 import { renderChart, type ChartSvg } from '../charts/render-chart.ts';
 import { throughputSpec } from '../charts/throughput-chart.ts';
 import { scenarioLabel, variantLabel } from '../charts/series-label.ts';
@@ -16,7 +17,8 @@ import { PageShell } from './page-shell.tsx';
 
 const KIND_LOOK = { regressed: '✗ regressed', fixed: '✓ fixed', changed: '↔ changed', new: '+ new', removed: '− removed' } as const;
 
-export async function renderComparisonHtml(a: ResultsDocument, b: ResultsDocument): Promise<string> {
+export async function renderComparisonHtml(runA: AnyResultsDocument, runB: AnyResultsDocument): Promise<string> {
+  const [a, b]: [ResultsDocument, ResultsDocument] = upgradePair(runA, runB);
   const pairs = pairBenchmarks(a, b);
   const both = pairs.filter((p) => p.a && p.b);
   let chart: ChartSvg | undefined;
@@ -61,10 +63,10 @@ export async function renderComparisonHtml(a: ResultsDocument, b: ResultsDocumen
             <thead><tr><th>change</th><th>target</th><th>protocol</th><th>test</th><th>A</th><th>B</th></tr></thead>
             <tbody>
               {changes.map((c) => (
-                <tr class={`change-${c.kind}`} data-change={c.kind}>
+                <tr class={`change-${c.kind}`} data-change={c.kind} data-key={c.key}>
                   <td><span class={`badge ${c.kind === 'regressed' ? 'st-failed' : c.kind === 'fixed' ? 'st-passed' : 'st-skipped'}`}>{KIND_LOOK[c.kind]}</span></td>
                   <td><b>{c.target}</b></td><td>{c.protocol ?? '—'}</td>
-                  <td>{c.title}{c.reason && c.kind === 'regressed' ? <div class="bad-text">{c.reason}</div> : null}</td>
+                  <td>{c.title} <code class="muted">{c.key}</code>{c.reason && c.kind === 'regressed' ? <div class="bad-text">{c.reason}</div> : null}</td>
                   <td>{c.before ? statusText({ status: c.before }) : <span class="muted">not run</span>}</td>
                   <td>{c.after ? statusText({ status: c.after }) : <span class="muted">not run</span>}</td>
                 </tr>

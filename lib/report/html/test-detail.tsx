@@ -1,5 +1,6 @@
-// The detail of one test result, opened from its matrix cell: expected vs actual, the behaviour the
-// broker chose, the spec statements, the known-deviation entry, and the broker log excerpt.
+// The detail of one test result, opened from its matrix cell: its key (what expectations name),
+// expected vs actual, the behaviour the broker chose, the spec statements, the known-deviation
+// entry, and the broker log excerpt.
 import type { TestResult } from '../../results/types.ts';
 import { STATUS_LOOK, clip, fmtDuration } from './format.ts';
 
@@ -47,7 +48,7 @@ export function TestDetailDialog({ test, index, logs }: { test: TestResult; inde
         <span class={`badge st-${test.status}`}>{look.icon} {test.status}</span>
         {' '}<b>{test.target}</b>{test.protocol ? ` · MQTT ${test.protocol}` : ''} · {fmtDuration(test.durationMs)}
       </p>
-      <p class="muted">test id <code>{test.id}</code></p>
+      <p class="muted">test key <code class="test-key">{test.key}</code> · id <code>{test.id}</code></p>
       {test.spec?.length ? <p>Statements: {test.spec.map((s) => <code class="spec">{s}</code>)}</p> : null}
       {d.reason ? <p class="reason">{d.reason}</p> : null}
       {d.expected !== undefined || d.actual !== undefined ? (
