@@ -6,11 +6,11 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createVitest } from 'vitest/node';
 import type { HarnessContext } from '../core/harness-context.ts';
-import { LISTENER_NAMES, PROTOCOL_VERSIONS, type ListenerInfo, type ListenerName } from '../core/broker.ts';
+import { LISTENER_NAMES, PROTOCOL_VERSIONS, type Capabilities, type ListenerInfo, type ListenerName } from '../core/broker.ts';
 import { ROOT } from '../core/paths.ts';
 import { identityOf, type TestIdentity } from './test-identity.ts';
 
-export interface RegisteredTest extends TestIdentity {}
+export type RegisteredTest = TestIdentity;
 
 /** Never connected to: collection runs no test. Port 9 (discard) marks the addresses as unusable. */
 function listener(name: ListenerName): ListenerInfo {
@@ -18,27 +18,20 @@ function listener(name: ListenerName): ListenerInfo {
   return { name, url: `${tls ? 'mqtts' : 'mqtt'}://127.0.0.1:9`, host: '127.0.0.1', port: 9, tls };
 }
 
+type OnOffCapability = Exclude<keyof Capabilities, 'notes' | 'protocols' | 'maxQos'>;
+/** Every on/off capability on; typed as a full Record so a new capability fails to compile until listed. */
+const EVERY_CAPABILITY: Record<OnOffCapability, true> = {
+  retain: true, wildcards: true, sharedSubscriptions: true, sysTopics: true, willMessages: true, persistentSessions: true,
+  tls: true, clientCertificates: true, crl: true, passwordAuth: true, acl: true,
+};
+
 export const REGISTRY_CONTEXT: HarnessContext = {
   runId: 'test-registry',
   target: {
     name: 'registry',
     driver: 'external',
     brokerVersion: 'any',
-    capabilities: {
-      protocols: [...PROTOCOL_VERSIONS],
-      maxQos: 2,
-      retain: true,
-      wildcards: true,
-      sharedSubscriptions: true,
-      sysTopics: true,
-      willMessages: true,
-      persistentSessions: true,
-      tls: true,
-      clientCertificates: true,
-      crl: true,
-      passwordAuth: true,
-      acl: true,
-    },
+    capabilities: { protocols: [...PROTOCOL_VERSIONS], maxQos: 2, ...EVERY_CAPABILITY },
     listeners: Object.fromEntries(LISTENER_NAMES.map((n) => [n, listener(n)])),
     missingListeners: {},
   },
