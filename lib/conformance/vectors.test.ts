@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../core/paths.ts';
-import { loadVectorFiles, runVectorSteps, validateVectorFile, vectorsDir, type Vector } from './vectors.ts';
+import { loadVectorFiles, runVectorSteps, validateVectorFile, vectorKeyProblems, vectorsDir, type Vector } from './vectors.ts';
 import { decodeFrame, hexToBytes, type Frame } from '../mqtt/frames.ts';
 import { ConnectionClosedError, type RawClient } from '../mqtt/raw-client.ts';
 import { loadStatements } from '../results/coverage.ts';
@@ -20,6 +20,34 @@ describe('fixtures/vectors', () => {
     const errors = validateVectorFile(ROOT, bad, 'bad.json');
     expect(errors.join('\n')).toMatch(/spec/);
     expect(errors.join('\n')).toMatch(/send|pattern/);
+  });
+
+  test('every vector declares a well-formed key, prefixed by its file, used by no other vector', () => {
+    const files = loadVectorFiles(ROOT);
+    const keys = files.flatMap((f) => f.vectors.map((v) => v.key));
+    expect(keys.length).toBeGreaterThan(0);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const f of files) for (const v of f.vectors) expect(v.key.startsWith(`vector.${f.file.replace(/\.json$/, '')}.`), `${f.file}: ${v.name}`).toBe(true);
+  });
+
+  test('a missing, ill-formed, misplaced or duplicate key is an error naming the file and the vector (the check can fail)', () => {
+    const seen = new Map<string, string>();
+    const errors = vectorKeyProblems('connect.json', [
+      { name: 'no key' },
+      { key: 'Vector.Connect.Bad Key', name: 'ill-formed' },
+      { key: 'vector.malformed.elsewhere', name: 'other file' },
+      { key: 'vector.connect.twice', name: 'first' },
+      { key: 'vector.connect.twice', name: 'second' },
+      { key: 7, name: 'not a string' },
+    ], seen);
+    expect(errors).toEqual([
+      'connect.json: vector "no key": declares no key; expected "vector.connect.<name>"',
+      'connect.json: vector "ill-formed": key "Vector.Connect.Bad Key" is not of the form <area>.<name> (lower-case [a-z0-9-] segments joined by dots); expected "vector.connect.<name>"',
+      'connect.json: vector "other file": key "vector.malformed.elsewhere" must start with "vector.connect."',
+      'connect.json: vector "second": key "vector.connect.twice" is already used by connect.json: vector "first"',
+      'connect.json: vector "not a string": key is not a string; expected "vector.connect.<name>"',
+    ]);
+    expect(vectorKeyProblems('connect.json', [{ key: 'vector.connect.twice', name: 'again' }], seen)).toHaveLength(1);
   });
 
   test('every statement id a vector names exists in the statement list of its protocol', () => {
@@ -46,7 +74,7 @@ function replay(hexFrames: string[]): RawClient {
 
 describe('expectDisconnect', () => {
   const vector: Vector = {
-    name: 'x', comment: 'x', spec: [],
+    key: 'vector.x.x', name: 'x', comment: 'x', spec: [],
     steps: [{ oneOf: [
       { behaviour: 'DISCONNECT 0x81 then close', steps: [{ expect: 'e0 01 81' }, { expectClose: true }] },
       { behaviour: 'DISCONNECT 0x81 with properties then close', steps: [{ expectDisconnect: '81' }, { expectClose: true }] },

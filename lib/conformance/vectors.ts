@@ -1,9 +1,11 @@
 // Hex send/expect vectors (fixtures/vectors/*.json): loading, validation against
-// fixtures/schema/vectors.schema.json, and the one generic runner over a RawClient.
+// fixtures/schema/vectors.schema.json plus each vector's stable key, and the one generic runner over
+// a RawClient.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import type { ProtocolVersion } from '../core/broker.ts';
+import { keyFormProblem } from '../core/test-key.ts';
 import { hexToBytes, type Frame } from '../mqtt/frames.ts';
 import { RawClient, ConnectionClosedError } from '../mqtt/raw-client.ts';
 import { WaitTimeoutError } from '../mqtt/test-client.ts';
@@ -23,6 +25,8 @@ export type VectorStep =
   | { oneOf: { behaviour: string; steps: ExpectStep[] }[]; intended: string };
 
 export interface Vector {
+  /** Stable test key, `vector.<file stem>.<name>` (docs/test-keys.md); the name may be reworded, the key not. */
+  key: string;
   name: string;
   comment: string;
   spec: string[];
@@ -50,15 +54,45 @@ export function validateVectorFile(root: string, doc: unknown, file: string): st
   return (validate.errors ?? []).map((e) => `${file}: ${e.instancePath || '/'} ${e.message}`);
 }
 
-/** Loads every vector file; throws with all validation errors if any file is invalid. */
+/** The prefix every key in `file` carries, so a key says where its vector lives. */
+export function vectorKeyPrefix(file: string): string {
+  return `vector.${path.basename(file, '.json')}.`;
+}
+
+/**
+ * Key errors of one file's vectors, as "file: vector "name": problem" lines (empty = valid).
+ * `seen` maps keys already taken (by earlier files) to "file: vector "name"", and is extended.
+ */
+export function vectorKeyProblems(file: string, vectors: readonly { key?: unknown; name?: unknown }[], seen: Map<string, string>): string[] {
+  const errors: string[] = [];
+  const prefix = vectorKeyPrefix(file);
+  for (const [i, v] of vectors.entries()) {
+    const where = `${file}: vector ${typeof v.name === 'string' ? `"${v.name}"` : `#${i + 1}`}`;
+    if (v.key !== undefined && typeof v.key !== 'string') {
+      errors.push(`${where}: key is not a string; expected "${prefix}<name>"`);
+      continue;
+    }
+    const key = v.key as string | undefined;
+    const problem = keyFormProblem(key);
+    if (problem || key === undefined) errors.push(`${where}: ${problem}; expected "${prefix}<name>"`);
+    else if (!key.startsWith(prefix)) errors.push(`${where}: key "${key}" must start with "${prefix}"`);
+    else if (seen.has(key)) errors.push(`${where}: key "${key}" is already used by ${seen.get(key)}`);
+    else seen.set(key, where);
+  }
+  return errors;
+}
+
+/** Loads every vector file; throws with all validation and key errors if any file is invalid. */
 export function loadVectorFiles(root: string): VectorFile[] {
   const dir = vectorsDir(root);
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
   const errors: string[] = [];
   const out: VectorFile[] = [];
+  const keys = new Map<string, string>();
   for (const f of files) {
     const doc = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Omit<VectorFile, 'file'>;
     errors.push(...validateVectorFile(root, doc, f));
+    if (Array.isArray(doc.vectors)) errors.push(...vectorKeyProblems(f, doc.vectors, keys));
     out.push({ ...doc, file: f });
   }
   if (errors.length) throw new Error(`invalid vector files:\n${errors.join('\n')}`);

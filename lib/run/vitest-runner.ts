@@ -5,10 +5,11 @@ import { createVitest } from 'vitest/node';
 import type { TestCase, TestModule, Reporter } from 'vitest/node';
 import type { HarnessContext } from '../core/harness-context.ts';
 import type { TestResult, TestStatus } from '../results/types.ts';
-import { PROTOCOL_VERSIONS, type ProtocolVersion } from '../core/broker.ts';
 
 import { ROOT } from '../core/paths.ts';
 import { progressReporter } from './progress-reporter.ts';
+import { fileOf, identityOf, suiteOf } from './test-identity.ts';
+import { enforceTestKeys, unkeyedPlaceholder } from './test-keys.ts';
 import type { ExpectationEntry } from '../results/expectations.ts';
 export { ROOT };
 
@@ -20,42 +21,17 @@ export interface VitestRunInput {
   expectations?: ExpectationEntry[];
 }
 
-const PROTOCOL_SEGMENT = /^mqtt (3\.1\.1|5)$/;
-const SPEC_ID = /\[?(MQTT-\d[\d.]*-\d+)\]?/g;
-
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Title path of a test case, outermost describe first. */
-function titlePath(test: TestCase): string[] {
-  const names: string[] = [test.name];
-  let parent = test.parent;
-  while (parent.type === 'suite') {
-    names.unshift(parent.name);
-    parent = parent.parent;
-  }
-  return names;
-}
-
-function suiteOf(module: TestModule): string {
-  const rel = path.relative(path.join(ROOT, 'suites'), module.moduleId);
-  return rel.split(path.sep)[0] ?? 'unknown';
-}
-
-function fileOf(module: TestModule): string {
-  return path.basename(module.moduleId).replace(/\.test\.ts$/, '');
-}
-
+/**
+ * One finished test case as a TestResult. A test that declared no key carries a placeholder key;
+ * runSuites then turns it (and any ill-formed or shared key) into `error` via enforceTestKeys.
+ */
 export function toTestResult(test: TestCase, target: string): TestResult {
-  const suite = suiteOf(test.module);
-  const segments = titlePath(test);
-  const protocolSegment = segments.find((s) => PROTOCOL_SEGMENT.test(s));
+  const { key, id, title, suite, spec, protocol } = identityOf(test);
   const meta = test.meta();
-  const protocol: ProtocolVersion | null =
-    meta.protocol ?? ((protocolSegment?.replace('mqtt ', '') as ProtocolVersion | undefined) ?? null);
-  const title = segments.filter((s) => !PROTOCOL_SEGMENT.test(s)).join(' › ');
-  const spec = meta.spec ?? [...new Set([...test.name.matchAll(SPEC_ID)].map((m) => m[1]!))];
   const result = test.result();
   const durationMs = Math.round(test.diagnostic()?.duration ?? 0);
   let status: TestStatus;
@@ -89,14 +65,13 @@ export function toTestResult(test: TestCase, target: string): TestResult {
       status = 'error';
       detail = { reason: 'test did not finish' };
   }
-  const id = `${suite}/${fileOf(test.module)} › ${title}`;
   return {
-    key: meta.key ?? id, // interim: every test declares a key once the suites are migrated
+    key: key ?? unkeyedPlaceholder(id),
     id,
     title,
     suite,
     spec,
-    protocol: PROTOCOL_VERSIONS.includes(protocol as ProtocolVersion) ? protocol : null,
+    protocol,
     target,
     status,
     durationMs,
@@ -134,12 +109,18 @@ export async function runSuites(input: VitestRunInput): Promise<{ tests: TestRes
     await vitest.close();
   }
   process.exitCode = previousExitCode; // the harness decides the exit code, not vitest
-  const tests: TestResult[] = [];
+  const cases: TestResult[] = [];
+  const declared: (string | undefined)[] = [];
+  const loadErrors: TestResult[] = [];
   for (const module of modules) {
-    for (const test of module.children.allTests()) tests.push(toTestResult(test, input.context.target.name));
+    for (const test of module.children.allTests()) {
+      cases.push(toTestResult(test, input.context.target.name));
+      declared.push(test.meta().key);
+    }
     const err = module.errors()[0];
     if (err && !module.children.size) {
-      tests.push({
+      // A file that failed to load has no tests to carry a key: the runner names the key itself.
+      loadErrors.push({
         key: `${suiteOf(module)}.${fileOf(module)}.load`,
         id: `${suiteOf(module)}/${fileOf(module)}`,
         title: `${fileOf(module)} (failed to load)`,
@@ -149,9 +130,10 @@ export async function runSuites(input: VitestRunInput): Promise<{ tests: TestRes
         target: input.context.target.name,
         status: 'error',
         durationMs: 0,
-        detail: { reason: err.message.split('\n')[0] },
+        // The whole message: a loader's errors (e.g. lib/conformance/vectors.ts) name file and item line by line.
+        detail: { reason: err.message },
       });
     }
   }
-  return { tests, unhandled };
+  return { tests: [...enforceTestKeys(cases, declared), ...loadErrors], unhandled };
 }

@@ -2,9 +2,11 @@
 // parallel). The standard test ACL (lib/policy/test-policy.ts): alice rw alice/#, r public/#; bob rw bob/#;
 // everyone rw users/%u/#. Each "not delivered" check first proves the observation works (a positive
 // control through the same observer), then waits an explicit quiet window.
-import { describe, test, expect } from 'vitest';
+// Keys share the area auth.acl with acl.test.ts: the split into two files is for parallelism only.
+import { describe, expect } from 'vitest';
 import { nextPacket, uniqueId } from '../../lib/mqtt/test-client.ts';
 import { forEachProtocol, harness } from '../support/harness.ts';
+import { keyedTest } from '../support/keyed-test.ts';
 import { asUser, observer, publishAndObserveAck, deliveredWithin, QUIET_MS } from './auth-support.ts';
 
 forEachProtocol((protocol) => {
@@ -12,7 +14,7 @@ forEachProtocol((protocol) => {
     // The issue asks for SUBACK 0x80 (5.0: 0x87). Some brokers (mosquitto 2.0's ACL file) grant the
     // subscription and filter each message on delivery instead; without --strict that is accepted
     // and recorded as the behaviour, provided nothing from the denied topic reaches the subscriber.
-    test('refuses a denied subscription in SUBACK (or never delivers on it)', async (ctx) => {
+    keyedTest('auth.acl.deny-subscribe', 'refuses a denied subscription in SUBACK (or never delivers on it)', {}, async (ctx) => {
       const alice = await asUser(ctx, protocol, 'alice');
       const obs = await observer(ctx, protocol);
       const topic = `bob/${uniqueId('acl')}`;
@@ -34,7 +36,7 @@ forEachProtocol((protocol) => {
       if (harness().strict || code >= 0x80) expect(code, 'strict: SUBACK code').toBeOneOf(refused);
     });
 
-    test('allows subscribing to a read-only topic but not publishing to it', async (ctx) => {
+    keyedTest('auth.acl.read-only-topic', 'allows subscribing to a read-only topic but not publishing to it', {}, async (ctx) => {
       const alice = await asUser(ctx, protocol, 'alice');
       const obs = await observer(ctx, protocol);
       const topic = `public/${uniqueId('acl')}`;
@@ -48,7 +50,7 @@ forEachProtocol((protocol) => {
       expect(leaked.length, 'a publish to a read-only topic was delivered').toBe(0);
     });
 
-    test("a restricted user's # subscription receives only what the user may read", async (ctx) => {
+    keyedTest('auth.acl.wildcard-subscribe-filtered', "a restricted user's # subscription receives only what the user may read", {}, async (ctx) => {
       const bob = await asUser(ctx, protocol, 'bob');
       const obs = await observer(ctx, protocol);
       const id = uniqueId('acl');

@@ -1,14 +1,15 @@
 // The standard test ACL (lib/policy/test-policy.ts): alice rw alice/#, r public/#; bob rw bob/#;
 // everyone rw users/%u/#. Each "not delivered" check first proves the observation works (a positive
 // control through the same observer), then waits an explicit quiet window.
-import { describe, test, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
 import { forEachProtocol } from '../support/harness.ts';
+import { keyedTest } from '../support/keyed-test.ts';
 import { aliceByCertificate, asUser, observer, publishAndObserveAck, deliveredWithin, QUIET_MS } from './auth-support.ts';
 
 forEachProtocol((protocol) => {
   describe('acl', () => {
-    test('delivers an allowed publish', async (ctx) => {
+    keyedTest('auth.acl.allow-publish', 'delivers an allowed publish', {}, async (ctx) => {
       const alice = await asUser(ctx, protocol, 'alice');
       const obs = await observer(ctx, protocol);
       const topic = `alice/${uniqueId('acl')}`;
@@ -18,7 +19,7 @@ forEachProtocol((protocol) => {
       await obs.log.next((m) => m.topic === topic, 5000, `the observer's copy on ${topic}`);
     });
 
-    test('does not deliver a denied publish to any subscriber', async (ctx) => {
+    keyedTest('auth.acl.deny-publish', 'does not deliver a denied publish to any subscriber', {}, async (ctx) => {
       const alice = await asUser(ctx, protocol, 'alice');
       const bob = await asUser(ctx, protocol, 'bob');
       const obs = await observer(ctx, protocol);
@@ -32,7 +33,7 @@ forEachProtocol((protocol) => {
       expect(leaked.length, 'a denied publish was delivered').toBe(0);
     });
 
-    test('honours the %u pattern rule', async (ctx) => {
+    keyedTest('auth.acl.user-pattern', 'honours the %u pattern rule', {}, async (ctx) => {
       const alice = await asUser(ctx, protocol, 'alice');
       const obs = await observer(ctx, protocol);
       const id = uniqueId('acl');
@@ -44,7 +45,7 @@ forEachProtocol((protocol) => {
       expect(leaked.length, 'alice published under users/bob/').toBe(0);
     });
 
-    test('certificate identity as user name meets the same ACL (mtls listener)', async (ctx) => {
+    keyedTest('auth.acl.certificate-identity', 'certificate identity as user name meets the same ACL (mtls listener)', {}, async (ctx) => {
       const alice = await aliceByCertificate(ctx, protocol);
       const obs = await observer(ctx, protocol);
       const id = uniqueId('acl');

@@ -1,7 +1,8 @@
 // 200 bad-password attempts in a bounded burst (20 at a time, loopback) must leave the broker serving
 // a valid client within 1 s afterwards.
-import { describe, test, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { forEachProtocol, requireCapability, requireListener } from '../support/harness.ts';
+import { keyedTest } from '../support/keyed-test.ts';
 import { attemptConnect, describeAttempt } from '../tls/connect-attempt.ts';
 import { passwordOf } from './auth-support.ts';
 
@@ -10,7 +11,7 @@ const CONCURRENCY = 20;
 
 forEachProtocol((protocol) => {
   describe('bad-password burst', () => {
-    test(`${ATTEMPTS} bad-password attempts leave the broker serving a valid client within 1 s`, async (ctx) => {
+    keyedTest('auth.bad-password-burst.valid-client-served', `${ATTEMPTS} bad-password attempts leave the broker serving a valid client within 1 s`, {}, async (ctx) => {
       requireCapability(ctx, 'passwordAuth');
       const listener = requireListener(ctx, 'auth');
       let refused = 0;

@@ -2,8 +2,9 @@
 // CONNACK codes: 3.1.1 0x04 "bad user name or password" / 0x05 "not authorized"; 5.0 0x86 / 0x87.
 // By default either refusal code passes and the one chosen is recorded; --strict accepts only the one
 // the specification intends for the case (bad credentials → 0x04/0x86; no credentials → 0x05/0x87).
-import { describe, test, expect, type TestContext } from 'vitest';
+import { describe, expect, type TestContext } from 'vitest';
 import { forEachProtocol, harness, requireCapability, requireListener } from '../support/harness.ts';
+import { keyedTest } from '../support/keyed-test.ts';
 import { attemptConnect, describeAttempt } from '../tls/connect-attempt.ts';
 import { passwordOf } from './auth-support.ts';
 import type { ProtocolVersion } from '../../lib/core/broker.ts';
@@ -33,15 +34,15 @@ async function expectRefusedLogin(ctx: TestContext, protocol: ProtocolVersion, k
 forEachProtocol((protocol) => {
   const spec = protocol === '5' ? ['MQTT-3.2.2-7'] : ['MQTT-3.2.2-5'];
   describe('credentials', () => {
-    test('refuses an anonymous client', { meta: { spec } }, (ctx) =>
+    keyedTest('auth.credentials.anonymous-refused', 'refuses an anonymous client', { spec }, (ctx) =>
       expectRefusedLogin(ctx, protocol, 'no-credentials', {}));
-    test('refuses a wrong password', { meta: { spec } }, (ctx) =>
+    keyedTest('auth.credentials.wrong-password-refused', 'refuses a wrong password', { spec }, (ctx) =>
       expectRefusedLogin(ctx, protocol, 'bad-credentials', { username: 'alice', password: 'not-her-password' }));
-    test('refuses an unknown user', { meta: { spec } }, (ctx) =>
+    keyedTest('auth.credentials.unknown-user-refused', 'refuses an unknown user', { spec }, (ctx) =>
       expectRefusedLogin(ctx, protocol, 'bad-credentials', { username: 'mallory', password: 'whatever' }));
-    test('refuses a user name without a password', { meta: { spec } }, (ctx) =>
+    keyedTest('auth.credentials.username-without-password-refused', 'refuses a user name without a password', { spec }, (ctx) =>
       expectRefusedLogin(ctx, protocol, 'bad-credentials', { username: 'alice' }));
-    test('accepts a valid user', async (ctx) => {
+    keyedTest('auth.credentials.valid-user-accepted', 'accepts a valid user', {}, async (ctx) => {
       requireCapability(ctx, 'passwordAuth');
       const r = await attemptConnect(requireListener(ctx, 'auth'), { protocol, username: 'alice', password: passwordOf('alice') });
       ctx.task.meta.detail = { expected: 'CONNACK 0', actual: describeAttempt(r) };

@@ -1,16 +1,18 @@
 // The seed scenario: subscribe to a topic, publish `^o^`, receive it — on every listener the target
 // has working, at QoS 0, 1 and 2, for each protocol version it supports.
-import { describe, test, expect, onTestFinished } from 'vitest';
+// Keys: smoke.round-trip.<listener>.qos<n>, one per listener and QoS (the same under both protocols).
+import { describe, expect, onTestFinished } from 'vitest';
 import { connectClient, endClient, MessageLog, uniqueId } from '../../lib/mqtt/test-client.ts';
 import { LISTENER_NAMES } from '../../lib/core/broker.ts';
 import fs from 'node:fs';
 import { forEachProtocol, harness, requireListener, requireQos } from '../support/harness.ts';
+import { keyedTest } from '../support/keyed-test.ts';
 
 const QOS_LEVELS = [0, 1, 2] as const;
 
 forEachProtocol((protocol) => {
   describe.each(LISTENER_NAMES)('%s listener', (listenerName) => {
-    test.for(QOS_LEVELS)('publish ^o^ and receive it at QoS %i', async (qos, ctx) => {
+    for (const qos of QOS_LEVELS) keyedTest(`smoke.round-trip.${listenerName}.qos${qos}`, `publish ^o^ and receive it at QoS ${qos}`, {}, async (ctx) => {
       const listener = requireListener(ctx, listenerName);
       requireQos(ctx, qos);
       const credentials = listenerCredentials(listenerName);

@@ -2,9 +2,9 @@
 // ids it checks, both as task metadata. The name is shown to people; the key is what results,
 // expectations, findings and baselines point at. The conformance DSL builds on this.
 import { test, type TestContext } from 'vitest';
+import { KEY_FORM, keyFormProblem } from '../../lib/core/test-key.ts';
 
-/** `<area>.<name>[.<variant>]`: lower-case dot-separated segments of [a-z0-9-], at least two. */
-export const KEY_FORM = /^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$/;
+export { KEY_FORM };
 
 export interface KeyedTestOptions {
   /** Normative statement ids the test checks (MQTT-x.y.z-n); section references stay in the name. */
@@ -13,7 +13,8 @@ export interface KeyedTestOptions {
 }
 
 export function assertKey(key: string): void {
-  if (!KEY_FORM.test(key)) throw new Error(`test key "${key}" is not of the form <area>.<name> (lower-case [a-z0-9-] segments joined by dots)`);
+  const problem = keyFormProblem(key);
+  if (problem) throw new Error(`test ${problem}`);
 }
 
 export function keyedTest(key: string, name: string, options: KeyedTestOptions, fn: (ctx: TestContext) => Promise<void> | void): void {

@@ -1,24 +1,25 @@
 // A verifying client against the broker's certificates: the good chain verifies; each deliberately bad
 // server certificate (served on its own `tls-bad-<scenario>` listener) fails for its own reason, which
 // the test asserts precisely (the seed walkthrough's "Protocol error" is the host-name case).
-import { describe, test, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { harness, notApplicable, requireCapability, requireListener } from '../support/harness.ts';
 import { attemptConnect, describeAttempt } from './connect-attempt.ts';
 import { expectAccepted, requirePki, trustRunCa } from './tls-support.ts';
+import { keyedTest } from '../support/keyed-test.ts';
 import fs from 'node:fs';
 import type { BadServerCert } from '../../lib/pki/pki-set.ts';
 
 const protocol = () => harness().protocols[0] ?? '3.1.1';
 
 describe('client verification', () => {
-  test("tls-trust-ok: trusts the run's CA: handshake and CONNACK succeed", async (ctx) => {
+  keyedTest('tls.client-verification.trust-ok', "tls-trust-ok: trusts the run's CA: handshake and CONNACK succeed", {}, async (ctx) => {
     requireCapability(ctx, 'tls');
     const listener = requireListener(ctx, 'tls');
     const pki = requirePki(ctx);
     expectAccepted(ctx, await attemptConnect(listener, { protocol: protocol(), tls: trustRunCa(pki) }));
   });
 
-  test('tls-wrong-ca: fails when the client trusts another CA', async (ctx) => {
+  keyedTest('tls.client-verification.wrong-ca', 'tls-wrong-ca: fails when the client trusts another CA', {}, async (ctx) => {
     requireCapability(ctx, 'tls');
     const listener = requireListener(ctx, 'tls');
     const pki = requirePki(ctx);
@@ -35,7 +36,8 @@ describe('client verification', () => {
     ['self-signed', 'self-signed server certificate', /^DEPTH_ZERO_SELF_SIGNED_CERT/],
     ['fake-root', 'server certificate signed by a fake root (same DN, other key)', /^CERT_SIGNATURE_FAILURE/],
   ];
-  test.for(BAD)('tls-bad-%s: fails on a %s', async ([scenario, , reason], ctx) => {
+  // Key: tls.client-verification.<scenario>, e.g. tls.client-verification.wrong-host.
+  for (const [scenario, what, reason] of BAD) keyedTest(`tls.client-verification.${scenario}`, `tls-bad-${scenario}: fails on a ${what}`, {}, async (ctx) => {
     requireCapability(ctx, 'tls');
     const pki = requirePki(ctx);
     const listener = harness().target.extraListeners?.[`tls-bad-${scenario}`];

@@ -1,11 +1,12 @@
 // The broker meets the wrong protocol or garbage on a listener: it closes that connection and keeps
 // serving — a good client connecting right afterwards gets its CONNACK.
-import { describe, test, expect, beforeAll, type TestContext } from 'vitest';
+import { describe, expect, beforeAll, type TestContext } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import mqttPacket from 'mqtt-packet';
 import { harness, requireCapability, requireListener } from '../support/harness.ts';
 import { attemptConnect, captureClientHello, describeAttempt, sendRaw } from './connect-attempt.ts';
 import { requirePki, trustRunCa } from './tls-support.ts';
+import { keyedTest } from '../support/keyed-test.ts';
 import type { ListenerInfo } from '../../lib/core/broker.ts';
 
 const protocol = () => harness().protocols[0] ?? '3.1.1';
@@ -35,19 +36,19 @@ async function closesAndSurvives(ctx: TestContext, listener: ListenerInfo, bytes
 }
 
 describe('robustness', () => {
-  test('closes a plain MQTT CONNECT sent to the TLS port and keeps serving', (ctx) => {
+  keyedTest('tls.robustness.plain-connect-on-tls', 'closes a plain MQTT CONNECT sent to the TLS port and keeps serving', {}, (ctx) => {
     requireCapability(ctx, 'tls');
     return closesAndSurvives(ctx, requireListener(ctx, 'tls'), plainConnect());
   });
-  test('closes a TLS ClientHello sent to the plain port and keeps serving', (ctx) =>
+  keyedTest('tls.robustness.client-hello-on-plain', 'closes a TLS ClientHello sent to the plain port and keeps serving', {}, (ctx) =>
     closesAndSurvives(ctx, requireListener(ctx, 'plain'), clientHello));
-  test('closes random bytes on the plain port and keeps serving', (ctx) =>
+  keyedTest('tls.robustness.garbage-on-plain', 'closes random bytes on the plain port and keeps serving', {}, (ctx) =>
     closesAndSurvives(ctx, requireListener(ctx, 'plain'), garbage()));
-  test('closes random bytes on the TLS port and keeps serving', (ctx) => {
+  keyedTest('tls.robustness.garbage-on-tls', 'closes random bytes on the TLS port and keeps serving', {}, (ctx) => {
     requireCapability(ctx, 'tls');
     return closesAndSurvives(ctx, requireListener(ctx, 'tls'), garbage());
   });
-  test('closes a truncated TLS handshake and keeps serving', (ctx) => {
+  keyedTest('tls.robustness.truncated-handshake', 'closes a truncated TLS handshake and keeps serving', {}, (ctx) => {
     requireCapability(ctx, 'tls');
     // Half a ClientHello, then our FIN: the broker must give up on the handshake and close.
     return closesAndSurvives(ctx, requireListener(ctx, 'tls'), clientHello.subarray(0, Math.floor(clientHello.length / 2)), true);

@@ -1,11 +1,12 @@
 // What a observer on the path sees: a recording relay sits between client and listener. Over TLS
 // neither the payload nor the password may appear in the bytes; over plain TCP they do — and a
 // listener that accepts passwords without TLS is reported as "credentials sent in clear".
-import { describe, test, expect, onTestFinished, type TestContext } from 'vitest';
+import { describe, expect, onTestFinished, type TestContext } from 'vitest';
 import { connectClient, endClient, MessageLog, uniqueId } from '../../lib/mqtt/test-client.ts';
 import { harness, requireCapability, requireListener } from '../support/harness.ts';
 import { startRecordingRelay } from './recording-relay.ts';
 import { requirePki, trustRunCa } from './tls-support.ts';
+import { keyedTest } from '../support/keyed-test.ts';
 import type { ListenerInfo } from '../../lib/core/broker.ts';
 import { TEST_POLICY } from '../../lib/policy/test-policy.ts';
 
@@ -29,27 +30,26 @@ async function throughRelay(ctx: TestContext, listener: ListenerInfo, creds: { u
   return { payloadSeen: wire.includes(payload), passwordSeen: wire.includes(creds.password), bytes: wire.length };
 }
 
+/** A client with a fresh password (or the listener's required credentials) through the relay: are payload and password visible? */
+async function expectSeenOnWire(ctx: TestContext, listener: ListenerInfo, visible: boolean, expected: string) {
+  const password = uniqueId('pw');
+  const seen = await throughRelay(ctx, listener, { ...(listener.credentials ?? { username: 'wire-check', password }), topic: `${uniqueId('wire')}/${listener.name}` });
+  ctx.task.meta.detail = { expected, actual: `${seen.bytes} bytes; payload seen: ${seen.payloadSeen}; password seen: ${seen.passwordSeen}` };
+  expect(seen.payloadSeen).toBe(visible);
+  expect(seen.passwordSeen).toBe(visible);
+}
+
 describe('wire confidentiality', () => {
-  test('over TLS neither the payload nor the password appears on the wire', async (ctx) => {
+  keyedTest('tls.wire-confidentiality.tls-opaque', 'over TLS neither the payload nor the password appears on the wire', {}, async (ctx) => {
     requireCapability(ctx, 'tls');
-    const listener = requireListener(ctx, 'tls');
-    const password = uniqueId('pw');
-    const seen = await throughRelay(ctx, listener, { ...(listener.credentials ?? { username: 'wire-check', password }), topic: `${uniqueId('wire')}/tls` });
-    ctx.task.meta.detail = { expected: 'payload and password absent from the recorded bytes', actual: `${seen.bytes} bytes; payload seen: ${seen.payloadSeen}; password seen: ${seen.passwordSeen}` };
-    expect(seen.payloadSeen).toBe(false);
-    expect(seen.passwordSeen).toBe(false);
+    await expectSeenOnWire(ctx, requireListener(ctx, 'tls'), false, 'payload and password absent from the recorded bytes');
   });
 
-  test('over the plain listener the relay sees the payload and password (the check can see plaintext)', async (ctx) => {
-    const listener = requireListener(ctx, 'plain');
-    const password = uniqueId('pw');
-    const seen = await throughRelay(ctx, listener, { ...(listener.credentials ?? { username: 'wire-check', password }), topic: `${uniqueId('wire')}/plain` });
-    ctx.task.meta.detail = { expected: 'payload and password visible', actual: `${seen.bytes} bytes; payload seen: ${seen.payloadSeen}; password seen: ${seen.passwordSeen}` };
-    expect(seen.payloadSeen).toBe(true);
-    expect(seen.passwordSeen).toBe(true);
-  });
+  keyedTest('tls.wire-confidentiality.plain-visible', 'over the plain listener the relay sees the payload and password (the check can see plaintext)', {}, (ctx) =>
+    expectSeenOnWire(ctx, requireListener(ctx, 'plain'), true, 'payload and password visible'));
 
-  test('password listener without TLS: is the password readable on the wire?', async (ctx) => {
+  // The finding "credentials sent in clear" points at this key.
+  keyedTest('tls.wire-confidentiality.password-in-clear', 'password listener without TLS: is the password readable on the wire?', {}, async (ctx) => {
     requireCapability(ctx, 'passwordAuth');
     const listener = requireListener(ctx, 'auth');
     const alice = TEST_POLICY.users.find((u) => u.name === 'alice')!;
