@@ -107,7 +107,7 @@ forEachProtocol(() => {
       // will do, the point is what happens to the bytes after it.
       // A generous deadline: what is judged is what happens to the bytes after the refusal, and an
       // Erlang broker on a loaded machine was seen to take over 3 s to refuse.
-      const first = await c.next(10_000, 'CONNACK or close').catch((e: Error) => (c.closed ? undefined : Promise.reject(e)));
+      const first = await c.next(undefined, 10_000, 'CONNACK or close').catch((e: Error) => (c.closed ? undefined : Promise.reject(e)));
       if (first) {
         env.ctx.expect(first.packet?.cmd, 'answer to a level-7 CONNECT').toBe('connack');
         env.ctx.expect(connackCode(first.packet as IConnackPacket), 'CONNACK return code for level 7').not.toBe(0);

@@ -49,13 +49,13 @@ forEachProtocol((protocol) => {
         env.ctx.expect(sub.received.at(-1)?.bytes[0], 'SUBACK fixed header').toBe(0x90);
         const { client: pub } = await rawClient(env);
         await publish(pub, topic, 'exactly-once', 2);
-        const frame = await sub.next(WAIT_MS, 'PUBLISH', (f) => f.packet?.cmd === 'publish');
+        const frame = await sub.next((f) => f.packet?.cmd === 'publish', WAIT_MS, 'PUBLISH');
         const p = frame.packet as IPublishPacket;
         env.ctx.expect(p.qos).toBe(2);
         env.ctx.expect(p.dup).toBe(false);
         env.ctx.expect(frame.bytes[0]! & 0x0f, 'PUBLISH flags (QoS 2, no DUP, no RETAIN)').toBe(0x04);
         sub.send({ cmd: 'pubrec', messageId: p.messageId! });
-        const rel = await sub.next(WAIT_MS, 'PUBREL', (f) => f.type === 6);
+        const rel = await sub.next((f) => f.type === 6, WAIT_MS, 'PUBREL');
         env.ctx.expect(rel.bytes[0], 'PUBREL fixed header byte').toBe(0x62);
         env.ctx.expect(rel.packet?.messageId, 'PUBREL packet id').toBe(p.messageId);
         env.ctx.expect(await quietOn(sub, topic, 300), 'PUBLISH re-sent after PUBREL').toEqual([]);
@@ -73,18 +73,18 @@ forEachProtocol((protocol) => {
         const { client: pub } = await rawClient(env);
         const send = (dup: boolean, payload: string) => pub.send({ cmd: 'publish', topic, payload, qos: 2, messageId: 77, dup, retain: false });
         send(false, 'first');
-        await pub.nextOf('pubrec', WAIT_MS, (p) => p.messageId === 77);
+        await pub.nextOf('pubrec', (p) => p.messageId === 77, WAIT_MS);
         send(true, 'first');
-        await pub.nextOf('pubrec', WAIT_MS, (p) => p.messageId === 77);
+        await pub.nextOf('pubrec', (p) => p.messageId === 77, WAIT_MS);
         pub.send({ cmd: 'pubrel', messageId: 77 });
-        await pub.nextOf('pubcomp', WAIT_MS, (p) => p.messageId === 77);
+        await pub.nextOf('pubcomp', (p) => p.messageId === 77, WAIT_MS);
         await log.next((m) => m.topic === topic);
         await log.quiet(QUIET_MS, (m) => m.topic === topic);
         env.ctx.expect(log.messages.filter((m) => m.topic === topic).length, 'deliveries of one QoS 2 message').toBe(1);
         send(false, 'second');
-        await pub.nextOf('pubrec', WAIT_MS, (p) => p.messageId === 77);
+        await pub.nextOf('pubrec', (p) => p.messageId === 77, WAIT_MS);
         pub.send({ cmd: 'pubrel', messageId: 77 });
-        await pub.nextOf('pubcomp', WAIT_MS, (p) => p.messageId === 77);
+        await pub.nextOf('pubcomp', (p) => p.messageId === 77, WAIT_MS);
         await log.next((m) => m.topic === topic && m.payload.toString() === 'second');
       });
 
@@ -95,9 +95,9 @@ forEachProtocol((protocol) => {
         await subscribe(sub, [[topic, 1]]);
         const { client: pub } = await rawClient(env);
         pub.send({ cmd: 'publish', topic, payload: 'a', qos: 1, messageId: 9, dup: false, retain: false });
-        await pub.nextOf('puback', WAIT_MS, (p) => p.messageId === 9);
+        await pub.nextOf('puback', (p) => p.messageId === 9, WAIT_MS);
         pub.send({ cmd: 'publish', topic, payload: 'a', qos: 1, messageId: 9, dup: true, retain: false });
-        await pub.nextOf('puback', WAIT_MS, (p) => p.messageId === 9);
+        await pub.nextOf('puback', (p) => p.messageId === 9, WAIT_MS);
         await receive(sub, topic);
         await receive(sub, topic);
       });
@@ -114,7 +114,7 @@ forEachProtocol((protocol) => {
         await pub.nextOf('puback');
         const q1 = await receive(s1, topic);
         env.ctx.expect(q1.dup, 'DUP on a first delivery of a message published with DUP 1').toBe(false);
-        const f0 = await s0.next(WAIT_MS, 'QoS 0 PUBLISH', (f) => f.packet?.cmd === 'publish');
+        const f0 = await s0.next((f) => f.packet?.cmd === 'publish', WAIT_MS, 'QoS 0 PUBLISH');
         const q0 = f0.packet as IPublishPacket;
         env.ctx.expect(f0.bytes[0], 'QoS 0 PUBLISH fixed header (no DUP, QoS 0, no RETAIN)').toBe(0x30);
         env.ctx.expect(q0.payload.toString(), 'QoS 0 payload (a packet id would shift it)').toBe('dup-set');
@@ -183,11 +183,11 @@ forEachProtocol((protocol) => {
         await publish(pub, t2, 'half-done', 2);
         const p2 = await nextPublish(second.client, t2);
         second.client.send({ cmd: 'pubrec', messageId: p2.messageId! });
-        await second.client.nextOf('pubrel', WAIT_MS, (r) => r.messageId === p2.messageId);
+        await second.client.nextOf('pubrel', (r) => r.messageId === p2.messageId, WAIT_MS);
         second.client.destroy(); // no PUBCOMP for p2
         await second.client.expectClose();
         const third = await rawClient(env, persistentSession(env, id));
-        const rel = await third.client.nextOf('pubrel', WAIT_MS, (r) => r.messageId === p2.messageId);
+        const rel = await third.client.nextOf('pubrel', (r) => r.messageId === p2.messageId, WAIT_MS);
         env.ctx.expect(rel.messageId).toBe(p2.messageId);
         third.client.send({ cmd: 'pubcomp', messageId: p2.messageId! });
         env.ctx.expect(await quietOn(third.client, t2, 300), 'QoS 2 PUBLISH re-sent after its PUBREL').toEqual([]);

@@ -45,7 +45,7 @@ forEachProtocol((protocol) => {
         await publish(pub, `${base}/bb`, 'no-match', 0);
         const got: string[] = [];
         for (let i = 0; i < 4; i++) {
-          const p = await sub.nextOf('publish', WAIT_MS);
+          const p = await sub.nextOf('publish', undefined, WAIT_MS);
           env.ctx.expect(p.topic, 'delivered topic equals the payload (the published topic)').toBe(p.payload.toString());
           got.push(p.topic);
         }
@@ -78,7 +78,7 @@ forEachProtocol((protocol) => {
       const unsub = (filter: string) => {
         const messageId = packetId();
         client.send({ cmd: 'unsubscribe', messageId, unsubscriptions: [filter] });
-        return client.nextOf('unsuback', WAIT_MS, (p) => p.messageId === messageId);
+        return client.nextOf('unsuback', (p) => p.messageId === messageId, WAIT_MS);
       };
       await unsub(`${base}/a`); // matches topics the filter covers, but is not the filter
       await unsub(`${base}/#`);
@@ -97,7 +97,7 @@ forEachProtocol((protocol) => {
         await subscribe(client, [[`${base}/1`, 1], [`${base}/2`, 1]]);
         const messageId = packetId();
         client.send({ cmd: 'unsubscribe', messageId, unsubscriptions: [`${base}/1`, `${base}/2`] });
-        await client.nextOf('unsuback', WAIT_MS, (p) => p.messageId === messageId);
+        await client.nextOf('unsuback', (p) => p.messageId === messageId, WAIT_MS);
         const { client: pub } = await rawClient(env);
         await publish(pub, `${base}/1`, 'x', 1);
         await publish(pub, `${base}/2`, 'x', 1);
@@ -114,9 +114,9 @@ forEachProtocol((protocol) => {
       const p = await nextPublish(client, topic);
       const messageId = packetId();
       client.send({ cmd: 'unsubscribe', messageId, unsubscriptions: [topic] });
-      await client.nextOf('unsuback', WAIT_MS, (u) => u.messageId === messageId);
+      await client.nextOf('unsuback', (u) => u.messageId === messageId, WAIT_MS);
       client.send({ cmd: 'pubrec', messageId: p.messageId! });
-      await client.nextOf('pubrel', WAIT_MS, (r) => r.messageId === p.messageId);
+      await client.nextOf('pubrel', (r) => r.messageId === p.messageId, WAIT_MS);
       client.send({ cmd: 'pubcomp', messageId: p.messageId! });
     });
   });

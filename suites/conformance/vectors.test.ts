@@ -28,7 +28,7 @@ forEachProtocol((protocol) => {
             const { client: probe } = await connectRaw(listener.host, listener.port, protocol, {}, listener.credentials);
             ctx.onTestFinished(() => probe.destroy());
             probe.send({ cmd: 'pingreq' });
-            await probe.nextOf('pingresp', 3000);
+            await probe.nextOf('pingresp', undefined, 3000);
           }
         });
       }

@@ -43,7 +43,7 @@ export const packetId = (): number => (nextPacketId = (nextPacketId % 50_000) + 
 export async function subscribe(client: RawClient, filters: [string, 0 | 1 | 2][]): Promise<number[]> {
   const messageId = packetId();
   client.send({ cmd: 'subscribe', messageId, subscriptions: filters.map(([topic, qos]) => ({ topic, qos })) });
-  const suback = await client.nextOf('suback', WAIT_MS, (p) => p.messageId === messageId);
+  const suback = await client.nextOf('suback', (p) => p.messageId === messageId, WAIT_MS);
   return suback.granted.map((g) => (typeof g === 'number' ? g : (g as { qos: number }).qos));
 }
 
@@ -51,17 +51,17 @@ export async function subscribe(client: RawClient, filters: [string, 0 | 1 | 2][
 export async function publish(client: RawClient, topic: string, payload: string | Buffer, qos: 0 | 1 | 2 = 0, retain = false): Promise<void> {
   const messageId = qos ? packetId() : undefined;
   client.send({ cmd: 'publish', topic, payload, qos, retain, dup: false, ...(messageId ? { messageId } : {}) });
-  if (qos === 1) await client.nextOf('puback', WAIT_MS, (p) => p.messageId === messageId);
+  if (qos === 1) await client.nextOf('puback', (p) => p.messageId === messageId, WAIT_MS);
   if (qos === 2) {
-    await client.nextOf('pubrec', WAIT_MS, (p) => p.messageId === messageId);
+    await client.nextOf('pubrec', (p) => p.messageId === messageId, WAIT_MS);
     client.send({ cmd: 'pubrel', messageId: messageId! });
-    await client.nextOf('pubcomp', WAIT_MS, (p) => p.messageId === messageId);
+    await client.nextOf('pubcomp', (p) => p.messageId === messageId, WAIT_MS);
   }
 }
 
 /** Next PUBLISH on a topic (not acknowledged: the caller decides). */
 export function nextPublish(client: RawClient, topic: string, timeoutMs = WAIT_MS): Promise<IPublishPacket> {
-  return client.nextOf('publish', timeoutMs, (p) => p.topic === topic);
+  return client.nextOf('publish', (p) => p.topic === topic, timeoutMs);
 }
 
 /**
@@ -83,7 +83,7 @@ export async function acknowledge(client: RawClient, p: IPublishPacket): Promise
   if (p.qos === 1) client.send({ cmd: 'puback', messageId: p.messageId! });
   if (p.qos === 2) {
     client.send({ cmd: 'pubrec', messageId: p.messageId! });
-    await client.nextOf('pubrel', WAIT_MS, (r) => r.messageId === p.messageId);
+    await client.nextOf('pubrel', (r) => r.messageId === p.messageId, WAIT_MS);
     client.send({ cmd: 'pubcomp', messageId: p.messageId! });
   }
 }
