@@ -207,7 +207,7 @@ export class RawClient {
   /** Sends CONNECT and returns the CONNACK (throws if another packet or a close comes first). */
   async connect(opts: Partial<IConnectPacket> = {}, timeoutMs = 5000): Promise<IConnackPacket> {
     this.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: this.protocolVersion as 4 | 5, clean: true, keepalive: 60, clientId: uniqueId('raw'), ...opts });
-    const f = await this.next(timeoutMs, 'CONNACK');
+    const f = await this.next(undefined, timeoutMs, 'CONNACK');
     if (f.packet?.cmd !== 'connack') throw new UnexpectedPacketError('CONNACK as the first packet', f);
     return f.packet;
   }
