@@ -9,7 +9,7 @@ import { connectClient, endClient, MessageLog, uniqueId } from '../../lib/mqtt/t
 
 forEachProtocol((protocol) => {
   describe.concurrent('PUBLISH flows', () => {
-    conformanceTest({ '3.1.1': ['MQTT-4.3.2-1', 'MQTT-2.3.1-4', 'MQTT-3.3.4-1'], '5': ['MQTT-4.3.2-1', 'MQTT-2.2.1-5', 'MQTT-3.3.4-1'] },
+    conformanceTest('publish.qos1-to-subscriber', { '3.1.1': ['MQTT-4.3.2-1', 'MQTT-2.3.1-4', 'MQTT-3.3.4-1'], '5': ['MQTT-4.3.2-1', 'MQTT-2.2.1-5', 'MQTT-3.3.4-1'] },
       'QoS 1 to a subscriber: non-zero, distinct packet ids for messages in flight, DUP 0', async (env) => {
         const topic = topicFor(env);
         const { client: sub } = await rawClient(env);
@@ -41,7 +41,7 @@ forEachProtocol((protocol) => {
         await acknowledge(sub, b);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-4.3.3-1', 'MQTT-2.3.1-6', 'MQTT-2.2.2-1'], '5': ['MQTT-4.3.3-1', 'MQTT-2.2.1-4'] },
+    conformanceTest('publish.qos2-to-subscriber', { '3.1.1': ['MQTT-4.3.3-1', 'MQTT-2.3.1-6', 'MQTT-2.2.2-1'], '5': ['MQTT-4.3.3-1', 'MQTT-2.2.1-4'] },
       'QoS 2 to a subscriber: PUBREL (flags 0010) with the PUBLISH id after PUBREC, and no PUBLISH re-sent after PUBREL', async (env) => {
         const topic = topicFor(env);
         const { client: sub } = await rawClient(env);
@@ -63,7 +63,7 @@ forEachProtocol((protocol) => {
         env.ctx.expect(await quietOn(sub, topic, 300), 'duplicate deliveries').toEqual([]);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-4.3.3-2'], '5': ['MQTT-4.3.3-10', 'MQTT-4.3.3-12'] },
+    conformanceTest('publish.qos2-from-publisher', { '3.1.1': ['MQTT-4.3.3-2'], '5': ['MQTT-4.3.3-10', 'MQTT-4.3.3-12'] },
       'QoS 2 from a publisher: a re-sent PUBLISH before PUBREL gets PUBREC again but is delivered once; after PUBCOMP the id is new', async (env) => {
         const topic = topicFor(env);
         const sub = await connectClient(env.listener, protocol);
@@ -88,7 +88,7 @@ forEachProtocol((protocol) => {
         await log.next((m) => m.topic === topic && m.payload.toString() === 'second');
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-4.3.2-2'], '5': ['MQTT-4.3.2-4'] },
+    conformanceTest('publish.qos1-id-reuse', { '3.1.1': ['MQTT-4.3.2-2'], '5': ['MQTT-4.3.2-4'] },
       'QoS 1 from a publisher: after PUBACK the same packet id (even with DUP) is a new publication', async (env) => {
         const topic = topicFor(env);
         const { client: sub } = await rawClient(env);
@@ -102,7 +102,7 @@ forEachProtocol((protocol) => {
         await receive(sub, topic);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.3.1-3', 'MQTT-3.3.1-2', 'MQTT-4.3.1-1', 'MQTT-2.3.1-5'], '5': ['MQTT-3.3.1-2', 'MQTT-3.3.1-3', 'MQTT-4.3.1-1', 'MQTT-2.2.1-2'] },
+    conformanceTest('publish.dup-not-propagated', { '3.1.1': ['MQTT-3.3.1-3', 'MQTT-3.3.1-2', 'MQTT-4.3.1-1', 'MQTT-2.3.1-5'], '5': ['MQTT-3.3.1-2', 'MQTT-3.3.1-3', 'MQTT-4.3.1-1', 'MQTT-2.2.1-2'] },
       'DUP is not propagated to subscribers, and QoS 0 deliveries carry DUP 0 and no packet id', async (env) => {
         const topic = topicFor(env);
         const { client: s1 } = await rawClient(env);
@@ -120,7 +120,7 @@ forEachProtocol((protocol) => {
         env.ctx.expect(q0.payload.toString(), 'QoS 0 payload (a packet id would shift it)').toBe('dup-set');
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.8.4-6'], '5': ['MQTT-3.8.4-8'] }, 'delivered QoS is the minimum of published and granted QoS', async (env) => {
+    conformanceTest('publish.min-qos', { '3.1.1': ['MQTT-3.8.4-6'], '5': ['MQTT-3.8.4-8'] }, 'delivered QoS is the minimum of published and granted QoS', async (env) => {
       const topic = topicFor(env);
       const subs = await Promise.all(([0, 1, 2] as const).map(async (q) => {
         const { client } = await rawClient(env);
@@ -137,7 +137,7 @@ forEachProtocol((protocol) => {
       }
     });
 
-    conformanceTest({ '3.1.1': ['MQTT-4.6.0-5', 'MQTT-4.6.0-6'], '5': ['MQTT-4.6.0-5', 'MQTT-4.6.0-6'] }, 'messages of one publisher on one topic arrive in order (QoS 0, 1 and 2)', async (env) => {
+    conformanceTest('publish.order', { '3.1.1': ['MQTT-4.6.0-5', 'MQTT-4.6.0-6'], '5': ['MQTT-4.6.0-5', 'MQTT-4.6.0-6'] }, 'messages of one publisher on one topic arrive in order (QoS 0, 1 and 2)', async (env) => {
       const topic = topicFor(env);
       const sub = await connectClient(env.listener, protocol);
       env.ctx.onTestFinished(() => endClient(sub));
@@ -160,7 +160,7 @@ forEachProtocol((protocol) => {
       }
     });
 
-    conformanceTest({ '3.1.1': ['MQTT-4.4.0-1', 'MQTT-3.3.1-1', 'MQTT-2.3.1-4'], '5': ['MQTT-4.4.0-1', 'MQTT-3.3.1-1', 'MQTT-2.2.1-5'] },
+    conformanceTest('publish.redeliver-on-reconnect', { '3.1.1': ['MQTT-4.4.0-1', 'MQTT-3.3.1-1', 'MQTT-2.3.1-4'], '5': ['MQTT-4.4.0-1', 'MQTT-3.3.1-1', 'MQTT-2.2.1-5'] },
       'on reconnect with a stored session the broker re-sends unacknowledged PUBLISH (DUP 1, same id) and PUBREL', async (env) => {
         const id = uniqueId('redeliver');
         const t1 = topicFor(env, 'q1');
@@ -194,7 +194,7 @@ forEachProtocol((protocol) => {
         env.ctx.expect(await quietOn(third.client, t1, 0), 'QoS 1 PUBLISH re-sent after its PUBACK').toEqual([]);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.3.5-1'], '5': ['MQTT-3.3.4-2'] }, 'overlapping subscriptions: delivered at the highest matching QoS (one copy, or one per subscription)', async (env) => {
+    conformanceTest('publish.overlap-max-qos', { '3.1.1': ['MQTT-3.3.5-1'], '5': ['MQTT-3.3.4-2'] }, 'overlapping subscriptions: delivered at the highest matching QoS (one copy, or one per subscription)', async (env) => {
       const prefix = topicFor(env, 'ov');
       const topic = `${prefix}/x`;
       const { client: sub } = await rawClient(env);
@@ -216,7 +216,7 @@ forEachProtocol((protocol) => {
       env.behaviour(all.length === 1 ? 'one copy' : 'one copy per subscription', ['one copy', 'one copy per subscription'], 'one copy');
     });
 
-    conformanceTest({ '3.1.1': ['MQTT-1.5.3-3', 'MQTT-4.7.3-4'], '5': ['MQTT-1.5.4-3', 'MQTT-4.7.3-4'] }, 'topics are matched as sent: U+FEFF kept, no case folding or Unicode normalisation', async (env) => {
+    conformanceTest('publish.topic-matched-as-sent', { '3.1.1': ['MQTT-1.5.3-3', 'MQTT-4.7.3-4'], '5': ['MQTT-1.5.4-3', 'MQTT-4.7.3-4'] }, 'topics are matched as sent: U+FEFF kept, no case folding or Unicode normalisation', async (env) => {
       const base = topicFor(env, 'n');
       const bom = `${base}/\uFEFFx`;
       const plain = `${base}/x`;

@@ -9,7 +9,7 @@ import { uniqueId } from '../../lib/mqtt/test-client.ts';
 
 forEachProtocol((protocol) => {
   describe.concurrent('SUBSCRIBE and UNSUBSCRIBE', () => {
-    conformanceTest({ '3.1.1': ['MQTT-3.8.4-4', 'MQTT-3.8.4-5', 'MQTT-3.9.3-1', 'MQTT-3.9.3-2'], '5': ['MQTT-3.8.4-1', 'MQTT-3.8.4-5', 'MQTT-3.8.4-6', 'MQTT-3.9.3-1'] },
+    conformanceTest('subscribe.suback-per-filter', { '3.1.1': ['MQTT-3.8.4-4', 'MQTT-3.8.4-5', 'MQTT-3.9.3-1', 'MQTT-3.9.3-2'], '5': ['MQTT-3.8.4-1', 'MQTT-3.8.4-5', 'MQTT-3.8.4-6', 'MQTT-3.9.3-1'] },
       'a SUBSCRIBE with three filters gets one SUBACK with a code per filter, in order, none above the requested QoS', async (env) => {
         const base = topicFor(env, 's');
         const { client } = await rawClient(env);
@@ -29,7 +29,7 @@ forEachProtocol((protocol) => {
         env.ctx.expect(client.received.filter((f) => f.packet?.cmd === 'suback').length, 'SUBACKs for one SUBSCRIBE').toBe(1);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.8.3-2', 'MQTT-3.3.2-3', 'MQTT-4.7.1-2', 'MQTT-4.7.1-3'], '5': ['MQTT-3.3.2-3', 'MQTT-4.7.1-1', 'MQTT-4.7.1-2'] },
+    conformanceTest('subscribe.wildcards', { '3.1.1': ['MQTT-3.8.3-2', 'MQTT-3.3.2-3', 'MQTT-4.7.1-2', 'MQTT-4.7.1-3'], '5': ['MQTT-3.3.2-3', 'MQTT-4.7.1-1', 'MQTT-4.7.1-2'] },
       'wildcard filters match per level and deliver under the published topic name (or are refused if unsupported)', async (env) => {
         const base = topicFor(env, 'wc');
         const { client: sub } = await rawClient(env);
@@ -54,7 +54,7 @@ forEachProtocol((protocol) => {
         env.ctx.expect(extra.map((f) => (f.packet as IPublishPacket).topic), 'deliveries that match no filter').toEqual([]);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-4.7.2-1'], '5': ['MQTT-4.7.2-1'] }, 'filters starting with a wildcard do not match topics starting with $', async (env) => {
+    conformanceTest('subscribe.dollar-topics', { '3.1.1': ['MQTT-4.7.2-1'], '5': ['MQTT-4.7.2-1'] }, 'filters starting with a wildcard do not match topics starting with $', async (env) => {
       const name = `$${uniqueId('dollar')}/t`;
       const { client: wild } = await rawClient(env);
       await subscribe(wild, [['#', 0], ['+/t', 0]]);
@@ -71,7 +71,7 @@ forEachProtocol((protocol) => {
       env.ctx.expect(await quietOn(wild, name, 300), '$-topic delivered to # or +/t').toEqual([]);
     });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.10.4-1'], '5': ['MQTT-3.10.4-1'] }, 'UNSUBSCRIBE removes only a subscription whose filter matches character for character', async (env) => {
+    conformanceTest('subscribe.unsubscribe-exact-match', { '3.1.1': ['MQTT-3.10.4-1'], '5': ['MQTT-3.10.4-1'] }, 'UNSUBSCRIBE removes only a subscription whose filter matches character for character', async (env) => {
       const base = topicFor(env, 'u');
       const { client } = await rawClient(env);
       await subscribe(client, [[`${base}/+`, 0]]);
@@ -90,7 +90,7 @@ forEachProtocol((protocol) => {
       env.ctx.expect(await quietOn(client, `${base}/a`, QUIET_MS), 'deliveries after the exact UNSUBSCRIBE').toEqual([]);
     });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.10.4-2', 'MQTT-3.10.4-6', 'MQTT-3.10.4-4'], '5': ['MQTT-3.10.4-2', 'MQTT-3.10.4-6', 'MQTT-3.10.4-4'] },
+    conformanceTest('subscribe.unsubscribe-two-filters', { '3.1.1': ['MQTT-3.10.4-2', 'MQTT-3.10.4-6', 'MQTT-3.10.4-4'], '5': ['MQTT-3.10.4-2', 'MQTT-3.10.4-6', 'MQTT-3.10.4-4'] },
       'an UNSUBSCRIBE with two filters gets one UNSUBACK and stops new messages on both', async (env) => {
         const base = topicFor(env, 'u');
         const { client } = await rawClient(env);
@@ -105,7 +105,7 @@ forEachProtocol((protocol) => {
         env.ctx.expect(got.map((f) => f.packet?.cmd), 'deliveries or extra UNSUBACKs after UNSUBSCRIBE').toEqual([]);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.10.4-3'], '5': ['MQTT-3.10.4-3'] }, 'a QoS 2 delivery started before UNSUBSCRIBE is completed afterwards', async (env) => {
+    conformanceTest('subscribe.unsubscribe-completes-qos2', { '3.1.1': ['MQTT-3.10.4-3'], '5': ['MQTT-3.10.4-3'] }, 'a QoS 2 delivery started before UNSUBSCRIBE is completed afterwards', async (env) => {
       const topic = topicFor(env, 'u');
       const { client } = await rawClient(env);
       await subscribe(client, [[topic, 2]]);

@@ -15,7 +15,7 @@ forEachProtocol((protocol) => {
   for (const file of files.filter((f) => f.protocol === protocol)) {
     describe.concurrent(`vectors: ${file.area}`, () => {
       for (const vector of file.vectors) {
-        conformanceTest({ [file.protocol]: vector.spec }, vector.name, async ({ ctx, listener, behaviour }) => {
+        conformanceTest(vectorKey(file.file, vector.name), { [file.protocol]: vector.spec }, vector.name, async ({ ctx, listener, behaviour }) => {
           const client = await RawClient.open(listener.host, listener.port, protocol, 5000, listener.credentials);
           ctx.onTestFinished(() => client.destroy());
           if (vector.connect) {
@@ -35,6 +35,12 @@ forEachProtocol((protocol) => {
     });
   }
 });
+
+/** `vector.<vector-file>.<vector-name>` (docs/test-keys.md), the name slugged to the key form. */
+function vectorKey(file: string, name: string): string {
+  const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return `vector.${slug(file.replace(/\.json$/, ''))}.${slug(name)}`;
+}
 
 function vectorAlternatives(vector: { steps: unknown[] }): string[] {
   return vector.steps.flatMap((s) => (typeof s === 'object' && s && 'oneOf' in s ? (s as { oneOf: { behaviour: string }[] }).oneOf.map((a) => a.behaviour) : []));
