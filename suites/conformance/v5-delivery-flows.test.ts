@@ -7,7 +7,6 @@ import { uniqueId } from '../../lib/mqtt/test-client.ts';
 import { forProtocol5, v5Test, type ConformanceEnv } from '../support/conformance.ts';
 import { subscribeV5, publishV5, packetId } from '../support/conformance-flow.ts';
 import type { RawClient } from '../../lib/mqtt/raw-client.ts';
-import type { ListenerInfo } from '../../lib/core/broker.ts';
 
 const pubs = (s: RawClient, payload?: string) => s.log.packets.filter((p): p is IPublishPacket => p.cmd === 'publish' && (payload === undefined || String(p.payload) === payload));
 const elapse = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -4,12 +4,11 @@ import { expect, onTestFinished } from 'vitest';
 import type { IPublishPacket } from 'mqtt-packet';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
 import { forProtocol5, v5Test, type ConformanceEnv } from '../support/conformance.ts';
-import { subscribeV5, publishV5, packetId } from '../support/conformance-flow.ts';
-import type { RawClient } from '../../lib/mqtt/raw-client.ts';
+import { subscribeV5, publishV5 } from '../support/conformance-flow.ts';
 
 const elapse = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function offlineSubscriber(env: Parameters<typeof connectV5>[0], topic: string) {
+async function offlineSubscriber(env: ConformanceEnv, topic: string) {
   const clientId = uniqueId('me');
   const first = await env.connect({ clientId, properties: { sessionExpiryInterval: 60 } });
   await subscribeV5(first.client, [{ topic, qos: 1 }]);

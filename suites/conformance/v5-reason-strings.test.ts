@@ -1,9 +1,9 @@
 // MQTT 5.0 reason codes on acknowledgements, Reason Strings / User Properties and Request Problem
 // Information = 0.
-import { expect, onTestFinished } from 'vitest';
+import { expect } from 'vitest';
 import type { Packet, IPublishPacket } from 'mqtt-packet';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
-import { forProtocol5, v5Test, type ConformanceEnv } from '../support/conformance.ts';
+import { forProtocol5, v5Test } from '../support/conformance.ts';
 import { subscribeV5, publishV5, packetId } from '../support/conformance-flow.ts';
 import type { RawClient } from '../../lib/mqtt/raw-client.ts';
 

@@ -1,12 +1,11 @@
 // MQTT 5.0 Session Expiry Interval: a session is kept while the interval runs, discarded when it
 // has passed, and the interval can be changed on DISCONNECT. Waiting out an expiry interval is the
 // stimulus here, not a "sleep then count": the absence check that follows uses a quiet window.
-import { expect, onTestFinished } from 'vitest';
+import { expect } from 'vitest';
 import type { IPublishPacket } from 'mqtt-packet';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
-import { forProtocol5, v5Test, type ConformanceEnv } from '../support/conformance.ts';
-import { subscribeV5, publishV5, packetId } from '../support/conformance-flow.ts';
-import type { RawClient } from '../../lib/mqtt/raw-client.ts';
+import { forProtocol5, v5Test } from '../support/conformance.ts';
+import { subscribeV5, publishV5 } from '../support/conformance-flow.ts';
 
 const elapse = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

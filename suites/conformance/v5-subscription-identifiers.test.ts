@@ -1,10 +1,9 @@
 // MQTT 5.0 Subscription Identifiers: single, multiple overlapping, and per-copy.
-import { expect, onTestFinished } from 'vitest';
+import { expect } from 'vitest';
 import type { IPublishPacket } from 'mqtt-packet';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
-import { forProtocol5, v5Test, type ConformanceEnv } from '../support/conformance.ts';
-import { subscribeV5, publishV5, packetId } from '../support/conformance-flow.ts';
-import type { RawClient } from '../../lib/mqtt/raw-client.ts';
+import { forProtocol5, v5Test } from '../support/conformance.ts';
+import { subscribeV5, publishV5 } from '../support/conformance-flow.ts';
 
 const ids = (p: IPublishPacket): number[] => {
   const v = p.properties?.subscriptionIdentifier as number | number[] | undefined;

@@ -4,9 +4,7 @@ import { expect, onTestFinished } from 'vitest';
 import type { IPublishPacket } from 'mqtt-packet';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
 import { forProtocol5, v5Test, type ConformanceEnv } from '../support/conformance.ts';
-import { subscribeV5, publishV5, packetId } from '../support/conformance-flow.ts';
-import type { RawClient } from '../../lib/mqtt/raw-client.ts';
-import type { ListenerInfo } from '../../lib/core/broker.ts';
+import { subscribeV5, publishV5 } from '../support/conformance-flow.ts';
 import { requireCapability } from '../support/harness.ts';
 
 const isPub = (payload?: string) => (p: { cmd: string; payload?: unknown }) => p.cmd === 'publish' && (payload === undefined || String(p.payload) === payload);

@@ -1,13 +1,12 @@
 // MQTT 5.0 Topic Aliases in both directions: the broker maps aliases it announced, rejects alias 0,
 // aliases beyond its maximum and unknown aliases, forgets them across connections, and never sends
 // aliases beyond the client's maximum.
-import { expect, onTestFinished } from 'vitest';
+import { expect } from 'vitest';
 import type { IPublishPacket } from 'mqtt-packet';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
 import { forProtocol5, v5Test, type ConformanceEnv } from '../support/conformance.ts';
-import { subscribeV5, publishV5, packetId } from '../support/conformance-flow.ts';
+import { subscribeV5, publishV5 } from '../support/conformance-flow.ts';
 import type { RawClient } from '../../lib/mqtt/raw-client.ts';
-
 
 /** A Topic Alias error: DISCONNECT 0x94 (intended) or another error DISCONNECT / plain close (allowed). */
 async function expectAliasError(env: ConformanceEnv, s: RawClient, intended: number): Promise<void> {

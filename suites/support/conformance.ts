@@ -114,9 +114,14 @@ function environment(ctx: TestContext, protocol: ProtocolVersion, h: HarnessCont
   const note = (observed: string) => {
     ctx.task.meta.detail = { ...ctx.task.meta.detail, behaviour: observed };
   };
+  // One cleanup for every connection the test opens, registered before the body runs: vitest runs
+  // onTestFinished handlers last-registered first, so this one runs after the test's own cleanups
+  // (which may open connections of their own, and may not register handlers inside a handler).
+  const clients: RawClient[] = [];
+  ctx.onTestFinished(() => { for (const c of clients) c.destroy(); });
   const open = async () => {
     const client = await RawClient.openListener(listener, protocol);
-    ctx.onTestFinished(() => client.destroy());
+    clients.push(client);
     return client;
   };
   return {
