@@ -10,7 +10,7 @@ import { subscribeV5, publishV5 } from '../support/conformance-flow.ts';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
 
 forProtocol5(() => {
-  v5Test('KEY', ['MQTT-4.12.0-1', 'MQTT-3.1.4-2', 'MQTT-3.2.2-7', 'MQTT-3.2.2-6'],
+  v5Test('v5.auth.unsupported-method', ['MQTT-4.12.0-1', 'MQTT-3.1.4-2', 'MQTT-3.2.2-7', 'MQTT-3.2.2-6'],
     'refuses an unsupported Authentication Method: CONNACK 0x8C or 0x87 (optional) and close', async (env) => {
       const s = await env.open();
       s.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clean: true, keepalive: 60, clientId: uniqueId('au'), properties: { authenticationMethod: 'X-HARNESS-UNKNOWN-1' } });
@@ -26,7 +26,7 @@ forProtocol5(() => {
       env.behaviour('cmd' in answer ? `CONNACK 0x${(answer.reasonCode ?? 0).toString(16)} then close` : 'closed without CONNACK', [...refusals, 'closed without CONNACK'], refusals);
     });
 
-  v5Test('KEY', ['MQTT-4.12.0-6'],
+  v5Test('v5.auth.none-without-method', ['MQTT-4.12.0-6'],
     'sends no AUTH packet and no Authentication Method to a client that named none', async (env) => {
       const { client: s, connack } = await env.connect();
       expect(connack.properties?.authenticationMethod).toBeUndefined();
@@ -39,7 +39,7 @@ forProtocol5(() => {
       expect(s.log.packets.filter((p) => p.cmd === 'auth')).toHaveLength(0);
     });
 
-  v5Test('KEY', ['MQTT-4.13.1-1', '§4.12'],
+  v5Test('v5.auth.unexpected-auth', ['MQTT-4.13.1-1', '§4.12'],
     'treats AUTH from a client that named no Authentication Method as a Protocol Error and closes', async (env) => {
       const { client: s } = await env.connect();
       s.send({ cmd: 'auth', reasonCode: 0x19, properties: { authenticationMethod: 'X-HARNESS-UNKNOWN-2' } });
@@ -48,7 +48,7 @@ forProtocol5(() => {
       env.note(out.disconnect ? `DISCONNECT 0x${(out.disconnect.reasonCode ?? 0).toString(16)}` : 'closed without DISCONNECT');
     });
 
-  v5Test('KEY', ['MQTT-4.12.0-2', 'MQTT-4.12.0-4', 'MQTT-4.12.0-5', 'MQTT-3.15.2-1', 'MQTT-4.12.1-2'],
+  v5Test('v5.auth.challenge-response', ['MQTT-4.12.0-2', 'MQTT-4.12.0-4', 'MQTT-4.12.0-5', 'MQTT-3.15.2-1', 'MQTT-4.12.1-2'],
     'runs a challenge/response exchange with a method the target declares', async (env) => {
       notApplicable(env.ctx, `${harness().target.name} declares no enhanced authentication method (AUTH exchange); add one to its target descriptor to run this`);
     });

@@ -10,7 +10,7 @@ import { subscribeV5, publishV5 } from '../support/conformance-flow.ts';
 const CONNECT_REASON_CODES = [0x00, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8c, 0x90, 0x95, 0x97, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9f];
 
 forProtocol5(() => {
-  v5Test('KEY', ['MQTT-3.1.4-5', 'MQTT-3.2.0-1', 'MQTT-3.2.2-1', 'MQTT-3.2.2-2', 'MQTT-3.2.2-8', 'MQTT-3.1.2-4', 'MQTT-3.1.4-4'],
+  v5Test('v5.connack.clean-connect', ['MQTT-3.1.4-5', 'MQTT-3.2.0-1', 'MQTT-3.2.2-1', 'MQTT-3.2.2-2', 'MQTT-3.2.2-8', 'MQTT-3.1.2-4', 'MQTT-3.1.4-4'],
     'accepts a clean CONNECT with CONNACK 0x00, Session Present 0 and no reserved flag set', async (env) => {
       const { client: s, connack } = await env.connect({ clean: true });
       expect(s.log.packets[0]?.cmd, 'first packet from the server').toBe('connack');
@@ -20,7 +20,7 @@ forProtocol5(() => {
       env.note(`CONNACK properties: ${JSON.stringify(connack.properties ?? {})}`);
     });
 
-  v5Test('KEY', ['MQTT-3.2.2-16', 'MQTT-3.1.3-6', 'MQTT-3.1.3-7'],
+  v5Test('v5.connack.assigned-client-id', ['MQTT-3.2.2-16', 'MQTT-3.1.3-6', 'MQTT-3.1.3-7'],
     'assigns a unique Client Identifier to a zero-length one and returns it in CONNACK', async (env) => {
       const a = await env.connect({ clientId: '' });
       const b = await env.connect({ clientId: '' });
@@ -43,7 +43,7 @@ forProtocol5(() => {
       env.note(`assigned ${idA} and ${idB}`);
     });
 
-  v5Test('KEY', ['MQTT-3.2.2-9', 'MQTT-3.2.2-10', 'MQTT-3.8.4-8'],
+  v5Test('v5.connack.maximum-qos', ['MQTT-3.2.2-9', 'MQTT-3.2.2-10', 'MQTT-3.8.4-8'],
     'honours the Maximum QoS it announces: accepts SUBSCRIBE at QoS 2 and never delivers above the maximum', async (env) => {
       const sub = await env.connect();
       const maxQos = sub.connack.properties?.maximumQoS ?? 2;
@@ -59,7 +59,7 @@ forProtocol5(() => {
       env.note(`Maximum QoS ${sub.connack.properties?.maximumQoS ?? 'absent (2)'}; granted ${granted}; delivered at QoS ${msg.qos}`);
     });
 
-  v5Test('KEY', ['MQTT-3.3.1-5', 'MQTT-3.3.1-9'],
+  v5Test('v5.connack.retain-available', ['MQTT-3.3.1-5', 'MQTT-3.3.1-9'],
     'honours Retain Available: a retained message is stored and sent to a new subscriber unless the server announced 0', async (env) => {
       const pub = await env.connect();
       const topic = `${uniqueId('t')}/retain`;
@@ -76,7 +76,7 @@ forProtocol5(() => {
       expect(msg.payload.toString()).toBe('kept');
     });
 
-  v5Test('KEY', ['MQTT-3.2.2-22', 'MQTT-3.1.2-22'],
+  v5Test('v5.connack.server-keep-alive', ['MQTT-3.2.2-22', 'MQTT-3.1.2-22'],
     'uses the client Keep Alive unless it sends Server Keep Alive, and closes a silent connection after 1.5x that', async (env) => {
       const { client: s, connack } = await env.connect({ keepalive: 1 });
       const keepAlive = connack.properties?.serverKeepAlive ?? 1;
@@ -93,7 +93,7 @@ forProtocol5(() => {
       env.note(`closed after ${tookMs} ms with ${out.disconnect ? `DISCONNECT 0x${(out.disconnect.reasonCode ?? 0).toString(16)}` : 'no DISCONNECT'}`);
     });
 
-  v5Test('KEY', ['MQTT-3.1.2-28'],
+  v5Test('v5.connack.no-response-information', ['MQTT-3.1.2-28'],
     'returns no Response Information when Request Response Information is 0', async (env) => {
       const off = await env.connect({ properties: { requestResponseInformation: false } });
       expect(off.connack.properties?.responseInformation).toBeUndefined();
@@ -101,14 +101,14 @@ forProtocol5(() => {
       env.note(`with Request Response Information 1: ${on.connack.properties?.responseInformation === undefined ? 'no Response Information (allowed)' : `"${on.connack.properties.responseInformation}"`}`);
     });
 
-  v5Test('KEY', ['MQTT-3.2.2-3', 'MQTT-3.1.2-6'],
+  v5Test('v5.connack.clean-start-0-no-session', ['MQTT-3.2.2-3', 'MQTT-3.1.2-6'],
     'answers Clean Start 0 without an existing session with Session Present 0', async (env) => {
       const { client: s, connack } = await env.connect({ clean: false, properties: { sessionExpiryInterval: 0 } });
       expect(connack.reasonCode ?? 0).toBe(0);
       expect(connack.sessionPresent).toBe(false);
     });
 
-  v5Test('KEY', ['MQTT-3.2.2-6', 'MQTT-3.2.2-7', 'MQTT-3.1.2-2', 'MQTT-4.13.2-1', 'MQTT-3.14.0-1'],
+  v5Test('v5.connack.unsupported-protocol-version', ['MQTT-3.2.2-6', 'MQTT-3.2.2-7', 'MQTT-3.1.2-2', 'MQTT-4.13.2-1', 'MQTT-3.14.0-1'],
     'refuses an unsupported protocol version: CONNACK 0x84 (optional) with Session Present 0, then closes; no DISCONNECT', async (env) => {
       const s = await env.open();
       // CONNECT with protocol level 6, v5 layout.

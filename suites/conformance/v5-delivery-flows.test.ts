@@ -19,7 +19,7 @@ async function pair(env: ConformanceEnv, topic: string, qos: 0 | 1 | 2, sessionC
 }
 
 forProtocol5(() => {
-  v5Test('KEY', ['MQTT-4.3.1-1', 'MQTT-3.3.1-2', 'MQTT-3.3.4-1', 'MQTT-2.2.1-2'],
+  v5Test('v5.delivery.qos0', ['MQTT-4.3.1-1', 'MQTT-3.3.1-2', 'MQTT-3.3.4-1', 'MQTT-2.2.1-2'],
     'QoS 0: delivers PUBLISH QoS 0 with DUP 0 and no acknowledgement expected', async (env) => {
       const topic = `${uniqueId('t')}/q0`;
       const { sub, pub } = await pair(env, topic, 0);
@@ -31,7 +31,7 @@ forProtocol5(() => {
       expect(await pub.log.quiet(300, (p) => p.cmd !== 'publish'), 'acknowledgement for QoS 0').toHaveLength(0);
     });
 
-  v5Test('KEY', ['MQTT-4.3.2-1', 'MQTT-4.3.2-2', 'MQTT-4.3.2-4', 'MQTT-2.2.1-5', 'MQTT-2.2.1-4', 'MQTT-3.3.4-1', 'MQTT-4.3.2-3'],
+  v5Test('v5.delivery.qos1-ids', ['MQTT-4.3.2-1', 'MQTT-4.3.2-2', 'MQTT-4.3.2-4', 'MQTT-2.2.1-5', 'MQTT-2.2.1-4', 'MQTT-3.3.4-1', 'MQTT-4.3.2-3'],
     'QoS 1: PUBACK carries the PUBLISH id; deliveries use distinct non-zero ids with DUP 0', async (env) => {
       const topic = `${uniqueId('t')}/q1`;
       const { sub, pub } = await pair(env, topic, 1);
@@ -52,7 +52,7 @@ forProtocol5(() => {
       if (together) expect(a.messageId, 'two unacknowledged deliveries share a packet id').not.toBe(b.messageId);
     });
 
-  v5Test('KEY', ['MQTT-4.3.3-1', 'MQTT-4.3.3-2', 'MQTT-4.3.3-3', 'MQTT-4.3.3-4', 'MQTT-4.3.3-5', 'MQTT-4.3.3-8', 'MQTT-4.3.3-11', 'MQTT-2.2.1-5'],
+  v5Test('v5.delivery.qos2-ids', ['MQTT-4.3.3-1', 'MQTT-4.3.3-2', 'MQTT-4.3.3-3', 'MQTT-4.3.3-4', 'MQTT-4.3.3-5', 'MQTT-4.3.3-8', 'MQTT-4.3.3-11', 'MQTT-2.2.1-5'],
     'QoS 2: PUBREC, PUBREL, PUBCOMP carry the PUBLISH id in both directions', async (env) => {
       const topic = `${uniqueId('t')}/q2`;
       const { sub, pub } = await pair(env, topic, 2);
@@ -73,7 +73,7 @@ forProtocol5(() => {
       expect(await sub.log.quiet(400, 'publish'), 'PUBLISH re-sent after PUBREL').toHaveLength(0);
     });
 
-  v5Test('KEY', ['MQTT-4.3.3-10', 'MQTT-4.3.3-12', 'MQTT-4.3.2-5'],
+  v5Test('v5.delivery.qos2-exactly-once', ['MQTT-4.3.3-10', 'MQTT-4.3.3-12', 'MQTT-4.3.2-5'],
     'QoS 2 exactly once: a repeated PUBLISH before PUBREL is not delivered twice; after PUBCOMP (and after PUBACK at QoS 1) the same id is a new message', async (env) => {
       const topic = `${uniqueId('t')}/once`;
       const { sub, pub } = await pair(env, topic, 1);
@@ -100,7 +100,7 @@ forProtocol5(() => {
       expect(pubs(sub).map((m) => String(m.payload))).toEqual(['first', 'second', 'third', 'fourth']);
     });
 
-  v5Test('KEY', ['MQTT-4.4.0-1', 'MQTT-3.3.1-1', 'MQTT-3.3.1-3', 'MQTT-4.3.3-6'],
+  v5Test('v5.delivery.redeliver-on-reconnect', ['MQTT-4.4.0-1', 'MQTT-3.3.1-1', 'MQTT-3.3.1-3', 'MQTT-4.3.3-6'],
     'resends an unacknowledged QoS 1 PUBLISH with DUP 1 and its original id on reconnect, and a PUBREL (not the PUBLISH) for QoS 2', async (env) => {
       const topic = `${uniqueId('t')}/redeliver`;
       const clientId = uniqueId('rd');
@@ -132,7 +132,7 @@ forProtocol5(() => {
       expect(await third.log.quiet(300, (p) => p.cmd === 'publish'), 'PUBLISH re-sent after PUBREL or PUBACK').toHaveLength(0);
     });
 
-  v5Test('KEY', ['MQTT-4.4.0-2'],
+  v5Test('v5.delivery.puback-failure-acknowledges', ['MQTT-4.4.0-2'],
     'treats a delivery answered with PUBACK 0x80 as acknowledged: not retransmitted on reconnect', async (env) => {
       const topic = `${uniqueId('t')}/nack`;
       const clientId = uniqueId('nk');
@@ -147,7 +147,7 @@ forProtocol5(() => {
       expect(await again.client.log.quiet(800, 'publish'), 'retransmission after PUBACK 0x80').toHaveLength(0);
     });
 
-  v5Test('KEY', ['MQTT-4.3.3-13'],
+  v5Test('v5.delivery.qos2-receiver-expiry', ['MQTT-4.3.3-13'],
     'as a QoS 2 receiver, completes the flow (PUBCOMP) for a message whose expiry passed before PUBREL', async (env) => {
       const { client: s } = await env.connect();
       const id = packetId();
@@ -159,7 +159,7 @@ forProtocol5(() => {
       expect(comp.messageId).toBe(id);
     }, { timeoutMs: 15_000 });
 
-  v5Test('KEY', ['MQTT-4.3.3-7'],
+  v5Test('v5.delivery.qos2-sender-expiry', ['MQTT-4.3.3-7'],
     'as a QoS 2 sender, does not apply message expiry once the PUBLISH is sent: resent on reconnect after the interval', async (env) => {
       const topic = `${uniqueId('t')}/exp-tx`;
       const clientId = uniqueId('e2');
@@ -177,7 +177,7 @@ forProtocol5(() => {
       expect(resent.dup).toBe(true);
     }, { timeoutMs: 15_000 });
 
-  v5Test('KEY', ['MQTT-4.6.0-5', 'MQTT-4.6.0-6'],
+  v5Test('v5.delivery.order', ['MQTT-4.6.0-5', 'MQTT-4.6.0-6'],
     'forwards messages from one publisher on one topic in the order received', async (env) => {
       const topic = `${uniqueId('t')}/order`;
       const { sub, pub } = await pair(env, topic, 1);
@@ -187,7 +187,7 @@ forProtocol5(() => {
       expect(pubs(sub).map((m) => String(m.payload))).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
     });
 
-  v5Test('KEY', ['MQTT-3.3.1-6', 'MQTT-3.3.1-7', 'MQTT-3.3.1-8', 'MQTT-3.3.1-5'],
+  v5Test('v5.delivery.retained-replace-remove', ['MQTT-3.3.1-6', 'MQTT-3.3.1-7', 'MQTT-3.3.1-8', 'MQTT-3.3.1-5'],
     'replaces a retained message, keeps it on a RETAIN 0 publish, and removes it with an empty retained payload', async (env) => {
       const topic = `${uniqueId('t')}/ret`;
       const pub = await env.connect();
@@ -206,7 +206,7 @@ forProtocol5(() => {
       expect(await b.client.log.quiet(500, 'publish'), 'retained message after an empty retained publish').toHaveLength(0);
     });
 
-  v5Test('KEY', ['MQTT-4.7.2-1', 'MQTT-4.7.3-4', 'MQTT-3.3.2-3'],
+  v5Test('v5.delivery.dollar-topics-no-normalisation', ['MQTT-4.7.2-1', 'MQTT-4.7.3-4', 'MQTT-3.3.2-3'],
     'does not match $-topics with leading wildcards and does not normalise topics (case, empty levels)', async (env) => {
       const base = uniqueId('t');
       const sub = await env.connect();
@@ -225,7 +225,7 @@ forProtocol5(() => {
       for (const m of pubs(exact.client)) expect(m.topic).toBe(`${base}/a/b`);
     });
 
-  v5Test('KEY', ['MQTT-3.10.4-1', 'MQTT-3.10.4-2', 'MQTT-3.10.4-4', 'MQTT-3.10.4-5', 'MQTT-2.2.1-6', 'MQTT-3.8.4-1', 'MQTT-3.8.4-2'],
+  v5Test('v5.delivery.suback-unsuback-ids', ['MQTT-3.10.4-1', 'MQTT-3.10.4-2', 'MQTT-3.10.4-4', 'MQTT-3.10.4-5', 'MQTT-2.2.1-6', 'MQTT-3.8.4-1', 'MQTT-3.8.4-2'],
     'SUBACK/UNSUBACK echo the packet ids; UNSUBSCRIBE matches filters exactly and stops deliveries', async (env) => {
       const base = uniqueId('t');
       const { client: s } = await env.connect();
@@ -246,7 +246,7 @@ forProtocol5(() => {
       expect(await s.log.quiet(500, (p) => p.cmd === 'publish' && String(p.payload) === 'gone')).toHaveLength(0);
     });
 
-  v5Test('KEY', ['MQTT-3.10.4-3'],
+  v5Test('v5.delivery.unsubscribe-completes-qos1', ['MQTT-3.10.4-3'],
     'completes a QoS 1 delivery already started when the filter is unsubscribed', async (env) => {
       const topic = `${uniqueId('t')}/unsub-inflight`;
       const clientId = uniqueId('ui');
@@ -262,7 +262,7 @@ forProtocol5(() => {
       expect(resent.messageId).toBe(m.messageId);
     });
 
-  v5Test('KEY', ['MQTT-3.1.3-5'],
+  v5Test('v5.delivery.client-id-23-chars', ['MQTT-3.1.3-5'],
     'accepts a 23-character alphanumeric Client Identifier', async (env) => {
       const id = `A${uniqueId('').replace(/[^a-zA-Z0-9]/g, '')}zzzzzzzzzzzzzzzzzzzz`.slice(0, 23);
       const { client: s, connack } = await env.connect({ clientId: id });
@@ -270,7 +270,7 @@ forProtocol5(() => {
       expect(connack.reasonCode ?? 0).toBe(0);
     });
 
-  v5Test('KEY', ['MQTT-3.1.4-6', 'MQTT-3.1.4-1'],
+  v5Test('v5.delivery.data-after-refused-connect', ['MQTT-3.1.4-6', 'MQTT-3.1.4-1'],
     'processes nothing sent after a refused CONNECT (a retained PUBLISH in the same write is not stored)', async (env) => {
       const topic = `${uniqueId('t')}/after-refused`;
       const s = await env.open();

@@ -10,7 +10,7 @@ import type { RawClient } from '../../lib/mqtt/raw-client.ts';
 const pubs = (s: RawClient) => s.log.packets.filter((p): p is IPublishPacket => p.cmd === 'publish');
 
 forProtocol5(() => {
-  v5Test('KEY', ['MQTT-3.3.4-9', 'MQTT-4.9.0-1', 'MQTT-4.9.0-2', 'MQTT-4.9.0-3', 'MQTT-3.3.4-10', 'MQTT-2.2.1-4'],
+  v5Test('v5.flow-control.client-receive-maximum-qos1', ['MQTT-3.3.4-9', 'MQTT-4.9.0-1', 'MQTT-4.9.0-2', 'MQTT-4.9.0-3', 'MQTT-3.3.4-10', 'MQTT-2.2.1-4'],
     'respects the client Receive Maximum: at most 2 unacknowledged QoS 1 deliveries, PINGREQ still answered, one more per PUBACK', async (env) => {
       const topic = `${uniqueId('t')}/rm`;
       const sub = await env.connect({ properties: { receiveMaximum: 2 } });
@@ -35,7 +35,7 @@ forProtocol5(() => {
       expect(pubs(sub.client).map((p) => `${p.payload}#${p.messageId}${p.dup ? 'd' : ''}`), 'deliveries after one PUBACK (Receive Maximum 2)').toHaveLength(window + 1);
     });
 
-  v5Test('KEY', ['MQTT-4.9.0-2', 'MQTT-3.3.4-9'],
+  v5Test('v5.flow-control.client-receive-maximum-qos2', ['MQTT-4.9.0-2', 'MQTT-3.3.4-9'],
     'counts unacknowledged QoS 2 deliveries against the client Receive Maximum until PUBCOMP', async (env) => {
       const topic = `${uniqueId('t')}/rm2`;
       const sub = await env.connect({ properties: { receiveMaximum: 1 } });
@@ -53,7 +53,7 @@ forProtocol5(() => {
       await sub.client.log.next(() => pubs(sub.client).length >= 2, 5000, 'the next delivery after PUBCOMP');
     });
 
-  v5Test('KEY', ['§3.1.2.11.3', 'MQTT-4.13.1-1'],
+  v5Test('v5.flow-control.server-receive-maximum', ['§3.1.2.11.3', 'MQTT-4.13.1-1'],
     'reacts to one QoS 2 PUBLISH beyond its own Receive Maximum with DISCONNECT 0x93, or keeps serving (allowed)', async (env) => {
       const { client: s, connack } = await env.connect();
       const max = connack.properties?.receiveMaximum ?? 65535;

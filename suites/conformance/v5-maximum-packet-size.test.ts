@@ -8,7 +8,7 @@ import { forProtocol5, v5Test } from '../support/conformance.ts';
 import { subscribeV5, publishV5, packetId } from '../support/conformance-flow.ts';
 
 forProtocol5(() => {
-  v5Test('KEY', ['MQTT-3.1.2-24', 'MQTT-3.1.2-25'],
+  v5Test('v5.maximum-packet-size.publish-discarded', ['MQTT-3.1.2-24', 'MQTT-3.1.2-25'],
     'does not send a PUBLISH larger than the client Maximum Packet Size; discards it and carries on with the next', async (env) => {
       const topic = `${uniqueId('t')}/mps`;
       const sub = await env.connect({ properties: { maximumPacketSize: 128 } });
@@ -22,7 +22,7 @@ forProtocol5(() => {
       expect(await sub.client.log.quiet(300, 'publish')).toHaveLength(0);
     });
 
-  v5Test('KEY', ['MQTT-3.2.2-19', 'MQTT-3.2.2-20', 'MQTT-3.4.2-2', 'MQTT-3.4.2-3', 'MQTT-3.5.2-2', 'MQTT-3.5.2-3', 'MQTT-3.6.2-2', 'MQTT-3.6.2-3', 'MQTT-3.7.2-2', 'MQTT-3.7.2-3', 'MQTT-3.9.2-1', 'MQTT-3.9.2-2', 'MQTT-3.11.2-1', 'MQTT-3.11.2-2', 'MQTT-3.14.2-3', 'MQTT-3.14.2-4', 'MQTT-3.1.2-24'],
+  v5Test('v5.maximum-packet-size.acks-within-24-bytes', ['MQTT-3.2.2-19', 'MQTT-3.2.2-20', 'MQTT-3.4.2-2', 'MQTT-3.4.2-3', 'MQTT-3.5.2-2', 'MQTT-3.5.2-3', 'MQTT-3.6.2-2', 'MQTT-3.6.2-3', 'MQTT-3.7.2-2', 'MQTT-3.7.2-3', 'MQTT-3.9.2-1', 'MQTT-3.9.2-2', 'MQTT-3.11.2-1', 'MQTT-3.11.2-2', 'MQTT-3.14.2-3', 'MQTT-3.14.2-4', 'MQTT-3.1.2-24'],
     'keeps every CONNACK, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK and DISCONNECT within a 24-byte Maximum Packet Size', async (env) => {
       const LIMIT = 24;
       const topic = `${uniqueId('a').slice(0, 8)}`; // short, so the 1-byte PUBLISH fits the limit
@@ -48,7 +48,7 @@ forProtocol5(() => {
       env.note(sizes.join(' '));
     });
 
-  v5Test('KEY', ['MQTT-3.1.2-24', 'MQTT-3.1.2-25'],
+  v5Test('v5.maximum-packet-size.whole-packet-counted', ['MQTT-3.1.2-24', 'MQTT-3.1.2-25'],
     'counts the whole packet (fixed header included) against the client Maximum Packet Size: a PUBLISH one byte over is not sent', async (env) => {
       const topic = `${uniqueId('t')}/edge`;
       const fits = 'f';
@@ -66,7 +66,7 @@ forProtocol5(() => {
       expect(Math.max(...sub.client.log.sizes)).toBeLessThanOrEqual(LIMIT);
     });
 
-  v5Test('KEY', ['MQTT-3.2.2-15', 'MQTT-4.13.1-1'],
+  v5Test('v5.maximum-packet-size.server-enforces', ['MQTT-3.2.2-15', 'MQTT-4.13.1-1'],
     'enforces its own Maximum Packet Size when it announces one: DISCONNECT 0x95 (not-applicable otherwise)', async (env) => {
       const { client: s, connack } = await env.connect();
       const max = connack.properties?.maximumPacketSize;

@@ -18,7 +18,7 @@ async function offlineSubscriber(env: ConformanceEnv, topic: string) {
 }
 
 forProtocol5(() => {
-  v5Test('KEY', ['MQTT-3.3.2-5'],
+  v5Test('v5.message-expiry.queued-expired', ['MQTT-3.3.2-5'],
     'does not deliver a queued message whose Message Expiry Interval passed, but delivers the one without expiry', async (env) => {
       const topic = `${uniqueId('t')}/exp`;
       const reconnect = await offlineSubscriber(env, topic);
@@ -35,7 +35,7 @@ forProtocol5(() => {
       expect(await sub.client.log.quiet(400, (p) => p.cmd === 'publish' && p.payload.toString() === 'expires')).toHaveLength(0);
     }, { timeoutMs: 15_000 });
 
-  v5Test('KEY', ['MQTT-3.3.2-6'],
+  v5Test('v5.message-expiry.remaining-interval', ['MQTT-3.3.2-6'],
     'forwards the remaining Message Expiry Interval (received value minus time waited)', async (env) => {
       const topic = `${uniqueId('t')}/remain`;
       const reconnect = await offlineSubscriber(env, topic);
@@ -51,7 +51,7 @@ forProtocol5(() => {
       env.ctx.task.meta.detail = { behaviour: `forwarded ${left} s of 60 after ~2 s offline` };
     }, { timeoutMs: 15_000 });
 
-  v5Test('KEY', ['MQTT-3.3.2-6'],
+  v5Test('v5.message-expiry.online-not-larger', ['MQTT-3.3.2-6'],
     'forwards a Message Expiry Interval no larger than the published one to an online subscriber', async (env) => {
       const topic = `${uniqueId('t')}/online`;
       const sub = await env.connect();
@@ -64,7 +64,7 @@ forProtocol5(() => {
       expect(msg.properties!.messageExpiryInterval!).toBeGreaterThanOrEqual(28);
     });
 
-  v5Test('KEY', ['MQTT-3.3.2-5'],
+  v5Test('v5.message-expiry.retained-expired', ['MQTT-3.3.2-5'],
     'does not send an expired retained message to a new subscriber', async (env) => {
       const topic = `${uniqueId('t')}/ret-exp`;
       const pub = await env.connect();

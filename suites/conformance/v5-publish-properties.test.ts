@@ -8,7 +8,7 @@ import { forProtocol5, v5Test } from '../support/conformance.ts';
 import { subscribeV5, publishV5, packetId } from '../support/conformance-flow.ts';
 
 forProtocol5(() => {
-  v5Test('KEY', ['MQTT-3.3.2-4', 'MQTT-3.3.2-15', 'MQTT-3.3.2-16', 'MQTT-3.3.2-20', 'MQTT-1.5.4-3'],
+  v5Test('v5.publish-properties.forwarded-unaltered', ['MQTT-3.3.2-4', 'MQTT-3.3.2-15', 'MQTT-3.3.2-16', 'MQTT-3.3.2-20', 'MQTT-1.5.4-3'],
     'forwards Payload Format Indicator, Content Type, Response Topic and Correlation Data unaltered', async (env) => {
       const topic = `${uniqueId('t')}/props`;
       const sub = await env.connect();
@@ -25,7 +25,7 @@ forProtocol5(() => {
       expect(Buffer.from(msg.properties?.correlationData ?? []).toString('hex'), 'Correlation Data').toBe(correlationData.toString('hex'));
     });
 
-  v5Test('KEY', ['MQTT-3.3.2-17', 'MQTT-3.3.2-18', 'MQTT-1.5.7-1'],
+  v5Test('v5.publish-properties.user-properties-in-order', ['MQTT-3.3.2-17', 'MQTT-3.3.2-18', 'MQTT-1.5.7-1'],
     'forwards every User Property unaltered and in order, including repeated names', async (env) => {
       const topic = `${uniqueId('t')}/up`;
       const sub = await env.connect();
@@ -39,7 +39,7 @@ forProtocol5(() => {
       expect(got).toEqual(userProperties);
     });
 
-  v5Test('KEY', ['MQTT-3.3.2-4', '§3.3.2.3.2'],
+  v5Test('v5.publish-properties.invalid-utf8-payload', ['MQTT-3.3.2-4', '§3.3.2.3.2'],
     'handles a payload that claims UTF-8 (indicator 1) but is not: PUBACK/DISCONNECT 0x99, or forwards it unaltered', async (env) => {
       const topic = `${uniqueId('t')}/pfi`;
       const sub = await env.connect();

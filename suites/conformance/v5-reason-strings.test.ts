@@ -34,7 +34,7 @@ async function provokeAcks(s: RawClient, other: RawClient, base: string): Promis
 const codes = (p: Packet): number[] => ('granted' in p && Array.isArray(p.granted) ? p.granted as number[] : 'reasonCode' in p && p.reasonCode !== undefined ? [p.reasonCode] : [0]);
 
 forProtocol5(() => {
-  v5Test('KEY', ['MQTT-4.7.1-1', 'MQTT-3.8.4-7', 'MQTT-4.13.1-1'],
+  v5Test('v5.reason-codes.invalid-topic-filter', ['MQTT-4.7.1-1', 'MQTT-3.8.4-7', 'MQTT-4.13.1-1'],
     'refuses an invalid Topic Filter (a/#/b) in SUBSCRIBE: SUBACK 0x8F for it, or a Protocol Error close', async (env) => {
       const { client: s } = await env.connect();
       const base = uniqueId('t');
@@ -51,7 +51,7 @@ forProtocol5(() => {
       }
     });
 
-  v5Test('KEY', ['MQTT-3.4.2-1', 'MQTT-3.5.2-1', 'MQTT-3.6.2-1', 'MQTT-3.7.2-1', 'MQTT-3.9.3-2', 'MQTT-3.11.3-2', 'MQTT-3.8.4-6', 'MQTT-3.9.3-1', 'MQTT-3.11.3-1', 'MQTT-3.8.4-7', 'MQTT-3.10.4-5', 'MQTT-3.8.4-5', 'MQTT-3.10.4-6'],
+  v5Test('v5.reason-codes.per-table', ['MQTT-3.4.2-1', 'MQTT-3.5.2-1', 'MQTT-3.6.2-1', 'MQTT-3.7.2-1', 'MQTT-3.9.3-2', 'MQTT-3.11.3-2', 'MQTT-3.8.4-6', 'MQTT-3.9.3-1', 'MQTT-3.11.3-1', 'MQTT-3.8.4-7', 'MQTT-3.10.4-5', 'MQTT-3.8.4-5', 'MQTT-3.10.4-6'],
     'uses only the reason codes of each acknowledgement\'s table, one per filter and in filter order', async (env) => {
       const base = uniqueId('t');
       const { client: s } = await env.connect();
@@ -76,7 +76,7 @@ forProtocol5(() => {
       env.note(`SUBACK ${suback!.granted.map((c) => `0x${c.toString(16)}`).join(',')}; UNSUBACK ${uc.map((c) => `0x${c.toString(16)}`).join(',')}; PUBCOMPs ${pubcomp92.map((c) => `0x${(c ?? 0).toString(16)}`).join(',')}`);
     });
 
-  v5Test('KEY', ['MQTT-3.1.2-29'],
+  v5Test('v5.reason-codes.no-reason-string-unrequested', ['MQTT-3.1.2-29'],
     'sends no Reason String or User Property on packets other than PUBLISH, CONNACK and DISCONNECT when Request Problem Information is 0', async (env) => {
       const base = uniqueId('t');
       const { client: s } = await env.connect({ properties: { requestProblemInformation: false } });

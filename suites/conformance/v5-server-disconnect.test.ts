@@ -21,7 +21,7 @@ function checkDisconnect(s: RawClient, out: CloseResult): IDisconnectPacket | un
 }
 
 forProtocol5(() => {
-  v5Test('KEY', ['MQTT-3.1.4-3', 'MQTT-3.14.2-1', 'MQTT-3.14.2-2', 'MQTT-3.14.4-1', 'MQTT-3.14.4-2', 'MQTT-4.13.2-1'],
+  v5Test('v5.server-disconnect.session-taken-over', ['MQTT-3.1.4-3', 'MQTT-3.14.2-1', 'MQTT-3.14.2-2', 'MQTT-3.14.4-1', 'MQTT-3.14.4-2', 'MQTT-4.13.2-1'],
     'sends DISCONNECT 0x8E (Session taken over) to the existing connection and closes it', async (env) => {
       const clientId = uniqueId('to');
       const first = await env.connect({ clientId });
@@ -33,7 +33,7 @@ forProtocol5(() => {
       env.behaviour(d ? `DISCONNECT 0x${(d.reasonCode ?? 0).toString(16)}${d.properties?.reasonString ? ` "${d.properties.reasonString}"` : ''}` : 'closed without DISCONNECT', { intended: d?.reasonCode === 0x8e, intends: 'DISCONNECT 0x8e' });
     });
 
-  v5Test('KEY', ['MQTT-3.1.2-22', 'MQTT-3.14.2-1', 'MQTT-3.14.2-2', 'MQTT-3.14.4-1'],
+  v5Test('v5.server-disconnect.keep-alive-timeout', ['MQTT-3.1.2-22', 'MQTT-3.14.2-1', 'MQTT-3.14.2-2', 'MQTT-3.14.4-1'],
     'closes a connection silent for 1.5x Keep Alive, with DISCONNECT 0x8D (Keep Alive timeout) if it sends one', async (env) => {
       const { client: s, connack } = await env.connect({ keepalive: 1 });
       const ka = connack.properties?.serverKeepAlive ?? 1;
@@ -43,7 +43,7 @@ forProtocol5(() => {
       env.note(d ? 'DISCONNECT 0x8D then close' : 'closed without DISCONNECT');
     });
 
-  v5Test('KEY', ['MQTT-3.12.4-1', 'MQTT-3.1.2-22'],
+  v5Test('v5.server-disconnect.pinging-kept-open', ['MQTT-3.12.4-1', 'MQTT-3.1.2-22'],
     'answers PINGREQ with PINGRESP and keeps a pinging connection open past 1.5x Keep Alive', async (env) => {
       const { client: s } = await env.connect({ keepalive: 1 });
       for (let i = 0; i < 4; i++) {
@@ -54,7 +54,7 @@ forProtocol5(() => {
       expect(s.closed, 'closed although the client kept pinging').toBe(false);
     });
 
-  v5Test('KEY', ['MQTT-3.1.0-2', 'MQTT-4.13.1-1', 'MQTT-3.14.2-1', 'MQTT-3.2.0-2'],
+  v5Test('v5.server-disconnect.second-connect', ['MQTT-3.1.0-2', 'MQTT-4.13.1-1', 'MQTT-3.14.2-1', 'MQTT-3.2.0-2'],
     'treats a second CONNECT as a Protocol Error: DISCONNECT 0x82 (if any) and close; never a second CONNACK', async (env) => {
       const { client: s } = await env.connect();
       s.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clean: true, keepalive: 60, clientId: uniqueId('c2') });
@@ -65,7 +65,7 @@ forProtocol5(() => {
       env.note(d ? 'DISCONNECT 0x82 then close' : 'closed without DISCONNECT');
     });
 
-  v5Test('KEY', ['MQTT-3.1.0-1', 'MQTT-3.14.0-1', 'MQTT-3.2.0-1'],
+  v5Test('v5.server-disconnect.first-packet-not-connect', ['MQTT-3.1.0-1', 'MQTT-3.14.0-1', 'MQTT-3.2.0-1'],
     'closes a connection whose first packet is not CONNECT, without CONNACK or DISCONNECT', async (env) => {
       const s = await env.open();
       s.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'a/b', qos: 0 }] });
@@ -74,7 +74,7 @@ forProtocol5(() => {
       env.note('closed silently');
     });
 
-  v5Test('KEY', ['MQTT-3.14.1-1', 'MQTT-4.13.1-1'],
+  v5Test('v5.server-disconnect.reserved-flags', ['MQTT-3.14.1-1', 'MQTT-4.13.1-1'],
     'treats a DISCONNECT with non-zero reserved flags as malformed: closes, and publishes the Will', async (env) => {
       const topic = `${uniqueId('t')}/dc-flags`;
       const w = await env.connect();

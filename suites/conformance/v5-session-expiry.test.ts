@@ -10,7 +10,7 @@ import { subscribeV5, publishV5 } from '../support/conformance-flow.ts';
 const elapse = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 forProtocol5(() => {
-  v5Test('KEY', ['MQTT-3.1.2-23', 'MQTT-3.1.2-5', 'MQTT-3.2.2-3', 'MQTT-3.1.3-2', 'MQTT-4.5.0-1', 'MQTT-4.4.0-1'],
+  v5Test('v5.session-expiry.kept-while-running', ['MQTT-3.1.2-23', 'MQTT-3.1.2-5', 'MQTT-3.2.2-3', 'MQTT-3.1.3-2', 'MQTT-4.5.0-1', 'MQTT-4.4.0-1'],
     'keeps the session while Session Expiry Interval runs: Session Present 1 and the queued QoS 1 message delivered', async (env) => {
       const clientId = uniqueId('se');
       const topic = `${uniqueId('t')}/kept`;
@@ -27,7 +27,7 @@ forProtocol5(() => {
       expect(msg.qos).toBe(1);
     });
 
-  v5Test('KEY', ['MQTT-4.1.0-2', 'MQTT-3.2.2-3'],
+  v5Test('v5.session-expiry.discarded-after', ['MQTT-4.1.0-2', 'MQTT-3.2.2-3'],
     'discards the session once Session Expiry Interval has passed: Session Present 0, nothing delivered', async (env) => {
       const clientId = uniqueId('se');
       const topic = `${uniqueId('t')}/expired`;
@@ -43,7 +43,7 @@ forProtocol5(() => {
       expect(await again.client.log.quiet(700, 'publish'), 'messages from the expired session').toHaveLength(0);
     }, { timeoutMs: 15_000 });
 
-  v5Test('KEY', ['MQTT-3.1.2-23', 'MQTT-4.1.0-2'],
+  v5Test('v5.session-expiry.absent-ends-at-disconnect', ['MQTT-3.1.2-23', 'MQTT-4.1.0-2'],
     'ends the session at disconnect when Session Expiry Interval is absent (0)', async (env) => {
       const clientId = uniqueId('se');
       const first = await env.connect({ clientId, clean: true });
@@ -54,7 +54,7 @@ forProtocol5(() => {
       expect(again.connack.sessionPresent).toBe(false);
     });
 
-  v5Test('KEY', ['MQTT-3.1.2-23', 'MQTT-4.1.0-2'],
+  v5Test('v5.session-expiry.zero-on-disconnect', ['MQTT-3.1.2-23', 'MQTT-4.1.0-2'],
     'honours a Session Expiry Interval of 0 set on DISCONNECT: the session ends', async (env) => {
       const clientId = uniqueId('se');
       const first = await env.connect({ clientId, clean: true, properties: { sessionExpiryInterval: 60 } });
@@ -65,7 +65,7 @@ forProtocol5(() => {
       expect(again.connack.sessionPresent).toBe(false);
     });
 
-  v5Test('KEY', ['MQTT-3.1.2-4', 'MQTT-3.2.2-2', 'MQTT-3.1.4-4'],
+  v5Test('v5.session-expiry.clean-start-discards', ['MQTT-3.1.2-4', 'MQTT-3.2.2-2', 'MQTT-3.1.4-4'],
     'discards an existing session on Clean Start 1: Session Present 0 and the old subscription gone', async (env) => {
       const clientId = uniqueId('se');
       const topic = `${uniqueId('t')}/gone`;
@@ -80,7 +80,7 @@ forProtocol5(() => {
       expect(await again.client.log.quiet(600, 'publish')).toHaveLength(0);
     });
 
-  v5Test('KEY', ['MQTT-4.1.0-1', 'MQTT-3.1.4-3'],
+  v5Test('v5.session-expiry.takeover-keeps-session', ['MQTT-4.1.0-1', 'MQTT-3.1.4-3'],
     'keeps session state while connected and hands it to a taking-over connection (Session Present 1)', async (env) => {
       const clientId = uniqueId('se');
       const topic = `${uniqueId('t')}/take`;

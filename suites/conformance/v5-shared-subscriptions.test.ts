@@ -10,7 +10,7 @@ import { subscribeV5, publishV5, packetId } from '../support/conformance-flow.ts
 const COUNT = 20;
 
 forProtocol5(() => {
-  v5Test('KEY', ['MQTT-4.8.2-1', 'MQTT-4.8.2-2', 'MQTT-4.8.2-3'],
+  v5Test('v5.shared-subscriptions.one-member-each', ['MQTT-4.8.2-1', 'MQTT-4.8.2-2', 'MQTT-4.8.2-3'],
     'delivers each message to exactly one member of the share group, at that member\'s granted QoS', async (env) => {
       requireCapability(env.ctx, 'sharedSubscriptions');
       const base = uniqueId('t');
@@ -36,7 +36,7 @@ forProtocol5(() => {
       env.behaviour(`distribution ${na}/${COUNT - na} across two members`, { intended: Math.min(na, COUNT - na) > 0, intends: 'both members receive messages' });
     });
 
-  v5Test('KEY', ['§3.3.1.3', '§4.8.2'],
+  v5Test('v5.shared-subscriptions.no-retained', ['§3.3.1.3', '§4.8.2'],
     'sends no retained messages when a Shared Subscription is made, while a normal subscription gets them', async (env) => {
       requireCapability(env.ctx, 'sharedSubscriptions');
       const topic = `${uniqueId('t')}/ret`;
@@ -69,7 +69,7 @@ forProtocol5(() => {
       });
   }
 
-  v5Test('KEY', ['MQTT-4.8.2-6'],
+  v5Test('v5.shared-subscriptions.refused-discarded', ['MQTT-4.8.2-6'],
     'discards a shared message its member refused with PUBACK 0x80: no other member receives it', async (env) => {
       requireCapability(env.ctx, 'sharedSubscriptions');
       const base = uniqueId('t');
@@ -87,7 +87,7 @@ forProtocol5(() => {
       expect(await b.client.log.quiet(800, (p) => p.cmd === 'publish' && String(p.payload) === 'refused'), 'refused message sent to another member').toHaveLength(0);
     });
 
-  v5Test('KEY', ['MQTT-4.8.2-4'],
+  v5Test('v5.shared-subscriptions.qos2-reconnecting-member', ['MQTT-4.8.2-4'],
     'completes a QoS 2 shared delivery with the member that reconnects, and does not hand it to another member meanwhile', async (env) => {
       requireCapability(env.ctx, 'sharedSubscriptions');
       const base = uniqueId('t');
@@ -112,7 +112,7 @@ forProtocol5(() => {
     });
 
 
-  v5Test('KEY', ['MQTT-4.8.2-5'],
+  v5Test('v5.shared-subscriptions.qos2-session-ends', ['MQTT-4.8.2-5'],
     'does not send a QoS 2 shared message to another member when the session of the member it was sent to ends', async (env) => {
       requireCapability(env.ctx, 'sharedSubscriptions');
       const base = uniqueId('t');

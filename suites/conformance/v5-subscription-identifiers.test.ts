@@ -11,7 +11,7 @@ const ids = (p: IPublishPacket): number[] => {
 };
 
 forProtocol5(() => {
-  v5Test('KEY', ['MQTT-3.3.4-3'],
+  v5Test('v5.subscription-identifiers.matching', ['MQTT-3.3.4-3'],
     'sends the Subscription Identifier of the matching subscription, and none for a subscription without one', async (env) => {
       const sub = await env.connect();
       sub.client.startAutoAck(); // several QoS 1 deliveries: a broker may hold the next until the PUBACK
@@ -31,7 +31,7 @@ forProtocol5(() => {
       expect(ids(b)).toEqual([]);
     });
 
-  v5Test('KEY', ['MQTT-3.3.4-3', 'MQTT-3.3.4-4', 'MQTT-3.3.4-5', 'MQTT-3.3.4-2'],
+  v5Test('v5.subscription-identifiers.overlapping', ['MQTT-3.3.4-3', 'MQTT-3.3.4-4', 'MQTT-3.3.4-5', 'MQTT-3.3.4-2'],
     'for overlapping subscriptions sends every matching Subscription Identifier (one copy with all, or one per copy) at the maximum QoS', async (env) => {
       const sub = await env.connect();
       sub.client.startAutoAck(); // several QoS 1 deliveries: a broker may hold the next until the PUBACK
@@ -55,7 +55,7 @@ forProtocol5(() => {
       env.note(copies.length === 1 ? 'one copy carrying both identifiers' : 'one copy per subscription, each with its identifier');
     });
 
-  v5Test('KEY', ['MQTT-3.8.4-3', 'MQTT-3.3.4-3'],
+  v5Test('v5.subscription-identifiers.replaced', ['MQTT-3.8.4-3', 'MQTT-3.3.4-3'],
     'replaces the Subscription Identifier when the same filter is subscribed again', async (env) => {
       const sub = await env.connect();
       sub.client.startAutoAck(); // several QoS 1 deliveries: a broker may hold the next until the PUBACK

@@ -20,7 +20,7 @@ async function retained(env: ConformanceEnv, topic: string, payload: string): Pr
 }
 
 forProtocol5(() => {
-  v5Test('KEY', ['MQTT-3.8.3-3'],
+  v5Test('v5.subscription-options.no-local', ['MQTT-3.8.3-3'],
     'No Local: does not send a client its own publications, but does send another client\'s', async (env) => {
       const topic = `${uniqueId('t')}/nl`;
       const me = await env.connect();
@@ -32,7 +32,7 @@ forProtocol5(() => {
       expect(me.client.log.packets.filter(isPub('mine')), 'own message delivered despite No Local').toHaveLength(0);
     });
 
-  v5Test('KEY', ['MQTT-3.8.3-3'],
+  v5Test('v5.subscription-options.no-local-0', ['MQTT-3.8.3-3'],
     'No Local 0: sends a client its own publications', async (env) => {
       const topic = `${uniqueId('t')}/nl0`;
       const me = await env.connect();
@@ -41,7 +41,7 @@ forProtocol5(() => {
       await me.client.log.next(isPub('mine'), 5000, 'own message');
     });
 
-  v5Test('KEY', ['MQTT-3.3.1-12', 'MQTT-3.3.1-13'],
+  v5Test('v5.subscription-options.retain-as-published', ['MQTT-3.3.1-12', 'MQTT-3.3.1-13'],
     'Retain As Published: RETAIN forwarded as published with 1, cleared with 0', async (env) => {
       const topic = `${uniqueId('t')}/rap`;
       const keep = await env.connect();
@@ -55,7 +55,7 @@ forProtocol5(() => {
       expect(c.retain, 'RETAIN with Retain As Published 0').toBe(false);
     });
 
-  v5Test('KEY', ['MQTT-3.3.1-9', 'MQTT-3.8.4-4', 'MQTT-3.8.4-3'],
+  v5Test('v5.subscription-options.retain-handling-0', ['MQTT-3.3.1-9', 'MQTT-3.8.4-4', 'MQTT-3.8.4-3'],
     'Retain Handling 0: sends retained messages on subscribe, and again when the subscription is replaced', async (env) => {
       const topic = `${uniqueId('t')}/rh0`;
       await retained(env, topic, 'r0');
@@ -69,7 +69,7 @@ forProtocol5(() => {
       await sub.client.log.next((p) => sub.client.log.packets.indexOf(p) >= before && isPub('r0')(p), 5000, 'retained message re-sent on replacement');
     });
 
-  v5Test('KEY', ['MQTT-3.3.1-10', 'MQTT-3.8.4-3'],
+  v5Test('v5.subscription-options.retain-handling-1', ['MQTT-3.3.1-10', 'MQTT-3.8.4-3'],
     'Retain Handling 1: sends retained messages for a new subscription only, not when it already exists', async (env) => {
       const topic = `${uniqueId('t')}/rh1`;
       await retained(env, topic, 'r1');
@@ -83,7 +83,7 @@ forProtocol5(() => {
       expect(sub.client.log.packets.filter(isPub('r1')).length, 'retained message re-sent for an existing subscription').toBe(before);
     });
 
-  v5Test('KEY', ['MQTT-3.3.1-11'],
+  v5Test('v5.subscription-options.retain-handling-2', ['MQTT-3.3.1-11'],
     'Retain Handling 2: sends no retained messages on subscribe, but forwards new ones', async (env) => {
       const topic = `${uniqueId('t')}/rh2`;
       await retained(env, topic, 'r2');
@@ -96,7 +96,7 @@ forProtocol5(() => {
       expect(sub.client.log.packets.filter(isPub('r2')), 'retained message sent despite Retain Handling 2').toHaveLength(0);
     });
 
-  v5Test('KEY', ['MQTT-3.8.3-4', 'MQTT-4.13.1-1'],
+  v5Test('v5.subscription-options.no-local-shared', ['MQTT-3.8.3-4', 'MQTT-4.13.1-1'],
     'treats No Local on a Shared Subscription as a Protocol Error', async (env) => {
       // Without shared subscriptions the answer is SUBACK 0x9E, whatever the options (3.8.4).
       requireCapability(env.ctx, 'sharedSubscriptions');
@@ -112,7 +112,7 @@ forProtocol5(() => {
       env.note(out.disconnect ? 'DISCONNECT 0x82 then close' : 'closed without DISCONNECT');
     });
 
-  v5Test('KEY', ['MQTT-3.8.3-5', 'MQTT-4.13.1-1'],
+  v5Test('v5.subscription-options.reserved-bits', ['MQTT-3.8.3-5', 'MQTT-4.13.1-1'],
     'treats non-zero reserved bits in Subscription Options as malformed and closes', async (env) => {
       const { client: s } = await env.connect();
       // SUBSCRIBE id 9, no properties, filter "a/b", options 0xC1 (reserved bits 7,6 set, QoS 1).

@@ -20,7 +20,7 @@ async function expectAliasError(env: ConformanceEnv, s: RawClient, intended: num
 }
 
 forProtocol5(() => {
-  v5Test('KEY', ['MQTT-3.3.2-12'],
+  v5Test('v5.topic-alias.within-maximum', ['MQTT-3.3.2-12'],
     'maps a client Topic Alias within its Topic Alias Maximum: a PUBLISH with empty topic and the alias reaches the subscriber', async (env) => {
       const pub = await env.connect();
       const max = pub.connack.properties?.topicAliasMaximum ?? 0;
@@ -39,14 +39,14 @@ forProtocol5(() => {
       env.note(`Topic Alias Maximum ${max}`);
     });
 
-  v5Test('KEY', ['MQTT-3.3.2-8', 'MQTT-4.13.1-1', 'MQTT-3.14.2-2', 'MQTT-4.13.2-1'],
+  v5Test('v5.topic-alias.zero', ['MQTT-3.3.2-8', 'MQTT-4.13.1-1', 'MQTT-3.14.2-2', 'MQTT-4.13.2-1'],
     'treats Topic Alias 0 as a Protocol Error: DISCONNECT 0x94 and close', async (env) => {
       const { client: s } = await env.connect();
       s.send({ cmd: 'publish', topic: `${uniqueId('t')}/a0`, payload: 'x', qos: 0, dup: false, retain: false, properties: { topicAlias: 0 } });
       await expectAliasError(env, s, 0x94);
     });
 
-  v5Test('KEY', ['MQTT-3.3.2-12', 'MQTT-4.13.1-1', 'MQTT-4.13.2-1'],
+  v5Test('v5.topic-alias.over-maximum', ['MQTT-3.3.2-12', 'MQTT-4.13.1-1', 'MQTT-4.13.2-1'],
     'rejects a Topic Alias beyond its Topic Alias Maximum: DISCONNECT 0x94 and close', async (env) => {
       const { client: s, connack } = await env.connect();
       const max = connack.properties?.topicAliasMaximum ?? 0;
@@ -54,7 +54,7 @@ forProtocol5(() => {
       await expectAliasError(env, s, 0x94);
     });
 
-  v5Test('KEY', ['MQTT-3.3.2-7', 'MQTT-4.13.1-1'],
+  v5Test('v5.topic-alias.not-carried-over', ['MQTT-3.3.2-7', 'MQTT-4.13.1-1'],
     'does not carry a Topic Alias mapping over to a new connection: an unknown alias is a Protocol Error', async (env) => {
       const clientId = uniqueId('ta');
       const first = await env.connect({ clientId, properties: { sessionExpiryInterval: 60 } });
@@ -71,7 +71,7 @@ forProtocol5(() => {
       await expectAliasError(env, again.client, 0x82);
     });
 
-  v5Test('KEY', ['MQTT-3.1.2-27', 'MQTT-3.1.2-26', 'MQTT-3.3.2-11', 'MQTT-3.3.2-3'],
+  v5Test('v5.topic-alias.outbound', ['MQTT-3.1.2-27', 'MQTT-3.1.2-26', 'MQTT-3.3.2-11', 'MQTT-3.3.2-3'],
     'sends no Topic Alias to a client without Topic Alias Maximum, and none above the maximum of one that has it', async (env) => {
       const topic = `${uniqueId('t')}/out`;
       const none = await env.connect();

@@ -14,7 +14,7 @@ async function watcher(env: ConformanceEnv, topic: string) {
 }
 
 forProtocol5(() => {
-  v5Test('KEY', ['MQTT-3.1.2-7', 'MQTT-3.1.2-8', 'MQTT-3.1.2-14', 'MQTT-3.1.3-10', 'MQTT-3.1.2-10'],
+  v5Test('v5.will.delay-interval', ['MQTT-3.1.2-7', 'MQTT-3.1.2-8', 'MQTT-3.1.2-14', 'MQTT-3.1.3-10', 'MQTT-3.1.2-10'],
     'publishes the Will after its Will Delay Interval on an abnormal close, non-retained, with its properties in order — once', async (env) => {
       const topic = `${uniqueId('t')}/will`;
       const w = await watcher(env, topic);
@@ -37,7 +37,7 @@ forProtocol5(() => {
       env.note(`Will after ${delayMs} ms`);
     }, { timeoutMs: 15_000 });
 
-  v5Test('KEY', ['MQTT-3.1.3-9', 'MQTT-3.1.2-8'],
+  v5Test('v5.will.reconnect-cancels', ['MQTT-3.1.3-9', 'MQTT-3.1.2-8'],
     'does not publish the Will when the client reconnects before the Will Delay Interval passes', async (env) => {
       const topic = `${uniqueId('t')}/will-cancel`;
       const w = await watcher(env, topic);
@@ -48,7 +48,7 @@ forProtocol5(() => {
       expect(await w.log.quiet(3800, 'publish'), 'Will published despite a reconnect within the delay').toHaveLength(0);
     }, { timeoutMs: 15_000 });
 
-  v5Test('KEY', ['MQTT-3.1.2-8'],
+  v5Test('v5.will.session-end-before-delay', ['MQTT-3.1.2-8'],
     'publishes the Will when the session ends before the Will Delay Interval', async (env) => {
       const topic = `${uniqueId('t')}/will-session`;
       const w = await watcher(env, topic);
@@ -59,7 +59,7 @@ forProtocol5(() => {
       env.note(`Will ${Date.now() - t0} ms after close (session expiry 1 s, will delay 60 s)`);
     }, { timeoutMs: 15_000 });
 
-  v5Test('KEY', ['MQTT-3.1.2-15'],
+  v5Test('v5.will.retained', ['MQTT-3.1.2-15'],
     'publishes a Will with Will Retain 1 as a retained message', async (env) => {
       const topic = `${uniqueId('t')}/will-retain`;
       const c = await env.connect({ will: { topic, payload: 'kept', qos: 1, retain: true } });
@@ -73,7 +73,7 @@ forProtocol5(() => {
       expect(stored.payload.toString()).toBe('kept');
     });
 
-  v5Test('KEY', ['MQTT-3.14.4-3', 'MQTT-3.1.2-10'],
+  v5Test('v5.will.disconnect-with-will', ['MQTT-3.14.4-3', 'MQTT-3.1.2-10'],
     'discards the Will on DISCONNECT 0x00 but publishes it on DISCONNECT 0x04 (Disconnect with Will Message)', async (env) => {
       const topic = `${uniqueId('t')}/will-dc`;
       const w = await watcher(env, topic);
