@@ -52,8 +52,8 @@ forProtocol5(() => {
       expect(shared.client.log.packets.filter((p) => p.cmd === 'publish')).toHaveLength(0);
     });
 
-  for (const [bad, why] of [['$share//x', 'empty ShareName'], ['$share/g+/x', "'+' in ShareName"], ['$share/g', 'no topic filter']] as const) {
-    v5Test('KEY', ['MQTT-4.8.2-1', 'MQTT-4.8.2-2'],
+  for (const [bad, why, variant] of [['$share//x', 'empty ShareName', 'empty-share-name'], ['$share/g+/x', "'+' in ShareName", 'plus-in-share-name'], ['$share/g', 'no topic filter', 'no-topic-filter']] as const) {
+    v5Test(`v5.shared-subscriptions.invalid-filter.${variant}`, ['MQTT-4.8.2-1', 'MQTT-4.8.2-2'],
       `refuses the invalid shared filter "${bad}" (${why}): SUBACK 0x8F or a Protocol Error close`, async (env) => {
         requireCapability(env.ctx, 'sharedSubscriptions');
         const { client: s } = await env.connect();
