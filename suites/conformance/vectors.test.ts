@@ -38,7 +38,7 @@ forEachProtocol((protocol) => {
 
 /** `vector.<vector-file>.<vector-name>` (docs/test-keys.md), the name slugged to the key form. */
 function vectorKey(file: string, name: string): string {
-  const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = (s: string) => s.toLowerCase().replace(/\+/g, ' plus ').replace(/#/g, ' hash ').replace(/\$/g, ' dollar ').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
   return `vector.${slug(file.replace(/\.json$/, ''))}.${slug(name)}`;
 }
 
