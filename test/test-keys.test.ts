@@ -7,12 +7,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { ROOT } from '../lib/core/paths.ts';
 import { listRegisteredTests, type RegisteredTest } from '../lib/run/test-registry.ts';
 import { keyProblems } from '../lib/run/test-keys.ts';
-
-/**
- * Tests not migrated to keyedTest yet, allowed to declare no key (and only that): the conformance
- * suite except the vectors, converted on the suites-conf branch. Delete this once it has merged.
- */
-const NOT_YET_KEYED = /^conformance\/(?!vectors ›)/;
+import { unregisteredKeys } from '../lib/results/unregistered-keys.ts';
+import { readExpectationsFile } from '../lib/results/expectations.ts';
 
 let registered: RegisteredTest[];
 beforeAll(async () => {
@@ -32,8 +28,21 @@ describe('test keys (every registered test)', () => {
     const problems = keyProblems(registered, 'definitions');
     const failing = registered
       .map((t, i) => ({ t, problem: problems[i] }))
-      .filter(({ t, problem }) => problem && !(t.key === undefined && NOT_YET_KEYED.test(t.id)))
+      .filter(({ problem }) => problem)
       .map(({ t, problem }) => `${t.protocol ? `mqtt ${t.protocol}  ` : ''}${t.id}: ${problem}`);
     expect([...new Set(failing)]).toEqual([]);
+  });
+
+  test('every expectation entry and every finding rule names a registered test (with its protocol)', () => {
+    const dir = path.join(ROOT, 'fixtures', 'expectations');
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => readExpectationsFile(path.join(dir, f)));
+    const keys = new Set(registered.map((t) => t.key).filter((k): k is string => Boolean(k)));
+    const { expectations, findingKeys } = unregisteredKeys(keys, files);
+    expect(expectations.map(({ target, entry }) => `${target}: ${entry.key}`), 'expectation entries that match no registered test').toEqual([]);
+    expect(findingKeys, 'finding rules that read no registered test').toEqual([]);
+    // An entry for a protocol its test is not registered under also covers nothing.
+    const withProtocol = new Set(registered.map((t) => `${t.key} ${t.protocol}`));
+    const wrongProtocol = files.flatMap((f) => f.deviations.filter((e) => e.protocol && !withProtocol.has(`${e.key} ${e.protocol}`)).map((e) => `${f.target}: ${e.key} [mqtt ${e.protocol}]`));
+    expect(wrongProtocol, 'expectation entries for a protocol their test does not run under').toEqual([]);
   });
 });

@@ -106,7 +106,7 @@ type Event = { kind: 'packet'; frame: Frame } | { kind: 'close' };
 
 async function nextEvent(client: RawClient, timeoutMs: number): Promise<Event> {
   try {
-    return { kind: 'packet', frame: await client.next(timeoutMs, 'a packet or a close') };
+    return { kind: 'packet', frame: await client.next(undefined, timeoutMs, 'a packet or a close') };
   } catch (e) {
     if (e instanceof ConnectionClosedError) return { kind: 'close' };
     throw e;

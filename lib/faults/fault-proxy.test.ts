@@ -40,7 +40,7 @@ describe('fault proxy', () => {
     const { client, broker } = await through();
     await client.connect({ clientId: 'p1' });
     client.send('c0 00');
-    const resp = await client.next(2000, 'PINGRESP');
+    const resp = await client.next(undefined, 2000, 'PINGRESP');
     expect(resp.bytes.toString('hex')).toBe('d000');
     expect(Buffer.concat(broker.received).subarray(-2).toString('hex')).toBe('c000');
   });

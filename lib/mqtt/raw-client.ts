@@ -1,10 +1,13 @@
-// A raw MQTT client for conformance tests: sends exact bytes or mqtt-packet objects and reads the
-// broker's packets one by one, with their raw bytes. Waits end on the awaited packet, on close, or on
-// a stated deadline; absence is proven with an explicit quiet window. Never sleeps and then counts.
+// The one raw MQTT client (3.1.1 and 5.0) for conformance tests: sends exact bytes or mqtt-packet
+// objects and reads the broker's packets with their raw bytes. Two ways to read: next()/nextOf()
+// consume packets one by one (step-by-step flows, the vector runner); `log` keeps every packet for
+// tests that look at a connection's history. Waits end on the awaited packet, on close, or on a
+// stated deadline; absence is proven with an explicit quiet window. Never sleeps and then counts.
 import net from 'node:net';
-import type { Packet, IConnackPacket, IConnectPacket } from 'mqtt-packet';
+import type { Packet, IConnackPacket, IConnectPacket, IDisconnectPacket } from 'mqtt-packet';
 import type { ListenerInfo, ProtocolVersion } from '../core/broker.ts';
 import { FrameSplitter, decodeFrame, encode, hexToBytes, type Frame } from './frames.ts';
+import { PacketLog } from './packet-log.ts';
 import { WaitTimeoutError, protocolVersionNumber, uniqueId } from './test-client.ts';
 
 type ListenerCredentials = NonNullable<ListenerInfo['credentials']>;
@@ -28,6 +31,10 @@ export interface CloseResult {
   afterMs: number;
   /** Packets the broker sent before closing (not consumed by next()). */
   packets: Frame[];
+  /** The DISCONNECT the broker sent before closing, if any (from the whole log). */
+  disconnect?: IDisconnectPacket;
+  /** A CONNACK with a failure code (>= 0x80) the broker sent before closing, if any. */
+  connack?: IConnackPacket;
 }
 
 type Waiter = { match: (f: Frame) => boolean; resolve: (f: Frame) => void; reject: (e: Error) => void; what: string };
@@ -40,9 +47,17 @@ export class RawClient {
   private closeWaiters: (() => void)[] = [];
   /** Every frame received, consumed or not, in order. */
   readonly received: Frame[] = [];
+  /** Every decoded packet, never consumed (see PacketLog). */
+  readonly log = new PacketLog();
   closed = false;
   closedAt = 0;
   streamError?: string;
+  /**
+   * Acknowledge deliveries as they arrive (QoS 1 PUBACK, QoS 2 PUBREC then PUBCOMP on PUBREL), for
+   * tests about what arrives rather than about the acknowledgement flow: a broker may keep a single
+   * message in flight and would otherwise wait for an acknowledgement that never comes.
+   */
+  private autoAck = false;
 
   private readonly connectDefaults: Partial<IConnectPacket>;
 
@@ -68,6 +83,11 @@ export class RawClient {
     });
   }
 
+  /** Opens a TCP connection to a listener, with the listener's required credentials. */
+  static openListener(listener: ListenerInfo, protocol: ProtocolVersion, timeoutMs = 5000): Promise<RawClient> {
+    return RawClient.open(listener.host, listener.port, protocol, timeoutMs, listener.credentials);
+  }
+
   private onData(chunk: Buffer): void {
     let frames: Buffer[];
     try {
@@ -80,6 +100,10 @@ export class RawClient {
     for (const bytes of frames) {
       const frame = decodeFrame(bytes, this.protocolVersion);
       this.received.push(frame);
+      if (frame.packet) {
+        if (this.autoAck) this.acknowledge(frame.packet);
+        this.log.add(frame.packet, bytes.length);
+      }
       const w = this.waiters.find((x) => x.match(frame));
       if (w) {
         this.waiters = this.waiters.filter((x) => x !== w);
@@ -97,15 +121,30 @@ export class RawClient {
     this.closeWaiters = [];
   }
 
-  /** Sends raw bytes (Buffer or hex string) or a packet object encoded for this protocol version. */
+  /** Starts acknowledging (see autoAck), beginning with deliveries that already arrived. */
+  startAutoAck(): void {
+    this.autoAck = true;
+    for (const p of this.log.packets) this.acknowledge(p);
+  }
+
+  private acknowledge(p: Packet): void {
+    if (p.cmd === 'publish' && p.qos > 0) this.send(p.qos === 1 ? { cmd: 'puback', messageId: p.messageId!, reasonCode: 0 } : { cmd: 'pubrec', messageId: p.messageId!, reasonCode: 0 });
+    else if (p.cmd === 'pubrel') this.send({ cmd: 'pubcomp', messageId: p.messageId!, reasonCode: 0 });
+  }
+
+  /**
+   * Sends raw bytes (Buffer or hex string) or a packet object encoded for this protocol version. A
+   * CONNECT object that names no user carries the listener's required credentials.
+   */
   send(data: Buffer | string | Packet): void {
     if (this.closed) return; // writing to a closed socket is not an observation; expectClose() reports the close
+    if (typeof data === 'object' && !Buffer.isBuffer(data) && data.cmd === 'connect' && data.username === undefined) data = { ...data, ...this.connectDefaults };
     const bytes = Buffer.isBuffer(data) ? data : typeof data === 'string' ? hexToBytes(data) : encode(data, this.protocolVersion);
     this.socket.write(bytes);
   }
 
-  /** The next packet (optionally: the next one matching), waiting at most timeoutMs. */
-  next(timeoutMs = 5000, what = 'a packet', match: (f: Frame) => boolean = () => true): Promise<Frame> {
+  /** Consumes the next frame (optionally: the next one matching), waiting at most timeoutMs. */
+  next(match: (f: Frame) => boolean = () => true, timeoutMs = 5000, what = 'a packet'): Promise<Frame> {
     const i = this.queue.findIndex(match);
     if (i >= 0) return Promise.resolve(this.queue.splice(i, 1)[0]!);
     if (this.closed) return Promise.reject(new ConnectionClosedError(what, this.queue));
@@ -124,9 +163,9 @@ export class RawClient {
     });
   }
 
-  /** The next packet of the given command (other packets stay queued). */
-  nextOf<C extends Packet['cmd']>(cmd: C, timeoutMs = 5000, match: (p: Extract<Packet, { cmd: C }>) => boolean = () => true): Promise<Extract<Packet, { cmd: C }>> {
-    return this.next(timeoutMs, cmd.toUpperCase(), (f) => f.packet?.cmd === cmd && match(f.packet as Extract<Packet, { cmd: C }>))
+  /** Consumes the next packet of the given command (other packets stay queued). */
+  nextOf<C extends Packet['cmd']>(cmd: C, match: (p: Extract<Packet, { cmd: C }>) => boolean = () => true, timeoutMs = 5000): Promise<Extract<Packet, { cmd: C }>> {
+    return this.next((f) => f.packet?.cmd === cmd && match(f.packet as Extract<Packet, { cmd: C }>), timeoutMs, cmd.toUpperCase())
       .then((f) => f.packet as Extract<Packet, { cmd: C }>);
   }
 
@@ -149,7 +188,11 @@ export class RawClient {
   /** Resolves when the broker closes the connection; rejects after timeoutMs if it stays open. */
   expectClose(timeoutMs = 5000, what = 'the broker to close the connection'): Promise<CloseResult> {
     const t0 = Date.now();
-    const result = () => ({ afterMs: Math.max(0, this.closedAt - t0), packets: this.queue.splice(0) });
+    const result = (): CloseResult => {
+      const disconnect = this.log.packets.find((p): p is IDisconnectPacket => p.cmd === 'disconnect');
+      const connack = this.log.packets.find((p): p is IConnackPacket => p.cmd === 'connack' && (p.reasonCode ?? 0) >= 0x80);
+      return { afterMs: Math.max(0, this.closedAt - t0), packets: this.queue.splice(0), ...(disconnect ? { disconnect } : {}), ...(connack ? { connack } : {}) };
+    };
     if (this.closed) return Promise.resolve(result());
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -163,8 +206,8 @@ export class RawClient {
 
   /** Sends CONNECT and returns the CONNACK (throws if another packet or a close comes first). */
   async connect(opts: Partial<IConnectPacket> = {}, timeoutMs = 5000): Promise<IConnackPacket> {
-    this.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: this.protocolVersion as 4 | 5, clean: true, keepalive: 60, clientId: uniqueId('raw'), ...(opts.username === undefined ? this.connectDefaults : {}), ...opts });
-    const f = await this.next(timeoutMs, 'CONNACK');
+    this.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: this.protocolVersion as 4 | 5, clean: true, keepalive: 60, clientId: uniqueId('raw'), ...opts });
+    const f = await this.next(undefined, timeoutMs, 'CONNACK');
     if (f.packet?.cmd !== 'connack') throw new UnexpectedPacketError('CONNACK as the first packet', f);
     return f.packet;
   }
@@ -174,9 +217,9 @@ export class RawClient {
     this.socket.destroy();
   }
 
-  /** Sends DISCONNECT and closes our side. */
-  disconnect(): void {
-    if (!this.closed) this.socket.end(encode({ cmd: 'disconnect' }, this.protocolVersion));
+  /** Sends DISCONNECT (MQTT 5: with the reason code, 0 unless given) and closes our side. */
+  disconnect(reasonCode?: number, properties?: IDisconnectPacket['properties']): void {
+    if (!this.closed) this.socket.end(encode({ cmd: 'disconnect', ...(reasonCode !== undefined ? { reasonCode } : {}), ...(properties ? { properties } : {}) }, this.protocolVersion));
   }
 }
 

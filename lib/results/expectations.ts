@@ -68,7 +68,7 @@ export function loadExpectations(root: string, target: string): ExpectationEntry
   return readExpectationsFile(file).deviations;
 }
 
-function readExpectationsFile(file: string): ExpectationsFile {
+export function readExpectationsFile(file: string): ExpectationsFile {
   let parsed: ExpectationsFile;
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as ExpectationsFile;

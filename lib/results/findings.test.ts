@@ -10,18 +10,18 @@ const result = (key: string, status: TestResult['status'], detail?: TestResult['
 
 test('credentials in clear, unenforced client certificates, accepted anonymous login', () => {
   const findings = deriveFindings([
-    result('tls.wire-confidentiality.password-listener', 'passed', { behaviour: 'credentials sent in clear' }),
+    result('tls.wire-confidentiality.password-in-clear', 'passed', { behaviour: 'credentials sent in clear' }),
     result('tls.mutual-tls.no-certificate', 'failed'),
     result('auth.credentials.anonymous-refused', 'failed', { actual: 'no TLS handshake, CONNACK code 0, no error, connection still open' }),
   ]);
   expect(findings.map((f) => f.title)).toEqual(['credentials sent in clear', 'client certificates not enforced', 'anonymous access allowed']);
-  expect(findings.map((f) => f.tests)).toEqual([['tls.wire-confidentiality.password-listener'], ['tls.mutual-tls.no-certificate'], ['auth.credentials.anonymous-refused']]);
+  expect(findings.map((f) => f.tests)).toEqual([['tls.wire-confidentiality.password-in-clear'], ['tls.mutual-tls.no-certificate'], ['auth.credentials.anonymous-refused']]);
 });
 
 test('a --strict code choice is not a security finding', () => {
   expect(deriveFindings([
     result('auth.credentials.wrong-password-refused', 'failed', { actual: 'no TLS handshake, CONNACK code 5, no error, connection closed' }),
-    result('auth.acl-subscribe.denied-subscription', 'failed', { reason: 'strict: SUBACK code: expected 1 to be one of [128]' }),
+    result('auth.acl.deny-subscribe', 'failed', { reason: 'strict: SUBACK code: expected 1 to be one of [128]' }),
     result('tls.mutual-tls.no-certificate', 'passed'),
   ])).toEqual([]);
 });

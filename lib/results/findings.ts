@@ -23,7 +23,7 @@ const notOnlyStrict = (t: TestResult) => failed(t) && !/^strict:/.test(t.detail?
 
 const RULES: readonly FindingRule[] = [
   {
-    keys: ['tls.wire-confidentiality.password-listener'],
+    keys: ['tls.wire-confidentiality.password-in-clear'],
     when: (t) => t.status === 'passed' && /credentials sent in clear/.test(t.detail?.behaviour ?? ''),
     severity: 'high',
     title: 'credentials sent in clear',
@@ -51,7 +51,7 @@ const RULES: readonly FindingRule[] = [
     detail: 'The mutual-TLS listener accepted an expired, not yet valid or untrusted client certificate.',
   },
   {
-    keys: ['tls.protocol-policy.tls1-0-refused', 'tls.protocol-policy.tls1-1-refused', 'tls.protocol-policy.weak-cipher-refused'],
+    keys: ['tls.protocol-policy.tls1-0-refused', 'tls.protocol-policy.tls1-1-refused', 'tls.protocol-policy.null-cipher-refused'],
     when: failed,
     severity: 'medium',
     title: 'weak TLS accepted',
@@ -66,8 +66,8 @@ const RULES: readonly FindingRule[] = [
   },
   {
     keys: [
-      'tls.robustness.tls-hello-on-plain-port', 'tls.robustness.plain-connect-on-tls-port', 'tls.robustness.truncated-handshake',
-      'tls.robustness.random-bytes-tls-port', 'tls.robustness.random-bytes-plain-port',
+      'tls.robustness.client-hello-on-plain', 'tls.robustness.plain-connect-on-tls', 'tls.robustness.truncated-handshake',
+      'tls.robustness.garbage-on-tls', 'tls.robustness.garbage-on-plain',
     ],
     when: failed,
     severity: 'medium',
@@ -82,7 +82,7 @@ const RULES: readonly FindingRule[] = [
     detail: 'The password-protected listener accepted a client without credentials.',
   },
   {
-    keys: ['auth.credentials.wrong-password-refused', 'auth.credentials.unknown-user-refused', 'auth.credentials.missing-password-refused'],
+    keys: ['auth.credentials.wrong-password-refused', 'auth.credentials.unknown-user-refused', 'auth.credentials.username-without-password-refused'],
     when: acceptedLogin,
     severity: 'high',
     title: 'password check not enforced',
@@ -90,8 +90,8 @@ const RULES: readonly FindingRule[] = [
   },
   {
     keys: [
-      'auth.acl.allowed-publish', 'auth.acl.denied-publish', 'auth.acl.user-pattern', 'auth.acl.certificate-identity',
-      'auth.acl-subscribe.denied-subscription', 'auth.acl-subscribe.read-only-topic', 'auth.acl-subscribe.restricted-wildcard',
+      'auth.acl.allow-publish', 'auth.acl.deny-publish', 'auth.acl.user-pattern', 'auth.acl.certificate-identity',
+      'auth.acl.deny-subscribe', 'auth.acl.read-only-topic', 'auth.acl.wildcard-subscribe-filtered',
     ],
     when: notOnlyStrict,
     severity: 'high',

@@ -22,7 +22,7 @@ type OnOffCapability = Exclude<keyof Capabilities, 'notes' | 'protocols' | 'maxQ
 /** Every on/off capability on; typed as a full Record so a new capability fails to compile until listed. */
 const EVERY_CAPABILITY: Record<OnOffCapability, true> = {
   retain: true, wildcards: true, sharedSubscriptions: true, sysTopics: true, willMessages: true, persistentSessions: true,
-  tls: true, clientCertificates: true, crl: true, passwordAuth: true, acl: true,
+  tls: true, clientCertificates: true, crl: true, passwordAuth: true, acl: true, subscriptionIdentifiers: true,
 };
 
 export const REGISTRY_CONTEXT: HarnessContext = {

@@ -4,15 +4,15 @@ import { describe } from 'vitest';
 import { forEachProtocol } from '../support/harness.ts';
 import { conformanceTest } from '../support/conformance.ts';
 import type { IConnackPacket } from 'mqtt-packet';
-import { connackCode, openRaw, persistentSession, publish, quietOn, rawClient, receive, subscribe, topicFor, QUIET_MS, WAIT_MS } from '../support/conformance-flow.ts';
+import { connackCode, persistentSession, publish, quietOn, rawClient, receive, subscribe, topicFor, QUIET_MS, WAIT_MS } from '../support/conformance-flow.ts';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
 import { encode } from '../../lib/mqtt/frames.ts';
 
 forEachProtocol(() => {
   describe.concurrent('CONNECT and sessions', () => {
-    conformanceTest({ '3.1.1': ['MQTT-3.1.4-4', 'MQTT-3.2.0-1', 'MQTT-3.2.2-1', 'MQTT-4.1.0-2', 'MQTT-7.0.0-2', 'MQTT-7.1.1-1'], '5': ['MQTT-3.1.4-4', 'MQTT-3.2.0-1', 'MQTT-3.2.2-2'] },
+    conformanceTest('connect.plain-accepted', { '3.1.1': ['MQTT-3.1.4-4', 'MQTT-3.2.0-1', 'MQTT-3.2.2-1', 'MQTT-4.1.0-2', 'MQTT-7.0.0-2', 'MQTT-7.1.1-1'], '5': ['MQTT-3.1.4-4', 'MQTT-3.2.0-1', 'MQTT-3.2.2-2'] },
       'a plain CONNECT over TCP is accepted with CONNACK first, Session Present 0, and the session serves pub/sub while connected', async (env) => {
-        const client = await openRaw(env);
+        const client = await env.open();
         const connack = await client.connect({ clean: true });
         env.ctx.expect(client.received[0]?.packet?.cmd, 'first packet from the server').toBe('connack');
         env.ctx.expect(connackCode(connack)).toBe(0);
@@ -24,7 +24,7 @@ forEachProtocol(() => {
         env.ctx.expect(got.payload.toString()).toBe('while-connected');
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.1.2-4', 'MQTT-3.1.2-5', 'MQTT-3.1.3-2', 'MQTT-3.1.4-3', 'MQTT-3.2.2-2', 'MQTT-3.2.2-3', 'MQTT-4.1.0-1', 'MQTT-4.5.0-1'], '5': ['MQTT-3.1.2-5', 'MQTT-3.1.3-2', 'MQTT-3.2.2-3', 'MQTT-4.1.0-1', 'MQTT-4.5.0-1'] },
+    conformanceTest('connect.persistent-session-queues', { '3.1.1': ['MQTT-3.1.2-4', 'MQTT-3.1.2-5', 'MQTT-3.1.3-2', 'MQTT-3.1.4-3', 'MQTT-3.2.2-2', 'MQTT-3.2.2-3', 'MQTT-4.1.0-1', 'MQTT-4.5.0-1'], '5': ['MQTT-3.1.2-5', 'MQTT-3.1.3-2', 'MQTT-3.2.2-3', 'MQTT-4.1.0-1', 'MQTT-4.5.0-1'] },
       'a CleanSession=0 session keeps subscriptions and queues QoS 1/2 messages while the client is away', async (env) => {
         const id = uniqueId('ps');
         const topic = topicFor(env);
@@ -50,7 +50,7 @@ forEachProtocol(() => {
         env.ctx.expect(other.connack.sessionPresent, 'Session Present for a different client id').toBe(false);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.1.2-6', 'MQTT-3.2.2-1'], '5': ['MQTT-3.1.2-4', 'MQTT-3.2.2-2'] },
+    conformanceTest('connect.clean-session-discards', { '3.1.1': ['MQTT-3.1.2-6', 'MQTT-3.2.2-1'], '5': ['MQTT-3.1.2-4', 'MQTT-3.2.2-2'] },
       'CleanSession=1 discards the stored session: no queued messages, no subscriptions afterwards', async (env) => {
         const id = uniqueId('cs');
         const topic = topicFor(env);
@@ -71,7 +71,7 @@ forEachProtocol(() => {
         env.ctx.expect(await quietOn(later.client, topic), 'deliveries on the discarded subscription').toEqual([]);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.1.4-2'], '5': ['MQTT-3.1.4-3'] }, 'a second connection with the same client id disconnects the first', async (env) => {
+    conformanceTest('connect.takeover', { '3.1.1': ['MQTT-3.1.4-2'], '5': ['MQTT-3.1.4-3'] }, 'a second connection with the same client id disconnects the first', async (env) => {
       const id = uniqueId('take');
       const { client: a } = await rawClient(env, { clientId: id });
       const { client: b } = await rawClient(env, { clientId: id });
@@ -80,15 +80,15 @@ forEachProtocol(() => {
       await b.nextOf('pingresp');
     });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.1.3-6'] }, 'a zero-length client id with CleanSession=1 is either refused with 0x02 or gets a unique id of its own', async (env) => {
-      const a = await openRaw(env);
+    conformanceTest('connect.empty-client-id-clean', { '3.1.1': ['MQTT-3.1.3-6'] }, 'a zero-length client id with CleanSession=1 is either refused with 0x02 or gets a unique id of its own', async (env) => {
+      const a = await env.open();
       const ca = await a.connect({ clientId: '', clean: true });
       if (connackCode(ca) === 2) {
         await a.expectClose();
         return env.behaviour('refused with CONNACK 0x02', ['refused with CONNACK 0x02', 'accepted with a unique id'], 'accepted with a unique id');
       }
       env.ctx.expect(connackCode(ca)).toBe(0);
-      const b = await openRaw(env);
+      const b = await env.open();
       env.ctx.expect(connackCode(await b.connect({ clientId: '', clean: true }))).toBe(0);
       // Distinct ids: the second did not take over the first.
       a.send({ cmd: 'pingreq' });
@@ -96,9 +96,9 @@ forEachProtocol(() => {
       env.behaviour('accepted with a unique id', ['refused with CONNACK 0x02', 'accepted with a unique id'], 'accepted with a unique id');
     });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.1.4-5', 'MQTT-3.2.2-5'] }, 'data sent after a refused CONNECT is not processed', async (env) => {
+    conformanceTest('connect.data-after-refused', { '3.1.1': ['MQTT-3.1.4-5', 'MQTT-3.2.2-5'] }, 'data sent after a refused CONNECT is not processed', async (env) => {
       const topic = topicFor(env);
-      const c = await openRaw(env);
+      const c = await env.open();
       // Unsupported level 7, followed in the same write by a retained PUBLISH the server must ignore.
       const connect = encode({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: uniqueId('ref'), clean: true, keepalive: 30 }, 4);
       connect[8] = 7;
@@ -107,7 +107,7 @@ forEachProtocol(() => {
       // will do, the point is what happens to the bytes after it.
       // A generous deadline: what is judged is what happens to the bytes after the refusal, and an
       // Erlang broker on a loaded machine was seen to take over 3 s to refuse.
-      const first = await c.next(10_000, 'CONNACK or close').catch((e: Error) => (c.closed ? undefined : Promise.reject(e)));
+      const first = await c.next(undefined, 10_000, 'CONNACK or close').catch((e: Error) => (c.closed ? undefined : Promise.reject(e)));
       if (first) {
         env.ctx.expect(first.packet?.cmd, 'answer to a level-7 CONNECT').toBe('connack');
         env.ctx.expect(connackCode(first.packet as IConnackPacket), 'CONNACK return code for level 7').not.toBe(0);
@@ -118,7 +118,7 @@ forEachProtocol(() => {
       env.ctx.expect(await quietOn(sub, topic, QUIET_MS), 'a retained message from the refused connection').toEqual([]);
     });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.1.2-24'], '5': ['MQTT-3.1.2-22'] }, 'with Keep Alive 1 s the broker keeps a pinging client and drops a silent one (1.5 s; 5 s slack by default, 1 s under --strict)', async (env) => {
+    conformanceTest('connect.keep-alive', { '3.1.1': ['MQTT-3.1.2-24'], '5': ['MQTT-3.1.2-22'] }, 'with Keep Alive 1 s the broker keeps a pinging client and drops a silent one (1.5 s; 5 s slack by default, 1 s under --strict)', async (env) => {
       const { client } = await rawClient(env, { keepalive: 1 });
       // Positive control: regular PINGREQs keep the connection for well over 1.5 x Keep Alive.
       for (let i = 0; i < 7; i++) {

@@ -9,7 +9,7 @@ import { connectClient, endClient, MessageLog, uniqueId } from '../../lib/mqtt/t
 
 forEachProtocol((protocol) => {
   describe.concurrent('PUBLISH flows', () => {
-    conformanceTest({ '3.1.1': ['MQTT-4.3.2-1', 'MQTT-2.3.1-4', 'MQTT-3.3.4-1'], '5': ['MQTT-4.3.2-1', 'MQTT-2.2.1-5', 'MQTT-3.3.4-1'] },
+    conformanceTest('publish.qos1-to-subscriber', { '3.1.1': ['MQTT-4.3.2-1', 'MQTT-2.3.1-4', 'MQTT-3.3.4-1'], '5': ['MQTT-4.3.2-1', 'MQTT-2.2.1-5', 'MQTT-3.3.4-1'] },
       'QoS 1 to a subscriber: non-zero, distinct packet ids for messages in flight, DUP 0', async (env) => {
         const topic = topicFor(env);
         const { client: sub } = await rawClient(env);
@@ -41,7 +41,7 @@ forEachProtocol((protocol) => {
         await acknowledge(sub, b);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-4.3.3-1', 'MQTT-2.3.1-6', 'MQTT-2.2.2-1'], '5': ['MQTT-4.3.3-1', 'MQTT-2.2.1-4'] },
+    conformanceTest('publish.qos2-to-subscriber', { '3.1.1': ['MQTT-4.3.3-1', 'MQTT-2.3.1-6', 'MQTT-2.2.2-1'], '5': ['MQTT-4.3.3-1', 'MQTT-2.2.1-4'] },
       'QoS 2 to a subscriber: PUBREL (flags 0010) with the PUBLISH id after PUBREC, and no PUBLISH re-sent after PUBREL', async (env) => {
         const topic = topicFor(env);
         const { client: sub } = await rawClient(env);
@@ -49,13 +49,13 @@ forEachProtocol((protocol) => {
         env.ctx.expect(sub.received.at(-1)?.bytes[0], 'SUBACK fixed header').toBe(0x90);
         const { client: pub } = await rawClient(env);
         await publish(pub, topic, 'exactly-once', 2);
-        const frame = await sub.next(WAIT_MS, 'PUBLISH', (f) => f.packet?.cmd === 'publish');
+        const frame = await sub.next((f) => f.packet?.cmd === 'publish', WAIT_MS, 'PUBLISH');
         const p = frame.packet as IPublishPacket;
         env.ctx.expect(p.qos).toBe(2);
         env.ctx.expect(p.dup).toBe(false);
         env.ctx.expect(frame.bytes[0]! & 0x0f, 'PUBLISH flags (QoS 2, no DUP, no RETAIN)').toBe(0x04);
         sub.send({ cmd: 'pubrec', messageId: p.messageId! });
-        const rel = await sub.next(WAIT_MS, 'PUBREL', (f) => f.type === 6);
+        const rel = await sub.next((f) => f.type === 6, WAIT_MS, 'PUBREL');
         env.ctx.expect(rel.bytes[0], 'PUBREL fixed header byte').toBe(0x62);
         env.ctx.expect(rel.packet?.messageId, 'PUBREL packet id').toBe(p.messageId);
         env.ctx.expect(await quietOn(sub, topic, 300), 'PUBLISH re-sent after PUBREL').toEqual([]);
@@ -63,7 +63,7 @@ forEachProtocol((protocol) => {
         env.ctx.expect(await quietOn(sub, topic, 300), 'duplicate deliveries').toEqual([]);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-4.3.3-2'], '5': ['MQTT-4.3.3-10', 'MQTT-4.3.3-12'] },
+    conformanceTest('publish.qos2-from-publisher', { '3.1.1': ['MQTT-4.3.3-2'], '5': ['MQTT-4.3.3-10', 'MQTT-4.3.3-12'] },
       'QoS 2 from a publisher: a re-sent PUBLISH before PUBREL gets PUBREC again but is delivered once; after PUBCOMP the id is new', async (env) => {
         const topic = topicFor(env);
         const sub = await connectClient(env.listener, protocol);
@@ -73,36 +73,36 @@ forEachProtocol((protocol) => {
         const { client: pub } = await rawClient(env);
         const send = (dup: boolean, payload: string) => pub.send({ cmd: 'publish', topic, payload, qos: 2, messageId: 77, dup, retain: false });
         send(false, 'first');
-        await pub.nextOf('pubrec', WAIT_MS, (p) => p.messageId === 77);
+        await pub.nextOf('pubrec', (p) => p.messageId === 77, WAIT_MS);
         send(true, 'first');
-        await pub.nextOf('pubrec', WAIT_MS, (p) => p.messageId === 77);
+        await pub.nextOf('pubrec', (p) => p.messageId === 77, WAIT_MS);
         pub.send({ cmd: 'pubrel', messageId: 77 });
-        await pub.nextOf('pubcomp', WAIT_MS, (p) => p.messageId === 77);
+        await pub.nextOf('pubcomp', (p) => p.messageId === 77, WAIT_MS);
         await log.next((m) => m.topic === topic);
         await log.quiet(QUIET_MS, (m) => m.topic === topic);
         env.ctx.expect(log.messages.filter((m) => m.topic === topic).length, 'deliveries of one QoS 2 message').toBe(1);
         send(false, 'second');
-        await pub.nextOf('pubrec', WAIT_MS, (p) => p.messageId === 77);
+        await pub.nextOf('pubrec', (p) => p.messageId === 77, WAIT_MS);
         pub.send({ cmd: 'pubrel', messageId: 77 });
-        await pub.nextOf('pubcomp', WAIT_MS, (p) => p.messageId === 77);
+        await pub.nextOf('pubcomp', (p) => p.messageId === 77, WAIT_MS);
         await log.next((m) => m.topic === topic && m.payload.toString() === 'second');
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-4.3.2-2'], '5': ['MQTT-4.3.2-4'] },
+    conformanceTest('publish.qos1-id-reuse', { '3.1.1': ['MQTT-4.3.2-2'], '5': ['MQTT-4.3.2-4'] },
       'QoS 1 from a publisher: after PUBACK the same packet id (even with DUP) is a new publication', async (env) => {
         const topic = topicFor(env);
         const { client: sub } = await rawClient(env);
         await subscribe(sub, [[topic, 1]]);
         const { client: pub } = await rawClient(env);
         pub.send({ cmd: 'publish', topic, payload: 'a', qos: 1, messageId: 9, dup: false, retain: false });
-        await pub.nextOf('puback', WAIT_MS, (p) => p.messageId === 9);
+        await pub.nextOf('puback', (p) => p.messageId === 9, WAIT_MS);
         pub.send({ cmd: 'publish', topic, payload: 'a', qos: 1, messageId: 9, dup: true, retain: false });
-        await pub.nextOf('puback', WAIT_MS, (p) => p.messageId === 9);
+        await pub.nextOf('puback', (p) => p.messageId === 9, WAIT_MS);
         await receive(sub, topic);
         await receive(sub, topic);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.3.1-3', 'MQTT-3.3.1-2', 'MQTT-4.3.1-1', 'MQTT-2.3.1-5'], '5': ['MQTT-3.3.1-2', 'MQTT-3.3.1-3', 'MQTT-4.3.1-1', 'MQTT-2.2.1-2'] },
+    conformanceTest('publish.dup-not-propagated', { '3.1.1': ['MQTT-3.3.1-3', 'MQTT-3.3.1-2', 'MQTT-4.3.1-1', 'MQTT-2.3.1-5'], '5': ['MQTT-3.3.1-2', 'MQTT-3.3.1-3', 'MQTT-4.3.1-1', 'MQTT-2.2.1-2'] },
       'DUP is not propagated to subscribers, and QoS 0 deliveries carry DUP 0 and no packet id', async (env) => {
         const topic = topicFor(env);
         const { client: s1 } = await rawClient(env);
@@ -114,13 +114,13 @@ forEachProtocol((protocol) => {
         await pub.nextOf('puback');
         const q1 = await receive(s1, topic);
         env.ctx.expect(q1.dup, 'DUP on a first delivery of a message published with DUP 1').toBe(false);
-        const f0 = await s0.next(WAIT_MS, 'QoS 0 PUBLISH', (f) => f.packet?.cmd === 'publish');
+        const f0 = await s0.next((f) => f.packet?.cmd === 'publish', WAIT_MS, 'QoS 0 PUBLISH');
         const q0 = f0.packet as IPublishPacket;
         env.ctx.expect(f0.bytes[0], 'QoS 0 PUBLISH fixed header (no DUP, QoS 0, no RETAIN)').toBe(0x30);
         env.ctx.expect(q0.payload.toString(), 'QoS 0 payload (a packet id would shift it)').toBe('dup-set');
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.8.4-6'], '5': ['MQTT-3.8.4-8'] }, 'delivered QoS is the minimum of published and granted QoS', async (env) => {
+    conformanceTest('publish.min-qos', { '3.1.1': ['MQTT-3.8.4-6'], '5': ['MQTT-3.8.4-8'] }, 'delivered QoS is the minimum of published and granted QoS', async (env) => {
       const topic = topicFor(env);
       const subs = await Promise.all(([0, 1, 2] as const).map(async (q) => {
         const { client } = await rawClient(env);
@@ -137,7 +137,7 @@ forEachProtocol((protocol) => {
       }
     });
 
-    conformanceTest({ '3.1.1': ['MQTT-4.6.0-5', 'MQTT-4.6.0-6'], '5': ['MQTT-4.6.0-5', 'MQTT-4.6.0-6'] }, 'messages of one publisher on one topic arrive in order (QoS 0, 1 and 2)', async (env) => {
+    conformanceTest('publish.order', { '3.1.1': ['MQTT-4.6.0-5', 'MQTT-4.6.0-6'], '5': ['MQTT-4.6.0-5', 'MQTT-4.6.0-6'] }, 'messages of one publisher on one topic arrive in order (QoS 0, 1 and 2)', async (env) => {
       const topic = topicFor(env);
       const sub = await connectClient(env.listener, protocol);
       env.ctx.onTestFinished(() => endClient(sub));
@@ -160,7 +160,7 @@ forEachProtocol((protocol) => {
       }
     });
 
-    conformanceTest({ '3.1.1': ['MQTT-4.4.0-1', 'MQTT-3.3.1-1', 'MQTT-2.3.1-4'], '5': ['MQTT-4.4.0-1', 'MQTT-3.3.1-1', 'MQTT-2.2.1-5'] },
+    conformanceTest('publish.redeliver-on-reconnect', { '3.1.1': ['MQTT-4.4.0-1', 'MQTT-3.3.1-1', 'MQTT-2.3.1-4'], '5': ['MQTT-4.4.0-1', 'MQTT-3.3.1-1', 'MQTT-2.2.1-5'] },
       'on reconnect with a stored session the broker re-sends unacknowledged PUBLISH (DUP 1, same id) and PUBREL', async (env) => {
         const id = uniqueId('redeliver');
         const t1 = topicFor(env, 'q1');
@@ -183,18 +183,18 @@ forEachProtocol((protocol) => {
         await publish(pub, t2, 'half-done', 2);
         const p2 = await nextPublish(second.client, t2);
         second.client.send({ cmd: 'pubrec', messageId: p2.messageId! });
-        await second.client.nextOf('pubrel', WAIT_MS, (r) => r.messageId === p2.messageId);
+        await second.client.nextOf('pubrel', (r) => r.messageId === p2.messageId, WAIT_MS);
         second.client.destroy(); // no PUBCOMP for p2
         await second.client.expectClose();
         const third = await rawClient(env, persistentSession(env, id));
-        const rel = await third.client.nextOf('pubrel', WAIT_MS, (r) => r.messageId === p2.messageId);
+        const rel = await third.client.nextOf('pubrel', (r) => r.messageId === p2.messageId, WAIT_MS);
         env.ctx.expect(rel.messageId).toBe(p2.messageId);
         third.client.send({ cmd: 'pubcomp', messageId: p2.messageId! });
         env.ctx.expect(await quietOn(third.client, t2, 300), 'QoS 2 PUBLISH re-sent after its PUBREL').toEqual([]);
         env.ctx.expect(await quietOn(third.client, t1, 0), 'QoS 1 PUBLISH re-sent after its PUBACK').toEqual([]);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.3.5-1'], '5': ['MQTT-3.3.4-2'] }, 'overlapping subscriptions: delivered at the highest matching QoS (one copy, or one per subscription)', async (env) => {
+    conformanceTest('publish.overlap-max-qos', { '3.1.1': ['MQTT-3.3.5-1'], '5': ['MQTT-3.3.4-2'] }, 'overlapping subscriptions: delivered at the highest matching QoS (one copy, or one per subscription)', async (env) => {
       const prefix = topicFor(env, 'ov');
       const topic = `${prefix}/x`;
       const { client: sub } = await rawClient(env);
@@ -216,7 +216,7 @@ forEachProtocol((protocol) => {
       env.behaviour(all.length === 1 ? 'one copy' : 'one copy per subscription', ['one copy', 'one copy per subscription'], 'one copy');
     });
 
-    conformanceTest({ '3.1.1': ['MQTT-1.5.3-3', 'MQTT-4.7.3-4'], '5': ['MQTT-1.5.4-3', 'MQTT-4.7.3-4'] }, 'topics are matched as sent: U+FEFF kept, no case folding or Unicode normalisation', async (env) => {
+    conformanceTest('publish.topic-matched-as-sent', { '3.1.1': ['MQTT-1.5.3-3', 'MQTT-4.7.3-4'], '5': ['MQTT-1.5.4-3', 'MQTT-4.7.3-4'] }, 'topics are matched as sent: U+FEFF kept, no case folding or Unicode normalisation', async (env) => {
       const base = topicFor(env, 'n');
       const bom = `${base}/\uFEFFx`;
       const plain = `${base}/x`;

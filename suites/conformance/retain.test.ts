@@ -15,7 +15,7 @@ async function freshSubscriber(env: ConformanceEnv, filter: string, qos: 0 | 1 |
 
 forEachProtocol(() => {
   describe.concurrent('retained messages', () => {
-    conformanceTest({ '3.1.1': ['MQTT-3.3.1-5', 'MQTT-3.3.1-6', 'MQTT-3.3.1-8'], '5': ['MQTT-3.3.1-5', 'MQTT-3.3.1-9'] },
+    conformanceTest('retain.stored-with-qos', { '3.1.1': ['MQTT-3.3.1-5', 'MQTT-3.3.1-6', 'MQTT-3.3.1-8'], '5': ['MQTT-3.3.1-5', 'MQTT-3.3.1-9'] },
       'a retained message is stored with its QoS and sent to a new subscriber with RETAIN 1', async (env) => {
         const topic = topicFor(env, 'r');
         const { client: pub } = await rawClient(env);
@@ -28,7 +28,7 @@ forEachProtocol(() => {
         await publish(pub, topic, '', 0, true);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.3.1-6'], '5': ['MQTT-3.3.1-9'] }, 'a wildcard subscription receives the retained message of every matching topic', async (env) => {
+    conformanceTest('retain.wildcard-subscription', { '3.1.1': ['MQTT-3.3.1-6'], '5': ['MQTT-3.3.1-9'] }, 'a wildcard subscription receives the retained message of every matching topic', async (env) => {
       const base = topicFor(env, 'w');
       const { client: pub } = await rawClient(env);
       await publish(pub, `${base}/a`, 'A', 0, true);
@@ -41,7 +41,7 @@ forEachProtocol(() => {
       await publish(pub, `${base}/b`, '', 0, true);
     });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.3.1-9'], '5': ['MQTT-3.3.1-12'] }, 'a retained PUBLISH forwarded to an established subscription has RETAIN 0', async (env) => {
+    conformanceTest('retain.forwarded-retain-0', { '3.1.1': ['MQTT-3.3.1-9'], '5': ['MQTT-3.3.1-12'] }, 'a retained PUBLISH forwarded to an established subscription has RETAIN 0', async (env) => {
       const topic = topicFor(env, 'r');
       const sub = await freshSubscriber(env, topic, 1);
       const { client: pub } = await rawClient(env);
@@ -51,7 +51,7 @@ forEachProtocol(() => {
       await publish(pub, topic, '', 0, true);
     });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.3.1-10', 'MQTT-3.3.1-11'], '5': ['MQTT-3.3.1-6', 'MQTT-3.3.1-7'] },
+    conformanceTest('retain.empty-removes', { '3.1.1': ['MQTT-3.3.1-10', 'MQTT-3.3.1-11'], '5': ['MQTT-3.3.1-6', 'MQTT-3.3.1-7'] },
       'an empty retained PUBLISH is forwarded and removes the retained message', async (env) => {
         const topic = topicFor(env, 'r');
         const { client: pub } = await rawClient(env);
@@ -65,7 +65,7 @@ forEachProtocol(() => {
         env.ctx.expect(await quietOn(late, topic, QUIET_MS), 'retained message after clearing').toEqual([]);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.3.1-12'], '5': ['MQTT-3.3.1-8'] }, 'a PUBLISH with RETAIN 0 neither is stored nor replaces the retained message', async (env) => {
+    conformanceTest('retain.retain-0-not-stored', { '3.1.1': ['MQTT-3.3.1-12'], '5': ['MQTT-3.3.1-8'] }, 'a PUBLISH with RETAIN 0 neither is stored nor replaces the retained message', async (env) => {
       const topic = topicFor(env, 'r');
       const { client: pub } = await rawClient(env);
       await publish(pub, topic, 'original', 1, true);
@@ -81,7 +81,7 @@ forEachProtocol(() => {
       env.ctx.expect(await quietOn(sub2, other, QUIET_MS), 'a RETAIN 0 message stored as retained').toEqual([]);
     });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.3.1-7'], '5': ['MQTT-3.3.1-5'] }, 'a retained QoS 0 message replaces the earlier one (it may later be dropped, never reverted)', async (env) => {
+    conformanceTest('retain.qos0-replaces', { '3.1.1': ['MQTT-3.3.1-7'], '5': ['MQTT-3.3.1-5'] }, 'a retained QoS 0 message replaces the earlier one (it may later be dropped, never reverted)', async (env) => {
       const topic = topicFor(env, 'r');
       const { client: pub } = await rawClient(env);
       await publish(pub, topic, 'old-qos1', 1, true);
@@ -96,7 +96,7 @@ forEachProtocol(() => {
       await publish(pub, topic, '', 0, true);
     });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.8.4-3'], '5': ['MQTT-3.8.4-3', 'MQTT-3.8.4-4'] },
+    conformanceTest('retain.resubscribe-resends', { '3.1.1': ['MQTT-3.8.4-3'], '5': ['MQTT-3.8.4-3', 'MQTT-3.8.4-4'] },
       'subscribing again to an identical filter replaces the subscription and re-sends retained messages', async (env) => {
         const topic = topicFor(env, 'r');
         const { client: pub } = await rawClient(env);

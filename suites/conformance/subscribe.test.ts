@@ -9,7 +9,7 @@ import { uniqueId } from '../../lib/mqtt/test-client.ts';
 
 forEachProtocol((protocol) => {
   describe.concurrent('SUBSCRIBE and UNSUBSCRIBE', () => {
-    conformanceTest({ '3.1.1': ['MQTT-3.8.4-4', 'MQTT-3.8.4-5', 'MQTT-3.9.3-1', 'MQTT-3.9.3-2'], '5': ['MQTT-3.8.4-1', 'MQTT-3.8.4-5', 'MQTT-3.8.4-6', 'MQTT-3.9.3-1'] },
+    conformanceTest('subscribe.suback-per-filter', { '3.1.1': ['MQTT-3.8.4-4', 'MQTT-3.8.4-5', 'MQTT-3.9.3-1', 'MQTT-3.9.3-2'], '5': ['MQTT-3.8.4-1', 'MQTT-3.8.4-5', 'MQTT-3.8.4-6', 'MQTT-3.9.3-1'] },
       'a SUBSCRIBE with three filters gets one SUBACK with a code per filter, in order, none above the requested QoS', async (env) => {
         const base = topicFor(env, 's');
         const { client } = await rawClient(env);
@@ -29,7 +29,7 @@ forEachProtocol((protocol) => {
         env.ctx.expect(client.received.filter((f) => f.packet?.cmd === 'suback').length, 'SUBACKs for one SUBSCRIBE').toBe(1);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.8.3-2', 'MQTT-3.3.2-3', 'MQTT-4.7.1-2', 'MQTT-4.7.1-3'], '5': ['MQTT-3.3.2-3', 'MQTT-4.7.1-1', 'MQTT-4.7.1-2'] },
+    conformanceTest('subscribe.wildcards', { '3.1.1': ['MQTT-3.8.3-2', 'MQTT-3.3.2-3', 'MQTT-4.7.1-2', 'MQTT-4.7.1-3'], '5': ['MQTT-3.3.2-3', 'MQTT-4.7.1-1', 'MQTT-4.7.1-2'] },
       'wildcard filters match per level and deliver under the published topic name (or are refused if unsupported)', async (env) => {
         const base = topicFor(env, 'wc');
         const { client: sub } = await rawClient(env);
@@ -45,7 +45,7 @@ forEachProtocol((protocol) => {
         await publish(pub, `${base}/bb`, 'no-match', 0);
         const got: string[] = [];
         for (let i = 0; i < 4; i++) {
-          const p = await sub.nextOf('publish', WAIT_MS);
+          const p = await sub.nextOf('publish', undefined, WAIT_MS);
           env.ctx.expect(p.topic, 'delivered topic equals the payload (the published topic)').toBe(p.payload.toString());
           got.push(p.topic);
         }
@@ -54,7 +54,7 @@ forEachProtocol((protocol) => {
         env.ctx.expect(extra.map((f) => (f.packet as IPublishPacket).topic), 'deliveries that match no filter').toEqual([]);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-4.7.2-1'], '5': ['MQTT-4.7.2-1'] }, 'filters starting with a wildcard do not match topics starting with $', async (env) => {
+    conformanceTest('subscribe.dollar-topics', { '3.1.1': ['MQTT-4.7.2-1'], '5': ['MQTT-4.7.2-1'] }, 'filters starting with a wildcard do not match topics starting with $', async (env) => {
       const name = `$${uniqueId('dollar')}/t`;
       const { client: wild } = await rawClient(env);
       await subscribe(wild, [['#', 0], ['+/t', 0]]);
@@ -71,14 +71,14 @@ forEachProtocol((protocol) => {
       env.ctx.expect(await quietOn(wild, name, 300), '$-topic delivered to # or +/t').toEqual([]);
     });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.10.4-1'], '5': ['MQTT-3.10.4-1'] }, 'UNSUBSCRIBE removes only a subscription whose filter matches character for character', async (env) => {
+    conformanceTest('subscribe.unsubscribe-exact-match', { '3.1.1': ['MQTT-3.10.4-1'], '5': ['MQTT-3.10.4-1'] }, 'UNSUBSCRIBE removes only a subscription whose filter matches character for character', async (env) => {
       const base = topicFor(env, 'u');
       const { client } = await rawClient(env);
       await subscribe(client, [[`${base}/+`, 0]]);
       const unsub = (filter: string) => {
         const messageId = packetId();
         client.send({ cmd: 'unsubscribe', messageId, unsubscriptions: [filter] });
-        return client.nextOf('unsuback', WAIT_MS, (p) => p.messageId === messageId);
+        return client.nextOf('unsuback', (p) => p.messageId === messageId, WAIT_MS);
       };
       await unsub(`${base}/a`); // matches topics the filter covers, but is not the filter
       await unsub(`${base}/#`);
@@ -90,14 +90,14 @@ forEachProtocol((protocol) => {
       env.ctx.expect(await quietOn(client, `${base}/a`, QUIET_MS), 'deliveries after the exact UNSUBSCRIBE').toEqual([]);
     });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.10.4-2', 'MQTT-3.10.4-6', 'MQTT-3.10.4-4'], '5': ['MQTT-3.10.4-2', 'MQTT-3.10.4-6', 'MQTT-3.10.4-4'] },
+    conformanceTest('subscribe.unsubscribe-two-filters', { '3.1.1': ['MQTT-3.10.4-2', 'MQTT-3.10.4-6', 'MQTT-3.10.4-4'], '5': ['MQTT-3.10.4-2', 'MQTT-3.10.4-6', 'MQTT-3.10.4-4'] },
       'an UNSUBSCRIBE with two filters gets one UNSUBACK and stops new messages on both', async (env) => {
         const base = topicFor(env, 'u');
         const { client } = await rawClient(env);
         await subscribe(client, [[`${base}/1`, 1], [`${base}/2`, 1]]);
         const messageId = packetId();
         client.send({ cmd: 'unsubscribe', messageId, unsubscriptions: [`${base}/1`, `${base}/2`] });
-        await client.nextOf('unsuback', WAIT_MS, (p) => p.messageId === messageId);
+        await client.nextOf('unsuback', (p) => p.messageId === messageId, WAIT_MS);
         const { client: pub } = await rawClient(env);
         await publish(pub, `${base}/1`, 'x', 1);
         await publish(pub, `${base}/2`, 'x', 1);
@@ -105,7 +105,7 @@ forEachProtocol((protocol) => {
         env.ctx.expect(got.map((f) => f.packet?.cmd), 'deliveries or extra UNSUBACKs after UNSUBSCRIBE').toEqual([]);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.10.4-3'], '5': ['MQTT-3.10.4-3'] }, 'a QoS 2 delivery started before UNSUBSCRIBE is completed afterwards', async (env) => {
+    conformanceTest('subscribe.unsubscribe-completes-qos2', { '3.1.1': ['MQTT-3.10.4-3'], '5': ['MQTT-3.10.4-3'] }, 'a QoS 2 delivery started before UNSUBSCRIBE is completed afterwards', async (env) => {
       const topic = topicFor(env, 'u');
       const { client } = await rawClient(env);
       await subscribe(client, [[topic, 2]]);
@@ -114,9 +114,9 @@ forEachProtocol((protocol) => {
       const p = await nextPublish(client, topic);
       const messageId = packetId();
       client.send({ cmd: 'unsubscribe', messageId, unsubscriptions: [topic] });
-      await client.nextOf('unsuback', WAIT_MS, (u) => u.messageId === messageId);
+      await client.nextOf('unsuback', (u) => u.messageId === messageId, WAIT_MS);
       client.send({ cmd: 'pubrec', messageId: p.messageId! });
-      await client.nextOf('pubrel', WAIT_MS, (r) => r.messageId === p.messageId);
+      await client.nextOf('pubrel', (r) => r.messageId === p.messageId, WAIT_MS);
       client.send({ cmd: 'pubcomp', messageId: p.messageId! });
     });
   });

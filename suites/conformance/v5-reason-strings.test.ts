@@ -1,98 +1,93 @@
 // MQTT 5.0 reason codes on acknowledgements, Reason Strings / User Properties and Request Problem
 // Information = 0.
-import { expect, onTestFinished } from 'vitest';
+import { expect } from 'vitest';
 import type { Packet, IPublishPacket } from 'mqtt-packet';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
-import { forProtocol5, v5test, behaviour } from '../support/v5-harness.ts';
-import { connectV5, subscribeV5, publishV5, pid, type WireSession } from '../support/v5-wire.ts';
+import { forProtocol5, v5Test } from '../support/conformance.ts';
+import { subscribeV5, publishV5, packetId } from '../support/conformance-flow.ts';
+import type { RawClient } from '../../lib/mqtt/raw-client.ts';
 
-const track = (s: WireSession) => { onTestFinished(() => s.destroy()); return s; };
 const PUBACK_CODES = [0x00, 0x10, 0x80, 0x83, 0x87, 0x90, 0x91, 0x97, 0x99];
 const PUBREL_CODES = [0x00, 0x92];
 const SUBACK_CODES = [0x00, 0x01, 0x02, 0x80, 0x83, 0x87, 0x8f, 0x91, 0x97, 0x9e, 0xa1, 0xa2];
 const UNSUBACK_CODES = [0x00, 0x11, 0x80, 0x83, 0x87, 0x8f, 0x91];
 
 /** Drives one session through every acknowledgement the server sends, including failure-prone ones. */
-async function provokeAcks(s: WireSession, other: WireSession, base: string): Promise<void> {
+async function provokeAcks(s: RawClient, other: RawClient, base: string): Promise<void> {
   await subscribeV5(s, [{ topic: `${base}/ok`, qos: 2 }, { topic: `${base}/+/one`, qos: 1 }, { topic: `${base}/zero`, qos: 0 }]);
   await publishV5(s, `${base}/nobody`, 'x', { qos: 1 });
   await publishV5(s, `${base}/nobody`, 'x', { qos: 2 });
   await publishV5(other, `${base}/ok`, 'y', { qos: 2 });
-  const msg = await s.next<IPublishPacket>('publish');
+  const msg = await s.log.next<IPublishPacket>('publish');
   s.send({ cmd: 'pubrec', messageId: msg.messageId!, reasonCode: 0 });
-  await s.next('pubrel');
+  await s.log.next('pubrel');
   s.send({ cmd: 'pubcomp', messageId: msg.messageId!, reasonCode: 0 });
   // PUBREL for a Packet Identifier the server does not know: PUBCOMP 0x92 expected.
-  const unknown = pid();
+  const unknown = packetId();
   s.send({ cmd: 'pubrel', messageId: unknown, reasonCode: 0 });
-  await s.next((p) => p.cmd === 'pubcomp' && p.messageId === unknown, 5000, 'PUBCOMP for an unknown PUBREL');
-  const u = pid();
+  await s.log.next((p) => p.cmd === 'pubcomp' && p.messageId === unknown, 5000, 'PUBCOMP for an unknown PUBREL');
+  const u = packetId();
   s.send({ cmd: 'unsubscribe', messageId: u, unsubscriptions: [`${base}/ok`, `${base}/never`] });
-  await s.next((p) => p.cmd === 'unsuback' && p.messageId === u);
+  await s.log.next((p) => p.cmd === 'unsuback' && p.messageId === u);
 }
 
 const codes = (p: Packet): number[] => ('granted' in p && Array.isArray(p.granted) ? p.granted as number[] : 'reasonCode' in p && p.reasonCode !== undefined ? [p.reasonCode] : [0]);
 
 forProtocol5(() => {
-  v5test(['MQTT-4.7.1-1', 'MQTT-3.8.4-7', 'MQTT-4.13.1-1'],
-    'refuses an invalid Topic Filter (a/#/b) in SUBSCRIBE: SUBACK 0x8F for it, or a Protocol Error close', async (ctx, plain) => {
-      const { s } = await connectV5(plain);
-      track(s);
+  v5Test('v5.reason-codes.invalid-topic-filter', ['MQTT-4.7.1-1', 'MQTT-3.8.4-7', 'MQTT-4.13.1-1'],
+    'refuses an invalid Topic Filter (a/#/b) in SUBSCRIBE: SUBACK 0x8F for it, or a Protocol Error close', async (env) => {
+      const { client: s } = await env.connect();
       const base = uniqueId('t');
-      const messageId = pid();
+      const messageId = packetId();
       s.send({ cmd: 'subscribe', messageId, subscriptions: [{ topic: `${base}/ok`, qos: 1 }, { topic: `${base}/#/x`, qos: 1 }] });
-      const answer = await Promise.race([s.next<{ cmd: 'suback'; granted: number[] } & Packet>('suback', 5000), s.waitClosed(5000)]);
+      const answer = await Promise.race([s.log.next<{ cmd: 'suback'; granted: number[] } & Packet>('suback', 5000), s.expectClose(5000)]);
       if ('cmd' in answer) {
         expect(answer.granted).toHaveLength(2);
         expect(answer.granted[1], 'reason code for a/#/b').toBeGreaterThanOrEqual(0x80);
-        behaviour(ctx, `SUBACK ${answer.granted.map((c) => `0x${c.toString(16)}`).join(',')}`);
+        env.note(`SUBACK ${answer.granted.map((c) => `0x${c.toString(16)}`).join(',')}`);
       } else {
         if (answer.disconnect) expect([0x81, 0x82, 0x8f]).toContain(answer.disconnect.reasonCode);
-        behaviour(ctx, answer.disconnect ? `DISCONNECT 0x${(answer.disconnect.reasonCode ?? 0).toString(16)}` : 'closed without DISCONNECT');
+        env.note(answer.disconnect ? `DISCONNECT 0x${(answer.disconnect.reasonCode ?? 0).toString(16)}` : 'closed without DISCONNECT');
       }
     });
 
-  v5test(['MQTT-3.4.2-1', 'MQTT-3.5.2-1', 'MQTT-3.6.2-1', 'MQTT-3.7.2-1', 'MQTT-3.9.3-2', 'MQTT-3.11.3-2', 'MQTT-3.8.4-6', 'MQTT-3.9.3-1', 'MQTT-3.11.3-1', 'MQTT-3.8.4-7', 'MQTT-3.10.4-5', 'MQTT-3.8.4-5', 'MQTT-3.10.4-6'],
-    'uses only the reason codes of each acknowledgement\'s table, one per filter and in filter order', async (ctx, plain) => {
+  v5Test('v5.reason-codes.per-table', ['MQTT-3.4.2-1', 'MQTT-3.5.2-1', 'MQTT-3.6.2-1', 'MQTT-3.7.2-1', 'MQTT-3.9.3-2', 'MQTT-3.11.3-2', 'MQTT-3.8.4-6', 'MQTT-3.9.3-1', 'MQTT-3.11.3-1', 'MQTT-3.8.4-7', 'MQTT-3.10.4-5', 'MQTT-3.8.4-5', 'MQTT-3.10.4-6'],
+    'uses only the reason codes of each acknowledgement\'s table, one per filter and in filter order', async (env) => {
       const base = uniqueId('t');
-      const { s } = await connectV5(plain);
-      track(s);
-      const other = await connectV5(plain);
-      track(other.s);
-      await provokeAcks(s, other.s, base);
+      const { client: s } = await env.connect();
+      const other = await env.connect();
+      await provokeAcks(s, other.client, base);
       const table: Record<string, number[]> = { puback: PUBACK_CODES, pubrec: PUBACK_CODES, pubrel: PUBREL_CODES, pubcomp: PUBREL_CODES, suback: SUBACK_CODES, unsuback: UNSUBACK_CODES };
-      for (const p of s.received) {
+      for (const p of s.log.packets) {
         const allowed = table[p.cmd];
         if (!allowed) continue;
         for (const c of codes(p)) expect(allowed, `${p.cmd} reason code 0x${c.toString(16)}`).toContain(c);
       }
-      const suback = s.received.find((p) => p.cmd === 'suback') as { granted: number[] } | undefined;
+      const suback = s.log.packets.find((p) => p.cmd === 'suback') as { granted: number[] } | undefined;
       expect(suback?.granted, 'one SUBACK code per filter').toHaveLength(3);
       expect(suback!.granted[0], 'first filter (valid, QoS 2) is granted').toBeLessThan(0x80);
       expect(suback!.granted.slice(1), 'granted QoS in filter order (1, then 0)').toEqual([1, 0]);
-      const unsuback = s.received.find((p) => p.cmd === 'unsuback') as { granted?: number[]; reasonCode?: number } | undefined;
+      const unsuback = s.log.packets.find((p) => p.cmd === 'unsuback') as { granted?: number[]; reasonCode?: number } | undefined;
       const uc = unsuback?.granted ?? [];
       expect(uc, 'one UNSUBACK code per filter').toHaveLength(2);
       expect(uc[0], 'unsubscribing an existing filter').toBe(0x00);
       expect([0x00, 0x11], 'unsubscribing an unknown filter').toContain(uc[1]);
-      const pubcomp92 = s.received.filter((p) => p.cmd === 'pubcomp').map((p) => codes(p)[0]);
-      behaviour(ctx, `SUBACK ${suback!.granted.map((c) => `0x${c.toString(16)}`).join(',')}; UNSUBACK ${uc.map((c) => `0x${c.toString(16)}`).join(',')}; PUBCOMPs ${pubcomp92.map((c) => `0x${(c ?? 0).toString(16)}`).join(',')}`);
+      const pubcomp92 = s.log.packets.filter((p) => p.cmd === 'pubcomp').map((p) => codes(p)[0]);
+      env.note(`SUBACK ${suback!.granted.map((c) => `0x${c.toString(16)}`).join(',')}; UNSUBACK ${uc.map((c) => `0x${c.toString(16)}`).join(',')}; PUBCOMPs ${pubcomp92.map((c) => `0x${(c ?? 0).toString(16)}`).join(',')}`);
     });
 
-  v5test(['MQTT-3.1.2-29'],
-    'sends no Reason String or User Property on packets other than PUBLISH, CONNACK and DISCONNECT when Request Problem Information is 0', async (ctx, plain) => {
+  v5Test('v5.reason-codes.no-reason-string-unrequested', ['MQTT-3.1.2-29'],
+    'sends no Reason String or User Property on packets other than PUBLISH, CONNACK and DISCONNECT when Request Problem Information is 0', async (env) => {
       const base = uniqueId('t');
-      const { s } = await connectV5(plain, { properties: { requestProblemInformation: false } });
-      track(s);
-      const other = await connectV5(plain);
-      track(other.s);
-      await provokeAcks(s, other.s, base);
-      for (const p of s.received) {
+      const { client: s } = await env.connect({ properties: { requestProblemInformation: false } });
+      const other = await env.connect();
+      await provokeAcks(s, other.client, base);
+      for (const p of s.log.packets) {
         if (p.cmd === 'publish' || p.cmd === 'connack' || p.cmd === 'disconnect') continue;
         const props = (p as { properties?: { reasonString?: string; userProperties?: unknown } }).properties;
         expect(props?.reasonString, `Reason String on ${p.cmd}`).toBeUndefined();
         expect(props?.userProperties, `User Property on ${p.cmd}`).toBeUndefined();
       }
-      behaviour(ctx, `${s.received.length} packets checked`);
+      env.note(`${s.log.packets.length} packets checked`);
     });
 });

@@ -1,100 +1,91 @@
 // MQTT 5.0 server-sent DISCONNECT and connection-level errors: session taken over (0x8E),
 // keep-alive timeout (0x8D), second CONNECT, first packet not CONNECT; valid reason codes only, no
 // Session Expiry Interval on a server DISCONNECT, nothing sent after it.
-import { expect, onTestFinished } from 'vitest';
+import { expect } from 'vitest';
 import type { IDisconnectPacket } from 'mqtt-packet';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
-import { forProtocol5, v5test, behaviour, strict } from '../support/v5-harness.ts';
-import { connectV5, WireSession, type CloseOutcome } from '../support/v5-wire.ts';
+import { forProtocol5, v5Test } from '../support/conformance.ts';
+import type { CloseResult, RawClient } from '../../lib/mqtt/raw-client.ts';
 
 const DISCONNECT_REASON_CODES = [0x00, 0x04, 0x80, 0x81, 0x82, 0x83, 0x87, 0x89, 0x8b, 0x8d, 0x8e, 0x8f, 0x90, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xa0, 0xa1, 0xa2];
-const track = (s: WireSession) => { onTestFinished(() => s.destroy()); return s; };
 
 /** Checks every server DISCONNECT rule that applies whatever the cause. */
-function checkDisconnect(s: WireSession, out: CloseOutcome): IDisconnectPacket | undefined {
+function checkDisconnect(s: RawClient, out: CloseResult): IDisconnectPacket | undefined {
   const d = out.disconnect;
   if (!d) return undefined;
   expect(DISCONNECT_REASON_CODES, 'DISCONNECT reason code is one of the table').toContain(d.reasonCode ?? 0);
   expect(d.properties?.sessionExpiryInterval, 'Session Expiry Interval on a server DISCONNECT').toBeUndefined();
-  const after = s.received.slice(s.received.indexOf(d) + 1);
+  const after = s.log.packets.slice(s.log.packets.indexOf(d) + 1);
   expect(after.map((p) => p.cmd), 'packets after DISCONNECT').toEqual([]);
   return d;
 }
 
 forProtocol5(() => {
-  v5test(['MQTT-3.1.4-3', 'MQTT-3.14.2-1', 'MQTT-3.14.2-2', 'MQTT-3.14.4-1', 'MQTT-3.14.4-2', 'MQTT-4.13.2-1'],
-    'sends DISCONNECT 0x8E (Session taken over) to the existing connection and closes it', async (ctx, plain) => {
+  v5Test('v5.server-disconnect.session-taken-over', ['MQTT-3.1.4-3', 'MQTT-3.14.2-1', 'MQTT-3.14.2-2', 'MQTT-3.14.4-1', 'MQTT-3.14.4-2', 'MQTT-4.13.2-1'],
+    'sends DISCONNECT 0x8E (Session taken over) to the existing connection and closes it', async (env) => {
       const clientId = uniqueId('to');
-      const first = await connectV5(plain, { clientId });
-      track(first.s);
-      const second = await connectV5(plain, { clientId });
-      track(second.s);
+      const first = await env.connect({ clientId });
+      const second = await env.connect({ clientId });
       expect(second.connack.reasonCode ?? 0).toBe(0);
-      const out = await first.s.waitClosed(5000);
-      const d = checkDisconnect(first.s, out);
+      const out = await first.client.expectClose(5000);
+      const d = checkDisconnect(first.client, out);
       if (d) expect(d.reasonCode).toBe(0x8e);
-      if (strict()) expect(d?.reasonCode, '--strict: DISCONNECT 0x8E').toBe(0x8e);
-      behaviour(ctx, d ? `DISCONNECT 0x${(d.reasonCode ?? 0).toString(16)}${d.properties?.reasonString ? ` "${d.properties.reasonString}"` : ''}` : 'closed without DISCONNECT');
+      env.behaviour(d ? `DISCONNECT 0x${(d.reasonCode ?? 0).toString(16)}${d.properties?.reasonString ? ` "${d.properties.reasonString}"` : ''}` : 'closed without DISCONNECT', { intended: d?.reasonCode === 0x8e, intends: 'DISCONNECT 0x8e' });
     });
 
-  v5test(['MQTT-3.1.2-22', 'MQTT-3.14.2-1', 'MQTT-3.14.2-2', 'MQTT-3.14.4-1'],
-    'closes a connection silent for 1.5x Keep Alive, with DISCONNECT 0x8D (Keep Alive timeout) if it sends one', async (ctx, plain) => {
-      const { s, connack } = await connectV5(plain, { keepalive: 1 });
-      track(s);
+  v5Test('v5.server-disconnect.keep-alive-timeout', ['MQTT-3.1.2-22', 'MQTT-3.14.2-1', 'MQTT-3.14.2-2', 'MQTT-3.14.4-1'],
+    'closes a connection silent for 1.5x Keep Alive, with DISCONNECT 0x8D (Keep Alive timeout) if it sends one', async (env) => {
+      const { client: s, connack } = await env.connect({ keepalive: 1 });
       const ka = connack.properties?.serverKeepAlive ?? 1;
-      const out = await s.waitClosed(ka * 1500 + 6000); // generous upper bound: the machine is shared
+      const out = await s.expectClose(ka * 1500 + 6000); // generous upper bound: the machine is shared
       const d = checkDisconnect(s, out);
       if (d) expect(d.reasonCode).toBe(0x8d);
-      behaviour(ctx, d ? 'DISCONNECT 0x8D then close' : 'closed without DISCONNECT');
+      env.note(d ? 'DISCONNECT 0x8D then close' : 'closed without DISCONNECT');
     });
 
-  v5test(['MQTT-3.12.4-1', 'MQTT-3.1.2-22'],
-    'answers PINGREQ with PINGRESP and keeps a pinging connection open past 1.5x Keep Alive', async (_ctx, plain) => {
-      const { s } = await connectV5(plain, { keepalive: 1 });
-      track(s);
+  v5Test('v5.server-disconnect.pinging-kept-open', ['MQTT-3.12.4-1', 'MQTT-3.1.2-22'],
+    'answers PINGREQ with PINGRESP and keeps a pinging connection open past 1.5x Keep Alive', async (env) => {
+      const { client: s } = await env.connect({ keepalive: 1 });
       for (let i = 0; i < 4; i++) {
         s.send({ cmd: 'pingreq' });
-        await s.nextNew('pingresp', 3000);
-        await s.quiet(500);
+        await s.log.nextNew('pingresp', 3000);
+        await s.log.quiet(500);
       }
       expect(s.closed, 'closed although the client kept pinging').toBe(false);
     });
 
-  v5test(['MQTT-3.1.0-2', 'MQTT-4.13.1-1', 'MQTT-3.14.2-1', 'MQTT-3.2.0-2'],
-    'treats a second CONNECT as a Protocol Error: DISCONNECT 0x82 (if any) and close; never a second CONNACK', async (ctx, plain) => {
-      const { s } = await connectV5(plain);
-      track(s);
+  v5Test('v5.server-disconnect.second-connect', ['MQTT-3.1.0-2', 'MQTT-4.13.1-1', 'MQTT-3.14.2-1', 'MQTT-3.2.0-2'],
+    'treats a second CONNECT as a Protocol Error: DISCONNECT 0x82 (if any) and close; never a second CONNACK', async (env) => {
+      const { client: s } = await env.connect();
       s.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clean: true, keepalive: 60, clientId: uniqueId('c2') });
-      const out = await s.waitClosed(5000);
+      const out = await s.expectClose(5000);
       const d = checkDisconnect(s, out);
       if (d) expect(d.reasonCode).toBe(0x82);
-      expect(s.received.filter((p) => p.cmd === 'connack'), 'CONNACKs').toHaveLength(1);
-      behaviour(ctx, d ? 'DISCONNECT 0x82 then close' : 'closed without DISCONNECT');
+      expect(s.log.packets.filter((p) => p.cmd === 'connack'), 'CONNACKs').toHaveLength(1);
+      env.note(d ? 'DISCONNECT 0x82 then close' : 'closed without DISCONNECT');
     });
 
-  v5test(['MQTT-3.1.0-1', 'MQTT-3.14.0-1', 'MQTT-3.2.0-1'],
-    'closes a connection whose first packet is not CONNECT, without CONNACK or DISCONNECT', async (ctx, plain) => {
-      const s = track(await WireSession.open(plain));
+  v5Test('v5.server-disconnect.first-packet-not-connect', ['MQTT-3.1.0-1', 'MQTT-3.14.0-1', 'MQTT-3.2.0-1'],
+    'closes a connection whose first packet is not CONNECT, without CONNACK or DISCONNECT', async (env) => {
+      const s = await env.open();
       s.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'a/b', qos: 0 }] });
-      await s.waitClosed(5000);
-      expect(s.received.map((p) => p.cmd), 'packets before CONNECT').toEqual([]);
-      behaviour(ctx, 'closed silently');
+      await s.expectClose(5000);
+      expect(s.log.packets.map((p) => p.cmd), 'packets before CONNECT').toEqual([]);
+      env.note('closed silently');
     });
 
-  v5test(['MQTT-3.14.1-1', 'MQTT-4.13.1-1'],
-    'treats a DISCONNECT with non-zero reserved flags as malformed: closes, and publishes the Will', async (ctx, plain) => {
+  v5Test('v5.server-disconnect.reserved-flags', ['MQTT-3.14.1-1', 'MQTT-4.13.1-1'],
+    'treats a DISCONNECT with non-zero reserved flags as malformed: closes, and publishes the Will', async (env) => {
       const topic = `${uniqueId('t')}/dc-flags`;
-      const w = await connectV5(plain);
-      track(w.s);
-      w.s.send({ cmd: 'subscribe', messageId: 2, subscriptions: [{ topic, qos: 0 }] });
-      await w.s.next('suback');
-      const { s } = await connectV5(plain, { will: { topic, payload: 'malformed-dc', qos: 0, retain: false } });
-      track(s);
-      s.sendBytes(Buffer.from('e1020000', 'hex')); // DISCONNECT, flags 0001
-      const out = await s.waitClosed(5000);
+      const w = await env.connect();
+      w.client.send({ cmd: 'subscribe', messageId: 2, subscriptions: [{ topic, qos: 0 }] });
+      await w.client.log.next('suback');
+      const { client: s } = await env.connect({ will: { topic, payload: 'malformed-dc', qos: 0, retain: false } });
+      s.send(Buffer.from('e1020000', 'hex')); // DISCONNECT, flags 0001
+      const out = await s.expectClose(5000);
       if (out.disconnect) expect(out.disconnect.reasonCode).toBe(0x81);
       // A malformed DISCONNECT is not a normal disconnection: the Will stays and is published.
-      await w.s.next('publish', 5000, 'the Will after a malformed DISCONNECT');
-      behaviour(ctx, out.disconnect ? 'DISCONNECT 0x81 then close' : 'closed without DISCONNECT');
+      await w.client.log.next('publish', 5000, 'the Will after a malformed DISCONNECT');
+      env.note(out.disconnect ? 'DISCONNECT 0x81 then close' : 'closed without DISCONNECT');
     });
 });

@@ -1,108 +1,96 @@
 // MQTT 5.0 Session Expiry Interval: a session is kept while the interval runs, discarded when it
 // has passed, and the interval can be changed on DISCONNECT. Waiting out an expiry interval is the
 // stimulus here, not a "sleep then count": the absence check that follows uses a quiet window.
-import { expect, onTestFinished } from 'vitest';
+import { expect } from 'vitest';
 import type { IPublishPacket } from 'mqtt-packet';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
-import { forProtocol5, v5test } from '../support/v5-harness.ts';
-import { connectV5, subscribeV5, publishV5, type WireSession } from '../support/v5-wire.ts';
+import { forProtocol5, v5Test } from '../support/conformance.ts';
+import { subscribeV5, publishV5 } from '../support/conformance-flow.ts';
 
-const track = (s: WireSession) => { onTestFinished(() => s.destroy()); return s; };
 const elapse = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 forProtocol5(() => {
-  v5test(['MQTT-3.1.2-23', 'MQTT-3.1.2-5', 'MQTT-3.2.2-3', 'MQTT-3.1.3-2', 'MQTT-4.5.0-1', 'MQTT-4.4.0-1'],
-    'keeps the session while Session Expiry Interval runs: Session Present 1 and the queued QoS 1 message delivered', async (_ctx, plain) => {
+  v5Test('v5.session-expiry.kept-while-running', ['MQTT-3.1.2-23', 'MQTT-3.1.2-5', 'MQTT-3.2.2-3', 'MQTT-3.1.3-2', 'MQTT-4.5.0-1', 'MQTT-4.4.0-1'],
+    'keeps the session while Session Expiry Interval runs: Session Present 1 and the queued QoS 1 message delivered', async (env) => {
       const clientId = uniqueId('se');
       const topic = `${uniqueId('t')}/kept`;
-      const first = await connectV5(plain, { clientId, clean: true, properties: { sessionExpiryInterval: 60 } });
-      await subscribeV5(first.s, [{ topic, qos: 1 }]);
-      first.s.disconnect();
-      await first.s.waitClosed();
-      const pub = await connectV5(plain);
-      track(pub.s);
-      await publishV5(pub.s, topic, 'while-away', { qos: 1 });
-      const again = await connectV5(plain, { clientId, clean: false, properties: { sessionExpiryInterval: 0 } });
-      track(again.s);
+      const first = await env.connect({ clientId, clean: true, properties: { sessionExpiryInterval: 60 } });
+      await subscribeV5(first.client, [{ topic, qos: 1 }]);
+      first.client.disconnect();
+      await first.client.expectClose();
+      const pub = await env.connect();
+      await publishV5(pub.client, topic, 'while-away', { qos: 1 });
+      const again = await env.connect({ clientId, clean: false, properties: { sessionExpiryInterval: 0 } });
       expect(again.connack.sessionPresent, 'Session Present').toBe(true);
-      const msg = await again.s.next<IPublishPacket>('publish');
+      const msg = await again.client.log.next<IPublishPacket>('publish');
       expect(msg.payload.toString()).toBe('while-away');
       expect(msg.qos).toBe(1);
     });
 
-  v5test(['MQTT-4.1.0-2', 'MQTT-3.2.2-3'],
-    'discards the session once Session Expiry Interval has passed: Session Present 0, nothing delivered', async (_ctx, plain) => {
+  v5Test('v5.session-expiry.discarded-after', ['MQTT-4.1.0-2', 'MQTT-3.2.2-3'],
+    'discards the session once Session Expiry Interval has passed: Session Present 0, nothing delivered', async (env) => {
       const clientId = uniqueId('se');
       const topic = `${uniqueId('t')}/expired`;
-      const first = await connectV5(plain, { clientId, clean: true, properties: { sessionExpiryInterval: 1 } });
-      await subscribeV5(first.s, [{ topic, qos: 1 }]);
-      first.s.disconnect();
-      await first.s.waitClosed();
-      const pub = await connectV5(plain);
-      track(pub.s);
-      await publishV5(pub.s, topic, 'too-late', { qos: 1 });
+      const first = await env.connect({ clientId, clean: true, properties: { sessionExpiryInterval: 1 } });
+      await subscribeV5(first.client, [{ topic, qos: 1 }]);
+      first.client.disconnect();
+      await first.client.expectClose();
+      const pub = await env.connect();
+      await publishV5(pub.client, topic, 'too-late', { qos: 1 });
       await elapse(2500); // the interval (1 s) plus margin for the broker's expiry sweep
-      const again = await connectV5(plain, { clientId, clean: false, properties: { sessionExpiryInterval: 0 } });
-      track(again.s);
+      const again = await env.connect({ clientId, clean: false, properties: { sessionExpiryInterval: 0 } });
       expect(again.connack.sessionPresent, 'Session Present after expiry').toBe(false);
-      expect(await again.s.quiet(700, 'publish'), 'messages from the expired session').toHaveLength(0);
-    }, 15_000);
+      expect(await again.client.log.quiet(700, 'publish'), 'messages from the expired session').toHaveLength(0);
+    }, { timeoutMs: 15_000 });
 
-  v5test(['MQTT-3.1.2-23', 'MQTT-4.1.0-2'],
-    'ends the session at disconnect when Session Expiry Interval is absent (0)', async (_ctx, plain) => {
+  v5Test('v5.session-expiry.absent-ends-at-disconnect', ['MQTT-3.1.2-23', 'MQTT-4.1.0-2'],
+    'ends the session at disconnect when Session Expiry Interval is absent (0)', async (env) => {
       const clientId = uniqueId('se');
-      const first = await connectV5(plain, { clientId, clean: true });
-      await subscribeV5(first.s, [{ topic: `${uniqueId('t')}/x`, qos: 1 }]);
-      first.s.disconnect();
-      await first.s.waitClosed();
-      const again = await connectV5(plain, { clientId, clean: false });
-      track(again.s);
+      const first = await env.connect({ clientId, clean: true });
+      await subscribeV5(first.client, [{ topic: `${uniqueId('t')}/x`, qos: 1 }]);
+      first.client.disconnect();
+      await first.client.expectClose();
+      const again = await env.connect({ clientId, clean: false });
       expect(again.connack.sessionPresent).toBe(false);
     });
 
-  v5test(['MQTT-3.1.2-23', 'MQTT-4.1.0-2'],
-    'honours a Session Expiry Interval of 0 set on DISCONNECT: the session ends', async (_ctx, plain) => {
+  v5Test('v5.session-expiry.zero-on-disconnect', ['MQTT-3.1.2-23', 'MQTT-4.1.0-2'],
+    'honours a Session Expiry Interval of 0 set on DISCONNECT: the session ends', async (env) => {
       const clientId = uniqueId('se');
-      const first = await connectV5(plain, { clientId, clean: true, properties: { sessionExpiryInterval: 60 } });
-      await subscribeV5(first.s, [{ topic: `${uniqueId('t')}/x`, qos: 1 }]);
-      first.s.disconnect(0, { sessionExpiryInterval: 0 });
-      await first.s.waitClosed();
-      const again = await connectV5(plain, { clientId, clean: false });
-      track(again.s);
+      const first = await env.connect({ clientId, clean: true, properties: { sessionExpiryInterval: 60 } });
+      await subscribeV5(first.client, [{ topic: `${uniqueId('t')}/x`, qos: 1 }]);
+      first.client.disconnect(0, { sessionExpiryInterval: 0 });
+      await first.client.expectClose();
+      const again = await env.connect({ clientId, clean: false });
       expect(again.connack.sessionPresent).toBe(false);
     });
 
-  v5test(['MQTT-3.1.2-4', 'MQTT-3.2.2-2', 'MQTT-3.1.4-4'],
-    'discards an existing session on Clean Start 1: Session Present 0 and the old subscription gone', async (_ctx, plain) => {
+  v5Test('v5.session-expiry.clean-start-discards', ['MQTT-3.1.2-4', 'MQTT-3.2.2-2', 'MQTT-3.1.4-4'],
+    'discards an existing session on Clean Start 1: Session Present 0 and the old subscription gone', async (env) => {
       const clientId = uniqueId('se');
       const topic = `${uniqueId('t')}/gone`;
-      const first = await connectV5(plain, { clientId, clean: true, properties: { sessionExpiryInterval: 60 } });
-      await subscribeV5(first.s, [{ topic, qos: 1 }]);
-      first.s.disconnect();
-      await first.s.waitClosed();
-      const again = await connectV5(plain, { clientId, clean: true });
-      track(again.s);
+      const first = await env.connect({ clientId, clean: true, properties: { sessionExpiryInterval: 60 } });
+      await subscribeV5(first.client, [{ topic, qos: 1 }]);
+      first.client.disconnect();
+      await first.client.expectClose();
+      const again = await env.connect({ clientId, clean: true });
       expect(again.connack.sessionPresent).toBe(false);
-      const pub = await connectV5(plain);
-      track(pub.s);
-      await publishV5(pub.s, topic, 'x', { qos: 1 });
-      expect(await again.s.quiet(600, 'publish')).toHaveLength(0);
+      const pub = await env.connect();
+      await publishV5(pub.client, topic, 'x', { qos: 1 });
+      expect(await again.client.log.quiet(600, 'publish')).toHaveLength(0);
     });
 
-  v5test(['MQTT-4.1.0-1', 'MQTT-3.1.4-3'],
-    'keeps session state while connected and hands it to a taking-over connection (Session Present 1)', async (_ctx, plain) => {
+  v5Test('v5.session-expiry.takeover-keeps-session', ['MQTT-4.1.0-1', 'MQTT-3.1.4-3'],
+    'keeps session state while connected and hands it to a taking-over connection (Session Present 1)', async (env) => {
       const clientId = uniqueId('se');
       const topic = `${uniqueId('t')}/take`;
-      const first = await connectV5(plain, { clientId, clean: true, properties: { sessionExpiryInterval: 60 } });
-      track(first.s);
-      await subscribeV5(first.s, [{ topic, qos: 1 }]);
-      const second = await connectV5(plain, { clientId, clean: false, properties: { sessionExpiryInterval: 0 } });
-      track(second.s);
+      const first = await env.connect({ clientId, clean: true, properties: { sessionExpiryInterval: 60 } });
+      await subscribeV5(first.client, [{ topic, qos: 1 }]);
+      const second = await env.connect({ clientId, clean: false, properties: { sessionExpiryInterval: 0 } });
       expect(second.connack.sessionPresent).toBe(true);
-      const pub = await connectV5(plain);
-      track(pub.s);
-      await publishV5(pub.s, topic, 'to-new', { qos: 1 });
-      const msg = await second.s.next<IPublishPacket>('publish');
+      const pub = await env.connect();
+      await publishV5(pub.client, topic, 'to-new', { qos: 1 });
+      const msg = await second.client.log.next<IPublishPacket>('publish');
       expect(msg.payload.toString()).toBe('to-new');
     });
 });

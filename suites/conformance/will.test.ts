@@ -7,7 +7,7 @@ import { nextPublish, publish, quietOn, rawClient, receive, subscribe, topicFor,
 
 forEachProtocol(() => {
   describe.concurrent('Will messages', () => {
-    conformanceTest({ '3.1.1': ['MQTT-3.1.2-8', 'MQTT-3.1.2-9', 'MQTT-3.1.2-16'], '5': ['MQTT-3.1.2-8', 'MQTT-3.1.2-14'] },
+    conformanceTest('will.published-on-drop', { '3.1.1': ['MQTT-3.1.2-8', 'MQTT-3.1.2-9', 'MQTT-3.1.2-16'], '5': ['MQTT-3.1.2-8', 'MQTT-3.1.2-14'] },
       'the Will is published with its QoS and RETAIN 0 when the connection drops without DISCONNECT', async (env) => {
         const topic = topicFor(env, 'will');
         const { client: sub } = await rawClient(env);
@@ -20,7 +20,7 @@ forEachProtocol(() => {
         env.ctx.expect(will.retain, 'RETAIN on a Will published with Will Retain 0').toBe(false);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.1.2-17', 'MQTT-3.1.2-7'], '5': ['MQTT-3.1.2-15'] },
+    conformanceTest('will.retained', { '3.1.1': ['MQTT-3.1.2-17', 'MQTT-3.1.2-7'], '5': ['MQTT-3.1.2-15'] },
       'a Will with Will Retain 1 is published as a retained message that outlives the publisher session', async (env) => {
         const topic = topicFor(env, 'will-retained');
         const { client: dying } = await rawClient(env, { will: { topic, payload: Buffer.from('retained-will'), qos: 0, retain: true } });
@@ -43,7 +43,7 @@ forEachProtocol(() => {
         }
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.1.2-10', 'MQTT-3.14.4-3'], '5': ['MQTT-3.1.2-10', 'MQTT-3.14.4-3'] },
+    conformanceTest('will.none-after-disconnect', { '3.1.1': ['MQTT-3.1.2-10', 'MQTT-3.14.4-3'], '5': ['MQTT-3.1.2-10', 'MQTT-3.14.4-3'] },
       'no Will is published after a DISCONNECT', async (env) => {
         const topic = topicFor(env, 'will');
         const { client: sub } = await rawClient(env);
@@ -57,7 +57,7 @@ forEachProtocol(() => {
         await nextPublish(sub, topic);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.1.2-24', 'MQTT-3.1.2-8'], '5': ['MQTT-3.1.2-22', 'MQTT-3.1.2-8'] },
+    conformanceTest('will.keep-alive-expiry', { '3.1.1': ['MQTT-3.1.2-24', 'MQTT-3.1.2-8'], '5': ['MQTT-3.1.2-22', 'MQTT-3.1.2-8'] },
       'the Will is published when the broker drops a client for keep-alive expiry', async (env) => {
         const topic = topicFor(env, 'will');
         const { client: sub } = await rawClient(env);
@@ -67,7 +67,7 @@ forEachProtocol(() => {
         env.ctx.expect(will.payload.toString()).toBe('timed-out');
       }, { timeoutMs: 15_000 });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.1.2-12'], '5': [] },
+    conformanceTest('will.no-will-flag', { '3.1.1': ['MQTT-3.1.2-12'], '5': [] },
       'a client without the Will flag leaves nothing behind when its connection drops', async (env) => {
         const prefix = topicFor(env, 'nowill');
         const { client: sub } = await rawClient(env);
@@ -80,7 +80,7 @@ forEachProtocol(() => {
         env.ctx.expect(got.map((f) => f.bytes.toString('hex')), 'messages after the abnormal close').toEqual([]);
       });
 
-    conformanceTest({ '3.1.1': ['MQTT-3.14.1-1', 'MQTT-4.8.0-1'] },
+    conformanceTest('will.disconnect-reserved-flags', { '3.1.1': ['MQTT-3.14.1-1', 'MQTT-4.8.0-1'] },
       'a DISCONNECT with reserved flags set is a protocol violation: connection closed and the Will published', async (env) => {
         const topic = topicFor(env, 'will');
         const { client: sub } = await rawClient(env);

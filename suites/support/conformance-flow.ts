@@ -1,7 +1,9 @@
-// Small raw-client flows the conformance tests share: connect with cleanup, subscribe, publish with
-// the full acknowledgement flow, receive-and-acknowledge. Every wait has a deadline.
-import type { IConnackPacket, IConnectPacket, IPublishPacket } from 'mqtt-packet';
-import { RawClient } from '../../lib/mqtt/raw-client.ts';
+// Small raw-client flows the conformance tests share: connect, subscribe, publish with the full
+// acknowledgement flow, receive-and-acknowledge. Every wait has a deadline. The 3.1.1-and-5 flows
+// consume packets (RawClient.next); the *V5 flows read the packet log (the MQTT 5 files look at a
+// connection's whole history).
+import type { IConnackPacket, IConnectPacket, IPublishPacket, ISubackPacket, ISubscribePacket, Packet } from 'mqtt-packet';
+import type { RawClient } from '../../lib/mqtt/raw-client.ts';
 import { uniqueId, WaitTimeoutError } from '../../lib/mqtt/test-client.ts';
 import type { ConformanceEnv } from './conformance.ts';
 
@@ -21,29 +23,22 @@ export function persistentSession(env: ConformanceEnv, clientId: string): Partia
   return { clientId, clean: false, ...(env.protocol === '5' ? { properties: { sessionExpiryInterval: 300 } } : {}) };
 }
 
-/** Opens a raw client (closed when the test finishes) without sending CONNECT. */
-export async function openRaw(env: ConformanceEnv): Promise<RawClient> {
-  const c = await RawClient.open(env.listener.host, env.listener.port, env.protocol, 5000, env.listener.credentials);
-  env.ctx.onTestFinished(() => c.destroy());
-  return c;
-}
-
-/** Opens a raw client and connects it; the CONNACK must accept. */
+/** Opens a raw client and connects it (env.connect: closed when the test finishes); the CONNACK must accept. */
 export async function rawClient(env: ConformanceEnv, opts: Partial<IConnectPacket> = {}): Promise<{ client: RawClient; connack: IConnackPacket }> {
-  const client = await openRaw(env);
-  const connack = await client.connect(opts);
+  const { client, connack } = await env.connect(opts);
   env.ctx.expect(connackCode(connack), 'CONNACK return code').toBe(0);
   return { client, connack };
 }
 
 let nextPacketId = 1;
+/** A packet identifier unique within this process (tests share no session, so this is enough). */
 export const packetId = (): number => (nextPacketId = (nextPacketId % 50_000) + 1);
 
 /** SUBSCRIBE and return the SUBACK's granted codes. */
 export async function subscribe(client: RawClient, filters: [string, 0 | 1 | 2][]): Promise<number[]> {
   const messageId = packetId();
   client.send({ cmd: 'subscribe', messageId, subscriptions: filters.map(([topic, qos]) => ({ topic, qos })) });
-  const suback = await client.nextOf('suback', WAIT_MS, (p) => p.messageId === messageId);
+  const suback = await client.nextOf('suback', (p) => p.messageId === messageId, WAIT_MS);
   return suback.granted.map((g) => (typeof g === 'number' ? g : (g as { qos: number }).qos));
 }
 
@@ -51,17 +46,17 @@ export async function subscribe(client: RawClient, filters: [string, 0 | 1 | 2][
 export async function publish(client: RawClient, topic: string, payload: string | Buffer, qos: 0 | 1 | 2 = 0, retain = false): Promise<void> {
   const messageId = qos ? packetId() : undefined;
   client.send({ cmd: 'publish', topic, payload, qos, retain, dup: false, ...(messageId ? { messageId } : {}) });
-  if (qos === 1) await client.nextOf('puback', WAIT_MS, (p) => p.messageId === messageId);
+  if (qos === 1) await client.nextOf('puback', (p) => p.messageId === messageId, WAIT_MS);
   if (qos === 2) {
-    await client.nextOf('pubrec', WAIT_MS, (p) => p.messageId === messageId);
+    await client.nextOf('pubrec', (p) => p.messageId === messageId, WAIT_MS);
     client.send({ cmd: 'pubrel', messageId: messageId! });
-    await client.nextOf('pubcomp', WAIT_MS, (p) => p.messageId === messageId);
+    await client.nextOf('pubcomp', (p) => p.messageId === messageId, WAIT_MS);
   }
 }
 
 /** Next PUBLISH on a topic (not acknowledged: the caller decides). */
 export function nextPublish(client: RawClient, topic: string, timeoutMs = WAIT_MS): Promise<IPublishPacket> {
-  return client.nextOf('publish', timeoutMs, (p) => p.topic === topic);
+  return client.nextOf('publish', (p) => p.topic === topic, timeoutMs);
 }
 
 /**
@@ -83,7 +78,7 @@ export async function acknowledge(client: RawClient, p: IPublishPacket): Promise
   if (p.qos === 1) client.send({ cmd: 'puback', messageId: p.messageId! });
   if (p.qos === 2) {
     client.send({ cmd: 'pubrec', messageId: p.messageId! });
-    await client.nextOf('pubrel', WAIT_MS, (r) => r.messageId === p.messageId);
+    await client.nextOf('pubrel', (r) => r.messageId === p.messageId, WAIT_MS);
     client.send({ cmd: 'pubcomp', messageId: p.messageId! });
   }
 }
@@ -99,4 +94,28 @@ export async function receive(client: RawClient, topic: string, timeoutMs = WAIT
 export async function quietOn(client: RawClient, topic: string, windowMs = QUIET_MS): Promise<IPublishPacket[]> {
   const frames = await client.quiet(windowMs, (f) => f.packet?.cmd === 'publish' && f.packet.topic === topic);
   return frames.map((f) => f.packet as IPublishPacket);
+}
+
+export type SubscriptionV5 = { topic: string; qos: 0 | 1 | 2; nl?: boolean; rap?: boolean; rh?: number };
+
+/** SUBSCRIBE and wait for its SUBACK (in the packet log). */
+export async function subscribeV5(client: RawClient, subs: SubscriptionV5[], properties?: ISubscribePacket['properties']): Promise<ISubackPacket> {
+  const messageId = packetId();
+  client.send({ cmd: 'subscribe', messageId, subscriptions: subs, ...(properties ? { properties } : {}) } as ISubscribePacket);
+  return client.log.next<ISubackPacket>((p) => p.cmd === 'suback' && p.messageId === messageId, 5000, 'SUBACK');
+}
+
+/** PUBLISH; at QoS > 0 wait for its PUBACK/PUBREC (answering PUBREC with PUBREL and waiting for PUBCOMP). Returns the PUBACK/PUBREC. */
+export async function publishV5(client: RawClient, topic: string, payload: string | Buffer, opts: { qos?: 0 | 1 | 2; retain?: boolean; properties?: IPublishPacket['properties'] } = {}): Promise<Packet | undefined> {
+  const qos = opts.qos ?? 0;
+  const messageId = qos > 0 ? packetId() : undefined;
+  client.send({ cmd: 'publish', topic, payload, qos, dup: false, retain: opts.retain ?? false, ...(messageId ? { messageId } : {}), ...(opts.properties ? { properties: opts.properties } : {}) } as IPublishPacket);
+  if (qos === 1) return client.log.next((p) => p.cmd === 'puback' && p.messageId === messageId, 5000, 'PUBACK');
+  if (qos === 2) {
+    const rec = await client.log.next((p) => p.cmd === 'pubrec' && p.messageId === messageId, 5000, 'PUBREC');
+    client.send({ cmd: 'pubrel', messageId: messageId! });
+    await client.log.next((p) => p.cmd === 'pubcomp' && p.messageId === messageId, 5000, 'PUBCOMP');
+    return rec;
+  }
+  return undefined;
 }
