@@ -179,7 +179,7 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
   const shared = SharedCounters.allocate(layout.publisherCount);
   const counters = new SharedCounters(shared);
   const handles = Array.from({ length: workers }, () => new WorkerHandle());
-  const sampler = startResourceSampler(broker, o.runId);
+  const sampler = startResourceSampler(broker);
   const rssBefore = s.kind === 'connections' ? await sampler.rssNow() : undefined;
   const liveP99 = new Map<number, number>();
   for (const h of handles) h.onMessage = (m) => { if (m.type === 'progress' && m.p99Ms !== undefined) liveP99.set(m.workerIndex, m.p99Ms); };

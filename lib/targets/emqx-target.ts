@@ -108,7 +108,6 @@ export function emqxContainerPlan(users: BrokerUser[], cookie: string, image = E
     files.push({ content: pkiPem.ca, target: pki.caFile }, { content: pkiPem.cert, target: pki.serverCertFile }, { content: pkiPem.key, target: pki.serverKeyFile });
   }
   return {
-    target: 'emqx',
     image,
     env: {},
     files,
