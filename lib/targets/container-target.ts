@@ -25,6 +25,15 @@ export interface ContainerPlan {
   timeoutMs: number;
 }
 
+/** In-container port per listener. Every image gets the same ones (MQTT's registered 1883/8883, +1 for
+ * the second role), so plans and configs read alike; the engine maps each to a free host port. */
+export const CONTAINER_PORTS: Readonly<Record<ListenerName, number>> = { plain: 1883, tls: 8883, mtls: 8884, auth: 1884 };
+
+/** CONTAINER_PORTS for the listeners a plan opens (ContainerPlan.listenerPorts). */
+export function containerPortsFor(open: readonly ListenerName[]): Partial<Record<ListenerName, number>> {
+  return Object.fromEntries(open.map((n) => [n, CONTAINER_PORTS[n]]));
+}
+
 /** Starts a plan under the container driver; every container target's StartedBroker comes from here. */
 export async function startContainerPlan(
   plan: ContainerPlan,

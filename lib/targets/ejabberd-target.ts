@@ -13,7 +13,7 @@ import type { Capabilities, ListenerName, StartedBroker, StartOptions, TargetDes
 import { LISTENER_NAMES } from '../core/broker.ts';
 import { listenerInfo, missingListeners } from '../core/listener-url.ts';
 import { credentialsOn, harnessUser, standardUsers, type BrokerUser } from './broker-users.ts';
-import { startContainerPlan } from './container-target.ts';
+import { containerPortsFor, startContainerPlan } from './container-target.ts';
 import {
   EJABBERD_HOST,
   EJABBERD_USERS_FAILED,
@@ -125,18 +125,17 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
     }));
 }
 
-export const EJABBERD_CONTAINER_PORTS: Record<ListenerName, number> = { plain: 1883, tls: 8883, mtls: 8884, auth: 1884 };
-
 /** Files, env and ports for ProcessOne's image (config at /opt/ejabberd/conf/ejabberd.yml). */
 export function ejabberdContainerSpec(users: BrokerUser[], open: ListenerName[]) {
-  const ports = Object.fromEntries(open.map((n) => [n, EJABBERD_CONTAINER_PORTS[n]])) as Partial<Record<ListenerName, number>>;
+  const ports = containerPortsFor(open);
   return {
     files: [{ content: renderEjabberdConfig({ bind: '0.0.0.0', ports, users }), target: '/opt/ejabberd/conf/ejabberd.yml' }],
     env: {
       // The image runs these ejabberdctl commands once the node is up for the first time.
       CTL_ON_CREATE: users.map((u) => `register ${u.username} ${EJABBERD_HOST} ${u.password}`).join(' ; '),
     },
-    ports: open.map((n) => EJABBERD_CONTAINER_PORTS[n]),
+    /** In-container port per open listener (ContainerPlan.listenerPorts). */
+    listenerPorts: ports,
   };
 }
 
@@ -148,7 +147,7 @@ async function startContainer(o: StartOptions): Promise<StartedBroker> {
     image: o.image ?? EJABBERD_IMAGE,
     env: spec.env,
     files: spec.files,
-    listenerPorts: Object.fromEntries(open.map((n) => [n, EJABBERD_CONTAINER_PORTS[n]])),
+    listenerPorts: spec.listenerPorts,
     missing: missingListeners(open, noPki),
     credentials: harnessCredentials(harness),
     // CTL_ON_CREATE runs after this line; its commands are quick, but a first test may race them.

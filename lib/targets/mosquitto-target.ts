@@ -13,7 +13,7 @@ import { extraTlsListenerInfo, listenerInfo, missingListeners } from '../core/li
 import type { MisconfigurationName } from '../core/misconfiguration-name.ts';
 import { ALLOW_ALL_RULES, TEST_POLICY } from '../policy/test-policy.ts';
 import { renderMosquittoAcl, renderMosquittoPasswordFile } from '../policy/mosquitto-policy-files.ts';
-import { startContainerPlan } from './container-target.ts';
+import { CONTAINER_PORTS, containerPortsFor, startContainerPlan } from './container-target.ts';
 
 export const MOSQUITTO_IMAGE = 'eclipse-mosquitto:2.0.11';
 
@@ -176,7 +176,6 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
   });
 }
 
-const CONTAINER_PORTS: Record<ListenerName, number> = { plain: 1883, tls: 8883, mtls: 8884, auth: 1884 };
 const CONTAINER_CONFIG_DIR = '/mosquitto/config';
 
 /** Host files → the same files under /mosquitto/config, and the config rewritten to those paths. */
@@ -216,7 +215,7 @@ async function startContainer(o: StartOptions): Promise<StartedBroker> {
       // The broker runs as root in the container (`user root`), so 0600 files stay readable.
       ...copies.map((c) => ({ content: fs.readFileSync(c.source), target: c.target, mode: 0o600 })),
     ],
-    listenerPorts: Object.fromEntries(open.map((n) => [n, CONTAINER_PORTS[n]])),
+    listenerPorts: containerPortsFor(open),
     extraListenerPorts: extraPorts,
     missing: missingListeners(open, noFiles),
     ready: /mosquitto version \S+ running/,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { withFreshPorts } from '../drivers/free-port.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
 import { findBeam, killIfAlive, withEpmd, uniqueNodeName } from '../drivers/erlang-node.ts';
-import { pemsFrom, startContainerPlan } from './container-target.ts';
+import { containerPortsFor, pemsFrom, startContainerPlan } from './container-target.ts';
 import type { Capabilities, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
 import { LISTENER_NAMES } from '../core/broker.ts';
 import { listenerInfo, missingListeners } from '../core/listener-url.ts';
@@ -133,12 +133,10 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
     }));
 }
 
-export const RABBITMQ_CONTAINER_PORTS: Record<ListenerName, number> = { plain: 1883, tls: 8883, mtls: 8884, auth: 1884 };
-
 /** Files and env for the container: the same renderings, in-container paths (PKI copied in as PEM). */
 export function rabbitmqContainerSpec(users: RabbitmqUser[], open: ListenerName[], pems?: Record<'ca' | 'cert' | 'key', string>) {
   const etc = '/etc/rabbitmq';
-  const ports = Object.fromEntries(open.map((n) => [n, RABBITMQ_CONTAINER_PORTS[n]])) as Partial<Record<ListenerName, number>>;
+  const ports = containerPortsFor(open);
   const pki = pems ? { caFile: `${etc}/harness-ca.pem`, serverCertFile: `${etc}/harness-server.pem`, serverKeyFile: `${etc}/harness-server-key.pem` } : undefined;
   const config = renderRabbitmqConfig({ bind: '0.0.0.0', ports, definitionsFile: `${etc}/definitions.json`, pki });
   const files = [
@@ -158,7 +156,8 @@ export function rabbitmqContainerSpec(users: RabbitmqUser[], open: ListenerName[
       RABBITMQ_NODENAME: 'rabbit@localhost',
     },
     command: ['rabbitmq-server'],
-    ports: open.map((n) => RABBITMQ_CONTAINER_PORTS[n]),
+    /** In-container port per open listener (ContainerPlan.listenerPorts). */
+    listenerPorts: ports,
   };
 }
 
@@ -172,7 +171,7 @@ async function startContainer(o: StartOptions): Promise<StartedBroker> {
     command: spec.command,
     env: spec.env,
     files: spec.files,
-    listenerPorts: Object.fromEntries(open.map((n) => [n, RABBITMQ_CONTAINER_PORTS[n]])),
+    listenerPorts: spec.listenerPorts,
     missing: missingReasons(open, Boolean(pems)),
     credentials: harnessCredentials(harness),
     ready: READY,
