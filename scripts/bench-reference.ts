@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findTarget } from '../lib/targets/registry.ts';
+import { mosquittoTarget } from '../lib/targets/mosquitto-target.ts';
 import { findBinary } from '../lib/drivers/resolve-driver.ts';
 import { runScenario } from '../lib/load/scenario-runner.ts';
 import { loadScenarios } from '../lib/load/scenario.ts';
@@ -84,7 +84,7 @@ async function main(): Promise<number> {
     // max_queued_messages 0 (no limit): the C publisher has no end-to-end flow control, so with the
     // default per-client queue of 1000 mosquitto drops a large share of its messages and the C figure
     // would measure the drop policy. Without the limit both sides are measured on lossless delivery.
-    broker = await findTarget('mosquitto')!.drivers.local!.start({ runId: 'bench-reference', assets: { workDir: dir, logFile: path.join(dir, 'mosquitto.log') }, extraSettings: ['max_queued_messages 0'] });
+    broker = await mosquittoTarget.drivers.local!.start({ target: mosquittoTarget.name, runId: 'bench-reference', assets: { workDir: dir, logFile: path.join(dir, 'mosquitto.log') }, extraSettings: ['max_queued_messages 0'] });
     process.stdout.write(`bench:reference against mosquitto ${broker.brokerVersion} (local, pid ${broker.pid}), ${ROUNDS} rounds A/B alternating, ${DURATION_MS} ms per run of ours\n`);
     const lines: string[] = [];
     let ok = true;

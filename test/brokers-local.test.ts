@@ -55,6 +55,7 @@ test('ejabberd: a start that fails (unreadable certificate) reports the reason a
   try {
     const missing = path.join(workDir, 'does-not-exist.pem');
     const start = ejabberdTarget.drivers.local!.start({
+      target: ejabberdTarget.name,
       runId: 'selftest',
       assets: { workDir, logFile: path.join(workDir, 'broker.log'), pki: { caFile: missing, serverCertFile: missing, serverKeyFile: missing } },
     });

@@ -1,14 +1,14 @@
 // Proof that the TLS and auth suites can fail: each deliberately misconfigured broker
-// (HARNESS_MISCONFIG, lib/policy/misconfiguration.ts) must turn the named tests red, and only through
+// (--misconfig <name>, lib/policy/misconfiguration.ts) must turn the named tests red, and only through
 // a genuine `failed` verdict (not a rig error). Needs mosquitto (apt-get install -y mosquitto).
 import { describe, test, expect, afterAll } from 'vitest';
 import fs from 'node:fs';
 import { runHarness, tempReportDir } from './support/run-harness.ts';
 import { needBinary } from './support/requirements.ts';
-import type { Misconfiguration } from '../lib/policy/misconfiguration.ts';
+import type { MisconfigurationName } from '../lib/policy/misconfiguration.ts';
 
 interface Case {
-  misconfig: Misconfiguration;
+  misconfig: MisconfigurationName;
   target: 'mosquitto' | 'aedes';
   driver: 'local' | 'embedded';
   /** Positional name filters, so each run executes only the relevant tests. */
@@ -89,8 +89,8 @@ describe('misconfigured brokers turn the matching tests red', () => {
     if (c.target === 'mosquitto') needBinary(ctx, 'mosquitto');
     const reportDir = tempReportDir();
     reportDirs.push(reportDir);
-    const run = await runHarness(['--target', c.target, '--driver', c.driver, '--suite', 'tls,auth', ...c.filters], {
-      env: { HARNESS_MISCONFIG: c.misconfig }, reportDir, timeoutMs: 110_000,
+    const run = await runHarness(['--target', c.target, '--driver', c.driver, '--suite', 'tls,auth', '--misconfig', c.misconfig, ...c.filters], {
+      reportDir, timeoutMs: 110_000,
     });
     expect(run.code, run.stderr.slice(-2000)).toBe(1);
     const tests = run.results!.tests;
@@ -102,11 +102,11 @@ describe('misconfigured brokers turn the matching tests red', () => {
     expect(run.results!.findings?.map((f) => f.title)).toContain(c.finding);
   });
 
-  test('an unknown HARNESS_MISCONFIG is bad input: one line, exit 2', async () => {
+  test('an unknown --misconfig is bad input: one line naming the allowed names, exit 2', async () => {
     const reportDir = tempReportDir();
     reportDirs.push(reportDir);
-    const run = await runHarness(['--suite', 'smoke'], { env: { HARNESS_MISCONFIG: 'nonsense' }, reportDir, timeoutMs: 60_000 });
+    const run = await runHarness(['--suite', 'smoke', '--misconfig', 'nonsense'], { reportDir, timeoutMs: 60_000 });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/HARNESS_MISCONFIG "nonsense" is not a known test misconfiguration/);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/--misconfig "nonsense" is not allowed; use one of: anonymous-auth, .*hold-malformed-open$/)]);
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { UsageError, UnknownTargetError } from '../core/errors.ts';
 import { TARGETS, DEFAULT_TARGET, findTarget } from '../targets/registry.ts';
 import { DRIVER_NAMES, PROTOCOL_VERSIONS, type DriverName, type ProtocolVersion } from '../core/broker.ts';
+import { MISCONFIGURATION_NAMES } from '../policy/misconfiguration.ts';
 import { SUITES, DEFAULT_SUITES } from '../run/suites.ts';
 import { FAULT_NAMES } from '../faults/catalogue.ts';
 import { loadProfile, type ExternalProfile } from '../drivers/external-driver.ts';
@@ -24,6 +25,7 @@ export const FLAG_OPTIONS = {
   'report-dir': { type: 'string' },
   strict: { type: 'boolean' },
   fault: { type: 'string' },
+  misconfig: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   scenario: { type: 'string' },
   duration: { type: 'string' },
@@ -58,6 +60,14 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
   return value as T;
 }
 
+/** --misconfig: test-only, and only for brokers whose configuration the harness writes. */
+function misconfiguration(value: string, targets: TargetPlan[]) {
+  if (targets.some((t) => t.driver === 'external')) {
+    throw new UsageError('--misconfig changes the configuration the harness writes; an external broker (--profile) has none');
+  }
+  return oneOf('misconfig', value, MISCONFIGURATION_NAMES);
+}
+
 export function buildRunPlan(flags: ParsedFlags): RunPlan {
   const v = flags.values;
   const driver = v.driver === undefined ? undefined : oneOf('driver', v.driver, DRIVER_NAMES);
@@ -76,6 +86,7 @@ export function buildRunPlan(flags: ParsedFlags): RunPlan {
     targets = [{ name: v.target ?? profile.name, driver: 'external', profileFile, profile }];
   } else {
     const names = list(v.target) ?? [DEFAULT_TARGET];
+    let anyContainer = false;
     targets = names.map((entry) => {
       // `name:driver` picks the driver for one target (e.g. aedes:embedded,mosquitto --driver local).
       const [name, own, ...extra] = entry.split(':') as [string, string | undefined, ...string[]];
@@ -89,9 +100,10 @@ export function buildRunPlan(flags: ParsedFlags): RunPlan {
         const offered = Object.keys(t.drivers).join(', ');
         throw new UsageError(`${own === undefined ? `--driver ${wanted}` : `--target ${entry}: driver ${wanted}`} is not available for target ${name}; it offers: ${offered}`);
       }
+      anyContainer ||= Boolean(t.drivers.container);
       return { name, driver: wanted ?? 'auto', image: v.image };
     });
-    if (v.image && !targets.some((t) => findTarget(t.name)?.drivers.container)) {
+    if (v.image && !anyContainer) {
       throw new UsageError(`--image applies to container targets; none of ${targets.map((t) => t.name).join(', ')} runs in a container`);
     }
   }
@@ -114,6 +126,7 @@ export function buildRunPlan(flags: ParsedFlags): RunPlan {
     filters: flags.positionals,
     strict: v.strict ?? false,
     ...(v.fault !== undefined ? { fault: oneOf('fault', v.fault, FAULT_NAMES) } : {}),
+    ...(v.misconfig !== undefined ? { misconfiguration: misconfiguration(v.misconfig, targets) } : {}),
     ...(v.expectations !== undefined ? { expectations: expectationsSource(v.expectations, targets.map((t) => t.name)) } : {}),
   };
 }

@@ -1,5 +1,17 @@
 import { TARGETS } from '../targets/registry.ts';
 import { SUITES } from '../run/suites.ts';
+import { MISCONFIGURATION_NAMES } from '../policy/misconfiguration.ts';
+
+/** Comma-separated names in lines of at most `width` characters. */
+function wrap(names: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  for (const name of names) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last]!.length + name.length + 2 <= width) lines[last] += `, ${name}`;
+    else lines.push(name);
+  }
+  return lines.map((l, i) => (i < lines.length - 1 ? `${l},` : l));
+}
 
 export function helpText(): string {
   const targets = TARGETS.map((t) => `${t.name} (${Object.keys(t.drivers).join('/')})`).join(', ');
@@ -27,6 +39,9 @@ Flags:
                           <target>.json, instead of fixtures/expectations/ (a broker's CI keeps its own)
       --fault <name>      put the fault-injecting proxy in front of the plain listener with one named
                           fault (docs/conformance.md lists them), e.g. --fault drop-pingresp
+      --misconfig <name>  SELF-TEST AID, never for a real run: start the broker with one deliberately
+                          broken setting, to prove the TLS/auth suites turn red (docs/tls-auth.md):
+                          ${wrap(MISCONFIGURATION_NAMES, 74).join('\n                          ')}
       --scenario <list>   with --suite bench: scenario names, prefixes ending in * , 'all', 'micro'
                           (default: the scenarios marked byDefault plus micro-benchmarks); see docs/benchmarks.md
       --duration <s>      with --suite bench: seconds per scenario, overriding each scenario's own

@@ -1,5 +1,6 @@
 // The shape every broker target shares. A target file exports one `TargetDescriptor`; drivers turn it
 // into a `StartedBroker` whose connection details exist only after start.
+import type { MisconfigurationName } from './misconfiguration-name.ts';
 
 export const PROTOCOL_VERSIONS = ['3.1.1', '5'] as const;
 export type ProtocolVersion = (typeof PROTOCOL_VERSIONS)[number];
@@ -83,12 +84,16 @@ export interface StartedBroker {
   logFile?: string;
   /** PID of the broker process when the harness can see it (local driver, embedded = own pid). */
   pid?: number;
+  /** Engine id of the broker's container (container driver), e.g. for the stats API. */
+  containerId?: string;
   /** True while the broker process is up; external brokers always report true. */
   isAlive(): boolean;
   stop(): Promise<void>;
 }
 
 export interface StartOptions {
+  /** The descriptor's name, resolved once by the caller; every StartedBroker and log line uses it. */
+  target: string;
   runId: string;
   assets: BrokerAssets;
   image?: string;
@@ -98,6 +103,9 @@ export interface StartOptions {
    * target that cannot take them ignores them.
    */
   extraSettings?: string[];
+  /** TEST-ONLY (`--misconfig`): render one deliberately broken setting (lib/policy/misconfiguration.ts);
+   * a target without that setting ignores it. */
+  misconfiguration?: MisconfigurationName;
 }
 
 /** A driver's way of starting one target. */

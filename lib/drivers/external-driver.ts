@@ -5,6 +5,8 @@ import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { ProfileError } from '../core/errors.ts';
 import type { Capabilities, ListenerName, ProtocolVersion, StartedBroker } from '../core/broker.ts';
+import { LISTENER_NAMES } from '../core/broker.ts';
+import { missingListeners } from '../core/listener-url.ts';
 import { ROOT } from '../core/paths.ts';
 
 export interface ExternalProfile {
@@ -97,8 +99,7 @@ export function externalBroker(profile: ExternalProfile): StartedBroker {
     driver: 'external',
     brokerVersion: profile.brokerVersion ?? 'unknown (external)',
     listeners,
-    missingListeners: Object.fromEntries((['plain', 'tls', 'mtls', 'auth'] as const)
-      .filter((n) => !profile.listeners[n]).map((n) => [n, 'not listed in the profile'])),
+    missingListeners: missingListeners(LISTENER_NAMES.filter((n) => profile.listeners[n]), 'not listed in the profile'),
     capabilities,
     isAlive: () => true,
     stop: async () => {},

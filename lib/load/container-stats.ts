@@ -1,5 +1,5 @@
 // Broker CPU and memory of a container, from the engine's Docker-compatible stats API (DOCKER_HOST,
-// unix socket or tcp). The container is found by the labels the container driver sets.
+// unix socket or tcp). The container is the one the driver started (StartedBroker.containerId).
 import http from 'node:http';
 
 interface Target {
@@ -31,12 +31,6 @@ function getJson(path: string, timeoutMs = 5000): Promise<unknown> {
     req.on('timeout', () => req.destroy(new Error(`${path}: timed out`)));
     req.on('error', reject);
   });
-}
-
-export async function findContainerId(runId: string, target: string): Promise<string | undefined> {
-  const filters = encodeURIComponent(JSON.stringify({ label: [`mqtt-harness.run=${runId}`, `mqtt-harness.target=${target}`] }));
-  const list = (await getJson(`/containers/json?filters=${filters}`)) as { Id: string }[];
-  return list[0]?.Id;
 }
 
 /** Cumulative CPU time (ms) and current memory use (bytes) of a container. */

@@ -1,11 +1,11 @@
 // Broker CPU% and RSS during a scenario, sampled every 500 ms:
 // local process → /proc/<pid>; embedded broker → the main thread of this process (/proc/self/task/<pid>;
 // the generators run in worker threads, so they are not counted); container → the engine's stats API
-// (container found by the driver's run/target labels).
+// (StartedBroker.containerId).
 import type { ResourceSample, BenchmarkResult } from '../results/types.ts';
 import type { StartedBroker } from '../core/broker.ts';
 import { readProcStat } from './cpu-time.ts';
-import { containerUsage, findContainerId } from './container-stats.ts';
+import { containerUsage } from './container-stats.ts';
 
 export interface ResourceSampler {
   /** Ends sampling (after one last sample) and hands over every sample taken; aggregation summarizes them. */
@@ -30,16 +30,12 @@ export function statFileFor(broker: StartedBroker): string | undefined {
   return `/proc/${broker.pid}/stat`;
 }
 
-export function startResourceSampler(broker: StartedBroker, runId: string, intervalMs = 500): ResourceSampler {
+export function startResourceSampler(broker: StartedBroker, intervalMs = 500): ResourceSampler {
   const file = statFileFor(broker);
   if (file) return pollingSampler(async () => readProcStat(file), intervalMs, async () => readProcStat(file)?.rssBytes);
-  if (broker.driver === 'container') {
-    let id: Promise<string | undefined> | undefined;
-    const read = async () => {
-      id ??= findContainerId(runId, broker.target).catch(() => undefined);
-      const cid = await id;
-      return cid ? containerUsage(cid).catch(() => undefined) : undefined;
-    };
+  const containerId = broker.containerId;
+  if (containerId) {
+    const read = () => containerUsage(containerId).catch(() => undefined);
     return pollingSampler(read, Math.max(intervalMs, 1000), async () => (await read())?.rssBytes);
   }
   // External brokers: nothing to see (the report shows CPU/RSS as absent rather than zero).

@@ -45,7 +45,7 @@ class EngineRun {
     this.shared = SharedCounters.allocate(layout.publisherCount);
     this.counters = new SharedCounters(this.shared);
     this.handles = Array.from({ length: o.workers }, () => new WorkerHandle());
-    this.sampler = startResourceSampler(broker, o.runId);
+    this.sampler = startResourceSampler(broker);
     for (const h of this.handles) h.onMessage = (m) => { if (m.type === 'progress' && m.p99Ms !== undefined) this.liveP99.set(m.workerIndex, m.p99Ms); };
   }
 

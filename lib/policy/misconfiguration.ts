@@ -1,9 +1,13 @@
 // TEST-ONLY: deliberately broken broker configurations, so a self-test can prove that the TLS and
-// auth suites turn red (test/misconfig-brokers.test.ts). Selected with the environment variable
-// HARNESS_MISCONFIG=<name>, read by the target descriptors when they render a broker's config.
-// Never set it for a real run: the report would describe a broker you did not configure.
-import { UsageError } from '../core/errors.ts';
+// auth suites turn red (test/misconfig-brokers.test.ts). Selected with `--misconfig <name>`, which the
+// run passes to the target in StartOptions.misconfiguration; a target renders the broken setting
+// where it has one and ignores the others. Never use it for a real run: the report would describe a
+// broker you did not configure.
+import type { MisconfigurationName } from '../core/misconfiguration-name.ts';
 
+export { MISCONFIGURATION_NAMES, type MisconfigurationName } from '../core/misconfiguration-name.ts';
+
+/** What each misconfiguration breaks (and in which targets): `satisfies` keeps it in step with the names. */
 export const MISCONFIGURATIONS = {
   /** mosquitto: `allow_anonymous true` on the auth listener. */
   'anonymous-auth': 'auth listener allows anonymous clients',
@@ -21,15 +25,4 @@ export const MISCONFIGURATIONS = {
   'tls-weak-protocols': 'tls listener accepts TLS 1.0/1.1 and NULL cipher suites',
   /** aedes: the plain listener keeps a connection that starts with garbage open instead of closing it. */
   'hold-malformed-open': 'plain listener keeps connections that start with garbage open',
-} as const;
-
-export type Misconfiguration = keyof typeof MISCONFIGURATIONS;
-
-export function activeMisconfiguration(env: NodeJS.ProcessEnv = process.env): Misconfiguration | undefined {
-  const value = env.HARNESS_MISCONFIG;
-  if (!value) return undefined;
-  if (!(value in MISCONFIGURATIONS)) {
-    throw new UsageError(`HARNESS_MISCONFIG "${value}" is not a known test misconfiguration; use one of: ${Object.keys(MISCONFIGURATIONS).join(', ')}`);
-  }
-  return value as Misconfiguration;
-}
+} as const satisfies Record<MisconfigurationName, string>;

@@ -1,6 +1,7 @@
 // The validated plan of one run: what lib/cli builds from flags (once, before any side effect) and
 // lib/run carries out. Plain data.
 import type { DriverName, ProtocolVersion } from '../core/broker.ts';
+import type { MisconfigurationName } from '../core/misconfiguration-name.ts';
 import type { ExternalProfile } from '../drivers/external-driver.ts';
 import type { ExpectationsSource } from '../results/expectations.ts';
 import type { BenchPlan } from '../load/bench-suite.ts';
@@ -24,6 +25,8 @@ export interface RunPlan {
   strict: boolean;
   /** --fault: run the suites through the fault-injecting proxy with this named fault. */
   fault?: string;
+  /** --misconfig (test-only): every managed target renders this deliberately broken setting. */
+  misconfiguration?: MisconfigurationName;
   /** Set when the `bench` suite is selected: scenarios, thresholds and baseline, validated before any start. */
   bench?: BenchPlan;
   /** --expectations: a file (for the target it names) or a directory of <target>.json, instead of fixtures/expectations. */

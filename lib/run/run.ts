@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { RunPlan, TargetPlan } from './run-plan.ts';
 import { findTarget } from '../targets/registry.ts';
-import type { DriverName, ProtocolVersion, StartedBroker } from '../core/broker.ts';
+import type { DriverName, ProtocolVersion, StartedBroker, TargetDescriptor } from '../core/broker.ts';
 import { PROTOCOL_VERSIONS } from '../core/broker.ts';
 import { resolveDriver } from '../drivers/resolve-driver.ts';
 import { externalBroker, loadProfile } from '../drivers/external-driver.ts';
@@ -67,27 +67,43 @@ interface TargetRun {
   benchmarks?: BenchmarkResult[];
 }
 
-type ResolvedPlan = TargetPlan & { driver: DriverName };
+/** A target plan after pre-flight: an external profile, or the descriptor and the driver to start it with. */
+type ResolvedPlan = TargetPlan & (
+  | { driver: 'external' }
+  | { driver: Exclude<DriverName, 'external'>; descriptor: TargetDescriptor }
+);
 
-/** Pre-flight: every target's driver is chosen (binary found, engine answering) before anything starts. */
+/** Pre-flight: every target's descriptor is looked up once and its driver chosen (binary found, engine
+ * answering) before anything starts. */
 async function resolveAll(plan: RunPlan): Promise<ResolvedPlan[]> {
   const out: ResolvedPlan[] = [];
   for (const t of plan.targets) {
-    if (t.driver === 'external') out.push({ ...t, driver: 'external' });
-    else out.push({ ...t, driver: await resolveDriver(findTarget(t.name)!, t.driver, t.image) });
+    if (t.driver === 'external') {
+      out.push({ ...t, driver: 'external' });
+      continue;
+    }
+    const descriptor = findTarget(t.name);
+    // buildRunPlan has validated every name; a miss here is a harness bug, not bad input.
+    if (!descriptor) throw new Error(`target ${t.name} is not in the registry`);
+    out.push({ ...t, descriptor, driver: await resolveDriver(descriptor, t.driver, t.image) });
   }
   return out;
 }
 
-async function startTarget(plan: ResolvedPlan, runId: string, workDir: string, logDir: string, pki: PkiSet): Promise<StartedBroker> {
+async function startTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, workDir: string, logDir: string, pki: PkiSet): Promise<StartedBroker> {
   if (plan.driver === 'external') return externalBroker(plan.profile ?? loadProfile(plan.profileFile!));
-  const descriptor = findTarget(plan.name)!;
-  const driver = plan.driver;
+  const { descriptor, driver } = plan;
   const support = descriptor.drivers[driver]!;
-  const logFile = path.join(logDir, `${plan.name}-${driver}.log`);
-  progress(`▶ starting ${plan.name} (${driver}${driver === 'container' ? `, ${plan.image ?? descriptor.defaultImage}` : ''})`);
+  const logFile = path.join(logDir, `${descriptor.name}-${driver}.log`);
+  progress(`▶ starting ${descriptor.name} (${driver}${driver === 'container' ? `, ${plan.image ?? descriptor.defaultImage}` : ''})`);
   const t0 = Date.now();
-  const broker = await support.start({ runId, image: plan.image, assets: { workDir, logFile, pki: brokerPkiPaths(pki) } });
+  const broker = await support.start({
+    target: descriptor.name,
+    runId,
+    image: plan.image,
+    misconfiguration: runPlan.misconfiguration,
+    assets: { workDir, logFile, pki: brokerPkiPaths(pki) },
+  });
   progress(`  ${plan.name} ${broker.brokerVersion} ready in ${Date.now() - t0} ms${broker.pid && broker.pid !== process.pid ? ` (pid ${broker.pid})` : ''}: ` +
     Object.values(broker.listeners).map((l) => `${l.name} ${l.url}`).join(', '));
   return broker;
@@ -124,7 +140,7 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
   fs.mkdirSync(logDir, { recursive: true });
   let broker: StartedBroker;
   try {
-    broker = await startTarget(plan, runId, workDir, logDir, pki);
+    broker = await startTarget(plan, runPlan, runId, workDir, logDir, pki);
   } catch (e) {
     if (!(e instanceof HarnessError)) throw e;
     progress(`✖ ${e.message}`);

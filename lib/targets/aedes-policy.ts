@@ -6,14 +6,14 @@ import type tls from 'node:tls';
 import type { Client } from 'aedes';
 import type { AedesListenerHooks } from './aedes-broker.ts';
 import { ALLOW_ALL_RULES, TEST_POLICY, checkPassword, policyAllows, type TestPolicy } from '../policy/test-policy.ts';
-import type { Misconfiguration } from '../policy/misconfiguration.ts';
+import type { MisconfigurationName } from '../core/misconfiguration-name.ts';
 
 /** aedes turns an error's returnCode into the CONNACK code (3.1.1: 4 bad credentials, 5 not authorized). */
 function refusal(returnCode: 4 | 5, message: string): Error & { returnCode: number } {
   return Object.assign(new Error(message), { returnCode });
 }
 
-export function aedesPolicyHooks(misconfig?: Misconfiguration): AedesListenerHooks {
+export function aedesPolicyHooks(misconfig?: MisconfigurationName): AedesListenerHooks {
   const policy: TestPolicy = misconfig === 'acl-allow-all' ? { ...TEST_POLICY, rules: ALLOW_ALL_RULES } : TEST_POLICY;
   const users = new WeakMap<Client, string>();
   const userOf = (client: Client | null) => (client ? users.get(client) : undefined);

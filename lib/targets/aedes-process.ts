@@ -3,9 +3,9 @@
 import fs from 'node:fs';
 import { startAedesBroker, type AedesBrokerOptions } from './aedes-broker.ts';
 import { aedesPolicyHooks } from './aedes-policy.ts';
-import type { Misconfiguration } from '../policy/misconfiguration.ts';
+import type { MisconfigurationName } from '../core/misconfiguration-name.ts';
 
-const options = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as AedesBrokerOptions & { policy?: boolean; misconfig?: Misconfiguration };
+const options = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as AedesBrokerOptions & { policy?: boolean; misconfig?: MisconfigurationName };
 const broker = await startAedesBroker({
   ...options,
   hooks: options.policy ? aedesPolicyHooks(options.misconfig) : undefined,

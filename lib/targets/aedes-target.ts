@@ -5,10 +5,10 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { startAedesBroker, type AedesBrokerOptions } from './aedes-broker.ts';
 import { aedesPolicyHooks } from './aedes-policy.ts';
-import { activeMisconfiguration, type Misconfiguration } from '../policy/misconfiguration.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
 import type { Capabilities, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
 import { LISTENER_NAMES } from '../core/broker.ts';
+import { extraTlsListenerInfo, listenerInfo, missingListeners } from '../core/listener-url.ts';
 
 // aedes' package.json is not in its "exports"; read it next to the resolved entry point.
 const require = createRequire(import.meta.url);
@@ -36,7 +36,8 @@ export const aedesCapabilities: Capabilities = {
 const noPki = 'the run has no PKI for it';
 
 /** Broker options for the run's PKI and test policy (the hooks are added where the broker runs). */
-function brokerOptions(o: StartOptions, misconfig: Misconfiguration | undefined): Omit<AedesBrokerOptions, 'hooks' | 'log'> {
+function brokerOptions(o: StartOptions): Omit<AedesBrokerOptions, 'hooks' | 'log'> {
+  const misconfig = o.misconfiguration;
   const pki = o.assets.pki;
   const hold = misconfig === 'hold-malformed-open' ? { holdMalformedOpen: true } : {};
   if (!pki) return { host: '127.0.0.1', ...hold };
@@ -60,17 +61,12 @@ function started(o: StartOptions, driver: 'embedded' | 'local', ports: Partial<R
   rest: Pick<StartedBroker, 'isAlive' | 'stop' | 'pid'>): StartedBroker {
   const open = LISTENER_NAMES.filter((n) => ports[n] !== undefined);
   return {
-    target: 'aedes',
+    target: o.target,
     driver,
     brokerVersion: AEDES_VERSION,
-    listeners: Object.fromEntries(open.map((n) => {
-      const tls = n === 'tls' || n === 'mtls';
-      const host = tls ? 'localhost' : '127.0.0.1';
-      return [n, { name: n, host, port: ports[n]!, tls, url: `${tls ? 'mqtts' : 'mqtt'}://${host}:${ports[n]}` }];
-    })),
-    missingListeners: Object.fromEntries(LISTENER_NAMES.filter((n) => !open.includes(n)).map((n) => [n, noPki])),
-    extraListeners: Object.fromEntries(Object.entries(extraPorts).map(([n, port]) =>
-      [n, { name: n as ListenerName, host: 'localhost', port, tls: true, url: `mqtts://localhost:${port}` }])),
+    listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n]!)])),
+    missingListeners: missingListeners(open, noPki),
+    extraListeners: Object.fromEntries(Object.entries(extraPorts).map(([n, port]) => [n, extraTlsListenerInfo(n, port)])),
     capabilities: aedesCapabilities,
     logFile: o.assets.logFile,
     ...rest,
@@ -79,10 +75,9 @@ function started(o: StartOptions, driver: 'embedded' | 'local', ports: Partial<R
 
 async function startEmbedded(o: StartOptions): Promise<StartedBroker> {
   const log = fs.createWriteStream(o.assets.logFile, { flags: 'a' });
-  const misconfig = activeMisconfiguration();
   const broker = await startAedesBroker({
-    ...brokerOptions(o, misconfig),
-    hooks: aedesPolicyHooks(misconfig),
+    ...brokerOptions(o),
+    hooks: aedesPolicyHooks(o.misconfiguration),
     log: (l) => log.write(`${new Date().toISOString()} ${l}\n`),
   });
   let alive = true;
@@ -99,11 +94,10 @@ async function startEmbedded(o: StartOptions): Promise<StartedBroker> {
 
 async function startLocal(o: StartOptions): Promise<StartedBroker> {
   const optionsFile = path.join(o.assets.workDir, 'aedes.json');
-  const misconfig = activeMisconfiguration();
-  fs.writeFileSync(optionsFile, JSON.stringify({ ...brokerOptions(o, misconfig), policy: true, misconfig }), { mode: 0o600 });
+  fs.writeFileSync(optionsFile, JSON.stringify({ ...brokerOptions(o), policy: true, misconfig: o.misconfiguration }), { mode: 0o600 });
   const entry = fileURLToPath(new URL('./aedes-process.ts', import.meta.url));
   const proc = await startBrokerProcess({
-    target: 'aedes',
+    target: o.target,
     command: process.execPath,
     args: ['--import', 'tsx', entry, optionsFile],
     logFile: o.assets.logFile,

@@ -1,20 +1,22 @@
-// The part every container-only target shares: a pure `ContainerPlan` (image, files, env, ports per
+// The part every container target shares: a pure `ContainerPlan` (image, files, env, ports per
 // listener, readiness line) that unit tests check, and one function that starts it. The plan is
 // rendered for in-container paths and fixed in-container ports; the engine maps them to host ports.
 import fs from 'node:fs';
-import type { Capabilities, ListenerInfo, ListenerName, StartedBroker, StartOptions } from '../core/broker.ts';
+import type { Capabilities, ListenerName, StartedBroker, StartOptions } from '../core/broker.ts';
 import { LISTENER_NAMES } from '../core/broker.ts';
+import { extraTlsListenerInfo, listenerInfo } from '../core/listener-url.ts';
 import { startContainerBroker } from '../drivers/container-driver.ts';
 
 export interface ContainerPlan {
-  target: string;
   image: string;
   command?: string[];
   entrypoint?: string[];
   env: Record<string, string>;
-  files: { content: string; target: string; mode?: number }[];
+  files: { content: string | Buffer; target: string; mode?: number }[];
   /** In-container port per listener this plan opens (several roles may share one port). */
   listenerPorts: Partial<Record<ListenerName, number>>;
+  /** In-container ports of TLS listeners beyond the standard four (`tls-bad-<scenario>`), by name. */
+  extraListenerPorts?: Record<string, number>;
   /** Why each listener the plan does not open is missing. */
   missing: Partial<Record<ListenerName, string>>;
   /** Credentials clients must bring on a listener when the broker has no anonymous access there. */
@@ -23,20 +25,16 @@ export interface ContainerPlan {
   timeoutMs: number;
 }
 
-/** mqtt:// or mqtts:// URL; TLS listeners use `localhost`, the name the server certificate carries. */
-export function listenerInfoFor(name: ListenerName, host: string, port: number, credentials?: { username: string; password: string }): ListenerInfo {
-  const tls = name === 'tls' || name === 'mtls';
-  const urlHost = tls ? 'localhost' : host;
-  return {
-    name,
-    host: urlHost,
-    port,
-    tls,
-    url: `${tls ? 'mqtts' : 'mqtt'}://${urlHost}:${port}`,
-    ...(credentials ? { credentials } : {}),
-  };
+/** In-container port per listener. Every image gets the same ones (MQTT's registered 1883/8883, +1 for
+ * the second role), so plans and configs read alike; the engine maps each to a free host port. */
+export const CONTAINER_PORTS: Readonly<Record<ListenerName, number>> = { plain: 1883, tls: 8883, mtls: 8884, auth: 1884 };
+
+/** CONTAINER_PORTS for the listeners a plan opens (ContainerPlan.listenerPorts). */
+export function containerPortsFor(open: readonly ListenerName[]): Partial<Record<ListenerName, number>> {
+  return Object.fromEntries(open.map((n) => [n, CONTAINER_PORTS[n]]));
 }
 
+/** Starts a plan under the container driver; every container target's StartedBroker comes from here. */
 export async function startContainerPlan(
   plan: ContainerPlan,
   o: StartOptions,
@@ -44,30 +42,33 @@ export async function startContainerPlan(
   versionFrom: (log: string) => string,
 ): Promise<StartedBroker> {
   const open = LISTENER_NAMES.filter((n) => plan.listenerPorts[n] !== undefined);
+  const extras = Object.entries(plan.extraListenerPorts ?? {});
   const started = await startContainerBroker({
-    target: plan.target,
+    target: o.target,
     runId: o.runId,
     image: plan.image,
     command: plan.command,
     entrypoint: plan.entrypoint,
     env: plan.env,
     files: plan.files,
-    ports: [...new Set(open.map((n) => plan.listenerPorts[n]!))],
+    ports: [...new Set([...open.map((n) => plan.listenerPorts[n]!), ...extras.map(([, port]) => port)])],
     ready: plan.ready,
     logFile: o.assets.logFile,
     timeoutMs: plan.timeoutMs,
   });
   return {
-    target: plan.target,
+    target: o.target,
     driver: 'container',
     image: plan.image,
     brokerVersion: versionFrom(started.logText()),
     listeners: Object.fromEntries(
-      open.map((n) => [n, listenerInfoFor(n, started.host, started.mappedPort(plan.listenerPorts[n]!), plan.credentials?.[n])]),
+      open.map((n) => [n, listenerInfo(n, started.host, started.mappedPort(plan.listenerPorts[n]!), plan.credentials?.[n])]),
     ),
     missingListeners: plan.missing,
+    ...(extras.length ? { extraListeners: Object.fromEntries(extras.map(([n, port]) => [n, extraTlsListenerInfo(n, started.mappedPort(port))])) } : {}),
     capabilities,
     logFile: o.assets.logFile,
+    containerId: started.id,
     isAlive: started.isAlive,
     stop: started.stop,
   };

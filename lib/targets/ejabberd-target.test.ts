@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { EJABBERD_USERS_READY, ejabberdRegisterExpression, ejabberdVersionFrom, renderEjabberdConfig } from './ejabberd-config.ts';
-import { EJABBERD_CONTAINER_PORTS, ejabberdCapabilities, ejabberdContainerSpec, ejabberdListeners, ejabberdTarget } from './ejabberd-target.ts';
+import { CONTAINER_PORTS } from './container-target.ts';
+import { ejabberdCapabilities, ejabberdContainerSpec, ejabberdListeners, ejabberdTarget } from './ejabberd-target.ts';
 
 const users = [
   { username: 'harness', password: 'h' },
@@ -61,7 +62,7 @@ describe('descriptor', () => {
     expect(spec.files[0]!.target).toBe('/opt/ejabberd/conf/ejabberd.yml');
     expect(spec.files[0]!.content).toContain('ip: "0.0.0.0"');
     expect(spec.env.CTL_ON_CREATE).toBe('register harness localhost h ; register alice localhost a ; register bob localhost b');
-    expect(spec.ports).toEqual([EJABBERD_CONTAINER_PORTS.plain, EJABBERD_CONTAINER_PORTS.auth]);
+    expect(spec.listenerPorts).toEqual({ plain: CONTAINER_PORTS.plain, auth: CONTAINER_PORTS.auth });
   });
   test('capabilities: both protocol versions, no shared subscriptions, no CRL; pinned image', () => {
     expect(ejabberdCapabilities.protocols).toEqual(['3.1.1', '5']);

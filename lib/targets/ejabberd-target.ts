@@ -5,15 +5,15 @@
 // the run's users registered by an `-eval` after start. About 2 s here.
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { withFreshPorts } from '../drivers/free-port.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
-import { startContainerBroker } from '../drivers/container-driver.ts';
 import { LOOPBACK_DIST_ARGS, withEpmd, uniqueNodeName } from '../drivers/erlang-node.ts';
 import { findBinary } from '../drivers/resolve-driver.ts';
-import type { Capabilities, ListenerInfo, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
+import type { Capabilities, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
 import { LISTENER_NAMES } from '../core/broker.ts';
-import { standardUsers, type BrokerUser } from './broker-users.ts';
+import { listenerInfo, missingListeners } from '../core/listener-url.ts';
+import { credentialsOn, harnessUser, standardUsers, type BrokerUser } from './broker-users.ts';
+import { containerPortsFor, startContainerPlan } from './container-target.ts';
 import {
   EJABBERD_HOST,
   EJABBERD_USERS_FAILED,
@@ -54,36 +54,25 @@ export const ejabberdCapabilities: Capabilities = {
 const READY = new RegExp(EJABBERD_USERS_READY);
 const FATAL = new RegExp(`${EJABBERD_USERS_FAILED}|Failed to start|eaddrinuse|Invalid value of option|crash_report|init terminating`);
 
-function harnessUser(): BrokerUser {
-  return { username: 'harness', password: randomBytes(12).toString('hex') };
-}
-
 export function ejabberdListeners(hasPki: boolean): ListenerName[] {
   return LISTENER_NAMES.filter((n) => n === 'plain' || n === 'auth' || hasPki);
 }
 
-function missingFor(open: ListenerName[]): Partial<Record<ListenerName, string>> {
-  return Object.fromEntries(LISTENER_NAMES.filter((n) => !open.includes(n)).map((n) => [n, 'needs the per-run PKI']));
-}
+const noPki = 'needs the per-run PKI';
 
-function listenerInfo(name: ListenerName, host: string, port: number, harness: BrokerUser): ListenerInfo {
-  const tls = name === 'tls' || name === 'mtls';
-  const urlHost = tls ? 'localhost' : host;
-  const info: ListenerInfo = { name, host: urlHost, port, tls, url: `${tls ? 'mqtts' : 'mqtt'}://${urlHost}:${port}` };
-  // ejabberd 23.01 has no anonymous MQTT and no certificate login (empty password + tls_verify came
-  // later): every connection needs a password. Clients on plain/tls/mtls that bring no user name log in
-  // as the harness, so on mtls what is tested is the certificate check alone; the certificate's CN
-  // does not become the user, which the auth suite reports.
-  if (name !== 'auth') info.credentials = { username: harness.username, password: harness.password };
-  return info;
-}
+// ejabberd 23.01 has no anonymous MQTT and no certificate login (empty password + tls_verify came
+// later): every connection needs a password. Clients on plain/tls/mtls that bring no user name log in
+// as the harness, so on mtls what is tested is the certificate check alone; the certificate's CN
+// does not become the user, which the auth suite reports.
+const harnessCredentials = (harness: BrokerUser) => credentialsOn(harness, ['plain', 'tls', 'mtls']);
 
 async function startLocal(o: StartOptions): Promise<StartedBroker> {
   const dir = o.assets.workDir;
   const harness = harnessUser();
   const users = [harness, ...standardUsers()];
   const open = ejabberdListeners(Boolean(o.assets.pki));
-  return withEpmd('ejabberd', (epmd) =>
+  const credentials = harnessCredentials(harness);
+  return withEpmd(o.target, (epmd) =>
     // Another process may take a probed port before ejabberd binds it: withFreshPorts tries again.
     withFreshPorts(4, /eaddrinuse/i, async ([plain, tls, mtls, auth]) => {
       const ports: Record<ListenerName, number> = { plain, tls, mtls, auth };
@@ -92,10 +81,10 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
       const mnesia = path.join(dir, 'mnesia');
       fs.mkdirSync(mnesia, { recursive: true });
       const proc = await startBrokerProcess({
-        target: 'ejabberd',
+        target: o.target,
         command: findBinary('erl') ?? 'erl',
         args: [
-          '-sname', uniqueNodeName('ejabberd'),
+          '-sname', uniqueNodeName(o.target),
           '-noinput',
           ...LOOPBACK_DIST_ARGS,
           '-mnesia', 'dir', JSON.stringify(mnesia),
@@ -120,11 +109,11 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
         },
       });
       return {
-        target: 'ejabberd',
+        target: o.target,
         driver: 'local',
         brokerVersion: ejabberdVersionFrom(proc.output()),
-        listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n], harness)])),
-        missingListeners: missingFor(open),
+        listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n], credentials[n])])),
+        missingListeners: missingListeners(open, noPki),
         capabilities: ejabberdCapabilities,
         logFile: o.assets.logFile,
         pid: proc.child.pid,
@@ -136,18 +125,17 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
     }));
 }
 
-export const EJABBERD_CONTAINER_PORTS: Record<ListenerName, number> = { plain: 1883, tls: 8883, mtls: 8884, auth: 1884 };
-
 /** Files, env and ports for ProcessOne's image (config at /opt/ejabberd/conf/ejabberd.yml). */
 export function ejabberdContainerSpec(users: BrokerUser[], open: ListenerName[]) {
-  const ports = Object.fromEntries(open.map((n) => [n, EJABBERD_CONTAINER_PORTS[n]])) as Partial<Record<ListenerName, number>>;
+  const ports = containerPortsFor(open);
   return {
     files: [{ content: renderEjabberdConfig({ bind: '0.0.0.0', ports, users }), target: '/opt/ejabberd/conf/ejabberd.yml' }],
     env: {
       // The image runs these ejabberdctl commands once the node is up for the first time.
       CTL_ON_CREATE: users.map((u) => `register ${u.username} ${EJABBERD_HOST} ${u.password}`).join(' ; '),
     },
-    ports: open.map((n) => EJABBERD_CONTAINER_PORTS[n]),
+    /** In-container port per open listener (ContainerPlan.listenerPorts). */
+    listenerPorts: ports,
   };
 }
 
@@ -155,31 +143,17 @@ async function startContainer(o: StartOptions): Promise<StartedBroker> {
   const harness = harnessUser();
   const open = ejabberdListeners(false);
   const spec = ejabberdContainerSpec([harness, ...standardUsers()], open);
-  const image = o.image ?? EJABBERD_IMAGE;
-  const started = await startContainerBroker({
-    target: 'ejabberd',
-    runId: o.runId,
-    image,
+  return startContainerPlan({
+    image: o.image ?? EJABBERD_IMAGE,
     env: spec.env,
     files: spec.files,
-    ports: spec.ports,
+    listenerPorts: spec.listenerPorts,
+    missing: missingListeners(open, noPki),
+    credentials: harnessCredentials(harness),
     // CTL_ON_CREATE runs after this line; its commands are quick, but a first test may race them.
     ready: /Start accepting TCP connections/,
-    logFile: o.assets.logFile,
     timeoutMs: 90_000,
-  });
-  return {
-    target: 'ejabberd',
-    driver: 'container',
-    image,
-    brokerVersion: ejabberdVersionFrom(started.logText()),
-    listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, started.host, started.mappedPort(EJABBERD_CONTAINER_PORTS[n]), harness)])),
-    missingListeners: missingFor(open),
-    capabilities: ejabberdCapabilities,
-    logFile: o.assets.logFile,
-    isAlive: started.isAlive,
-    stop: started.stop,
-  };
+  }, o, ejabberdCapabilities, ejabberdVersionFrom);
 }
 
 export const ejabberdTarget: TargetDescriptor = {

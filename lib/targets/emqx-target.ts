@@ -5,8 +5,8 @@
 //   users come from a bootstrap CSV at start;
 // - authorization (ACL) is global: a file source of Erlang terms, first match wins, no_match = deny;
 // - `peer_cert_as_username = cn` on the mtls listener makes the certificate's CN the user the ACL sees.
-import type { Capabilities, ListenerName, PkiPaths, StartOptions, StartedBroker, TargetDescriptor } from '../core/broker.ts';
-import { type ContainerPlan, pemsFrom, startContainerPlan } from './container-target.ts';
+import type { Capabilities, PkiPaths, StartOptions, StartedBroker, TargetDescriptor } from '../core/broker.ts';
+import { CONTAINER_PORTS, type ContainerPlan, pemsFrom, startContainerPlan } from './container-target.ts';
 import { standardUsers, type BrokerUser } from './broker-users.ts';
 
 export const EMQX_IMAGE = 'emqx/emqx:5.3.2';
@@ -30,8 +30,6 @@ export const emqxCapabilities: Capabilities = {
   notes: { crl: 'EMQX checks CRLs fetched from the certificate distribution points over HTTP, not a local CRL file' },
 };
 
-const EMQX_PORTS: Record<ListenerName, number> = { plain: 1883, auth: 1884, tls: 8883, mtls: 8884 };
-
 const q = (s: string) => JSON.stringify(s);
 
 function sslOptions(pki: PkiPaths, verify: boolean): string {
@@ -50,13 +48,13 @@ export function renderEmqxConfig(cookie: string, pki?: PkiPaths): string {
     'dashboard.listeners.http.bind = 0',
     'listeners.ws.default.enable = false',
     'listeners.wss.default.enable = false',
-    `listeners.tcp.default { bind = "0.0.0.0:${EMQX_PORTS.plain}", enable_authn = false }`,
-    `listeners.tcp.auth { bind = "0.0.0.0:${EMQX_PORTS.auth}", enable_authn = true }`,
+    `listeners.tcp.default { bind = "0.0.0.0:${CONTAINER_PORTS.plain}", enable_authn = false }`,
+    `listeners.tcp.auth { bind = "0.0.0.0:${CONTAINER_PORTS.auth}", enable_authn = true }`,
   ];
   if (pki) {
     lines.push(
-      `listeners.ssl.default {\n    bind = "0.0.0.0:${EMQX_PORTS.tls}", enable_authn = false\n    ${sslOptions(pki, false)}\n}`,
-      `listeners.ssl.mtls {\n    bind = "0.0.0.0:${EMQX_PORTS.mtls}", enable_authn = false, peer_cert_as_username = cn\n    ${sslOptions(pki, true)}\n}`,
+      `listeners.ssl.default {\n    bind = "0.0.0.0:${CONTAINER_PORTS.tls}", enable_authn = false\n    ${sslOptions(pki, false)}\n}`,
+      `listeners.ssl.mtls {\n    bind = "0.0.0.0:${CONTAINER_PORTS.mtls}", enable_authn = false, peer_cert_as_username = cn\n    ${sslOptions(pki, true)}\n}`,
     );
   } else {
     lines.push('listeners.ssl.default.enable = false');
@@ -108,11 +106,10 @@ export function emqxContainerPlan(users: BrokerUser[], cookie: string, image = E
     files.push({ content: pkiPem.ca, target: pki.caFile }, { content: pkiPem.cert, target: pki.serverCertFile }, { content: pkiPem.key, target: pki.serverKeyFile });
   }
   return {
-    target: 'emqx',
     image,
     env: {},
     files,
-    listenerPorts: { plain: EMQX_PORTS.plain, auth: EMQX_PORTS.auth, ...(pki ? { tls: EMQX_PORTS.tls, mtls: EMQX_PORTS.mtls } : {}) },
+    listenerPorts: { plain: CONTAINER_PORTS.plain, auth: CONTAINER_PORTS.auth, ...(pki ? { tls: CONTAINER_PORTS.tls, mtls: CONTAINER_PORTS.mtls } : {}) },
     missing: pki ? {} : { tls: 'needs the per-run PKI', mtls: 'needs the per-run PKI' },
     ready: /EMQX \S+ is running now/,
     timeoutMs: 120_000,

@@ -60,7 +60,6 @@ export function hivemqVersionFrom(log: string): string {
 export function hivemqContainerPlan(image = HIVEMQ_IMAGE): ContainerPlan {
   const unsupported = 'HiveMQ CE: see the capability notes';
   return {
-    target: 'hivemq',
     image,
     env: {},
     files: [{ content: renderHivemqConfig(), target: '/opt/hivemq/conf/config.xml' }],

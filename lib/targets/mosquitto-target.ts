@@ -7,12 +7,13 @@ import path from 'node:path';
 import { withFreshPorts } from '../drivers/free-port.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
 import { findBinary } from '../drivers/resolve-driver.ts';
-import { startContainerBroker } from '../drivers/container-driver.ts';
-import type { Capabilities, ListenerInfo, ListenerName, PkiPaths, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
+import type { Capabilities, ListenerName, PkiPaths, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
 import { LISTENER_NAMES } from '../core/broker.ts';
+import { extraTlsListenerInfo, listenerInfo, missingListeners } from '../core/listener-url.ts';
+import type { MisconfigurationName } from '../core/misconfiguration-name.ts';
 import { ALLOW_ALL_RULES, TEST_POLICY } from '../policy/test-policy.ts';
 import { renderMosquittoAcl, renderMosquittoPasswordFile } from '../policy/mosquitto-policy-files.ts';
-import { activeMisconfiguration, type Misconfiguration } from '../policy/misconfiguration.ts';
+import { CONTAINER_PORTS, containerPortsFor, startContainerPlan } from './container-target.ts';
 
 export const MOSQUITTO_IMAGE = 'eclipse-mosquitto:2.0.11';
 
@@ -37,8 +38,8 @@ export interface MosquittoFiles {
   pki?: PkiPaths;
   passwordFile?: string;
   aclFile?: string;
-  /** TEST-ONLY (HARNESS_MISCONFIG): render one deliberately broken setting. */
-  misconfig?: Misconfiguration;
+  /** TEST-ONLY (StartOptions.misconfiguration): render one deliberately broken setting. */
+  misconfig?: MisconfigurationName;
 }
 
 export interface MosquittoConfigInput {
@@ -127,20 +128,10 @@ export function mosquittoVersionFrom(log: string): string {
   return /mosquitto version (\S+)/.exec(log)?.[1] ?? 'unknown';
 }
 
-function listenerInfo(name: ListenerName, host: string, port: number) {
-  const tls = name === 'tls' || name === 'mtls';
-  const urlHost = tls ? 'localhost' : host;
-  return { name, host: urlHost, port, tls, url: `${tls ? 'mqtts' : 'mqtt'}://${urlHost}:${port}` };
-}
-
 const noFiles = 'the run has no PKI / test policy files for it (external PKI not generated)';
 
-function missingFor(open: ListenerName[]): Partial<Record<ListenerName, string>> {
-  return Object.fromEntries(LISTENER_NAMES.filter((n) => !open.includes(n)).map((n) => [n, noFiles]));
-}
-
 /** Writes the standard test policy's password and ACL files into the broker's work dir. */
-function writePolicyFiles(workDir: string, misconfig: Misconfiguration | undefined): { passwordFile: string; aclFile: string } {
+function writePolicyFiles(workDir: string, misconfig: MisconfigurationName | undefined): { passwordFile: string; aclFile: string } {
   const passwordFile = path.join(workDir, 'policy-users.passwd');
   const aclFile = path.join(workDir, 'policy.acl');
   fs.writeFileSync(passwordFile, renderMosquittoPasswordFile(TEST_POLICY), { mode: 0o600 });
@@ -149,7 +140,7 @@ function writePolicyFiles(workDir: string, misconfig: Misconfiguration | undefin
 }
 
 async function startLocal(o: StartOptions): Promise<StartedBroker> {
-  const misconfig = activeMisconfiguration();
+  const misconfig = o.misconfiguration;
   const files: MosquittoFiles = { pki: o.assets.pki, misconfig, ...writePolicyFiles(o.assets.workDir, misconfig) };
   const open = mosquittoListeners(files);
   const extras = mosquittoExtraListeners(files);
@@ -161,7 +152,7 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
     const runAsRoot = process.getuid?.() === 0;
     fs.writeFileSync(configFile, renderMosquittoConfig({ bind: '127.0.0.1', ports, extraPorts, runAsRoot, files, ...(o.extraSettings ? { extraSettings: o.extraSettings } : {}) }), { mode: 0o600 });
     const proc = await startBrokerProcess({
-      target: 'mosquitto',
+      target: o.target,
       command: findBinary('mosquitto') ?? 'mosquitto',
       args: ['-c', configFile],
       logFile: o.assets.logFile,
@@ -170,12 +161,12 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
       timeoutMs: 10_000,
     });
     return {
-      target: 'mosquitto',
+      target: o.target,
       driver: 'local',
       brokerVersion: mosquittoVersionFrom(proc.output()),
       listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n])])),
-      missingListeners: missingFor(open),
-      extraListeners: Object.fromEntries(extras.map((n) => [n, tlsListenerInfo(n, extraPorts[n]!)])),
+      missingListeners: missingListeners(open, noFiles),
+      extraListeners: Object.fromEntries(extras.map((n) => [n, extraTlsListenerInfo(n, extraPorts[n]!)])),
       capabilities: mosquittoCapabilities,
       logFile: o.assets.logFile,
       pid: proc.child.pid,
@@ -185,11 +176,6 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
   });
 }
 
-function tlsListenerInfo(name: string, port: number): ListenerInfo {
-  return { name: name as ListenerName, host: 'localhost', port, tls: true, url: `mqtts://localhost:${port}` };
-}
-
-const CONTAINER_PORTS: Record<ListenerName, number> = { plain: 1883, tls: 8883, mtls: 8884, auth: 1884 };
 const CONTAINER_CONFIG_DIR = '/mosquitto/config';
 
 /** Host files → the same files under /mosquitto/config, and the config rewritten to those paths. */
@@ -214,43 +200,29 @@ function containerFiles(files: MosquittoFiles): { inContainer: MosquittoFiles; c
 }
 
 async function startContainer(o: StartOptions): Promise<StartedBroker> {
-  const misconfig = activeMisconfiguration();
+  const misconfig = o.misconfiguration;
   const hostFiles: MosquittoFiles = { pki: o.assets.pki, misconfig, ...writePolicyFiles(o.assets.workDir, misconfig) };
   const { inContainer, copies } = containerFiles(hostFiles);
   const open = mosquittoListeners(inContainer);
-  const extras = mosquittoExtraListeners(inContainer);
-  const extraPorts = Object.fromEntries(extras.map((n, i) => [n, 8890 + i]));
+  const extraPorts = Object.fromEntries(mosquittoExtraListeners(inContainer).map((n, i) => [n, 8890 + i]));
   const config = renderMosquittoConfig({ bind: '0.0.0.0', ports: CONTAINER_PORTS, extraPorts, runAsRoot: true, files: inContainer });
-  const image = o.image ?? MOSQUITTO_IMAGE;
-  const started = await startContainerBroker({
-    target: 'mosquitto',
-    runId: o.runId,
-    image,
+  return startContainerPlan({
+    image: o.image ?? MOSQUITTO_IMAGE,
     command: ['/usr/sbin/mosquitto', '-c', '/mosquitto/config/mosquitto.conf'],
+    env: {},
     files: [
       { content: config, target: '/mosquitto/config/mosquitto.conf' },
       // The broker runs as root in the container (`user root`), so 0600 files stay readable.
       ...copies.map((c) => ({ content: fs.readFileSync(c.source), target: c.target, mode: 0o600 })),
     ],
-    ports: [...open.map((n) => CONTAINER_PORTS[n]), ...Object.values(extraPorts)],
+    listenerPorts: containerPortsFor(open),
+    extraListenerPorts: extraPorts,
+    missing: missingListeners(open, noFiles),
     ready: /mosquitto version \S+ running/,
-    logFile: o.assets.logFile,
     timeoutMs: 30_000,
-  });
-  return {
-    target: 'mosquitto',
-    driver: 'container',
-    image,
-    brokerVersion: mosquittoVersionFrom(started.logText()),
-    listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, started.host, started.mappedPort(CONTAINER_PORTS[n]))])),
-    missingListeners: missingFor(open),
-    extraListeners: Object.fromEntries(extras.map((n) => [n, tlsListenerInfo(n, started.mappedPort(extraPorts[n]!))])),
-    capabilities: mosquittoCapabilities,
-    logFile: o.assets.logFile,
-    isAlive: started.isAlive,
-    stop: started.stop,
-  };
+  }, o, mosquittoCapabilities, mosquittoVersionFrom);
 }
+
 export const mosquittoTarget: TargetDescriptor = {
   name: 'mosquitto',
   title: 'Eclipse Mosquitto',

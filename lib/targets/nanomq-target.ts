@@ -4,10 +4,9 @@
 // so the auth listener is the plain port itself: the plain role hands clients the harness's user,
 // the auth role sends exactly what the test sends. ACL rules are first-match; `%u` patterns are
 // expanded per user here, since the users are known at render time.
-import { randomBytes } from 'node:crypto';
 import type { Capabilities, StartOptions, StartedBroker, TargetDescriptor } from '../core/broker.ts';
 import { type ContainerPlan, pemsFrom, startContainerPlan } from './container-target.ts';
-import { standardUsers, type BrokerUser } from './broker-users.ts';
+import { credentialsOn, harnessUser, standardUsers, type BrokerUser } from './broker-users.ts';
 
 export const NANOMQ_IMAGE = 'emqx/nanomq:0.21.2-slim';
 const CERTS = '/etc/harness-certs';
@@ -85,9 +84,7 @@ export function nanomqVersionFrom(log: string): string {
 
 export function nanomqContainerPlan(users: BrokerUser[], harness: BrokerUser, image = NANOMQ_IMAGE, withPki = false): ContainerPlan {
   const all = [harness, ...users];
-  const credentials = { username: harness.username, password: harness.password };
   return {
-    target: 'nanomq',
     image,
     command: ['nanomq', 'start', '--conf', '/etc/nanomq.conf'],
     env: {},
@@ -101,14 +98,14 @@ export function nanomqContainerPlan(users: BrokerUser[], harness: BrokerUser, im
       ...(withPki ? {} : { tls: 'needs the per-run PKI' }),
       mtls: 'NanoMQ has one ssl listener; the harness opens it without client certificates',
     },
-    credentials: { plain: credentials, tls: credentials },
+    credentials: credentialsOn(harness, ['plain', 'tls']),
     ready: /NanoMQ Broker is started successfully/,
     timeoutMs: 60_000,
   };
 }
 
 async function startContainer(o: StartOptions): Promise<StartedBroker> {
-  const harness = { username: 'harness', password: randomBytes(12).toString('hex') };
+  const harness = harnessUser();
   const pems = pemsFrom(o);
   const plan = nanomqContainerPlan(standardUsers(), harness, o.image, Boolean(pems));
   if (pems) {

@@ -7,7 +7,8 @@ import {
   renderRabbitmqDefinitions,
   topicFilterToRoutingKeyRegex,
 } from './rabbitmq-config.ts';
-import { RABBITMQ_CONTAINER_PORTS, rabbitmqCapabilities, rabbitmqContainerSpec, rabbitmqListeners, rabbitmqTarget } from './rabbitmq-target.ts';
+import { CONTAINER_PORTS } from './container-target.ts';
+import { rabbitmqCapabilities, rabbitmqContainerSpec, rabbitmqListeners, rabbitmqTarget } from './rabbitmq-target.ts';
 
 const pki = { caFile: '/p/ca.pem', serverCertFile: '/p/server.pem', serverKeyFile: '/p/server-key.pem' };
 
@@ -98,7 +99,7 @@ describe('local environment and container spec', () => {
     const spec = rabbitmqContainerSpec([{ username: 'u', password: 'p' }], rabbitmqListeners(false));
     expect(spec.files.map((f) => f.target)).toEqual(['/etc/rabbitmq/rabbitmq.conf', '/etc/rabbitmq/definitions.json', '/etc/rabbitmq/enabled_plugins']);
     expect(spec.files[2]!.content).toBe('[rabbitmq_mqtt].\n');
-    expect(spec.ports).toEqual([RABBITMQ_CONTAINER_PORTS.plain, RABBITMQ_CONTAINER_PORTS.auth]);
+    expect(spec.listenerPorts).toEqual({ plain: CONTAINER_PORTS.plain, auth: CONTAINER_PORTS.auth });
     expect(spec.env.RABBITMQ_CONFIG_FILE).toBe('/etc/rabbitmq/rabbitmq.conf');
   });
   test('declares MQTT 3.1.1 only and QoS up to 1, with a pinned image', () => {

@@ -5,15 +5,14 @@
 // complete": the MQTT port opens slightly before the definitions (users) are loaded. 11–14 s here.
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { withFreshPorts } from '../drivers/free-port.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
-import { startContainerBroker } from '../drivers/container-driver.ts';
 import { findBeam, killIfAlive, withEpmd, uniqueNodeName } from '../drivers/erlang-node.ts';
-import { pemsFrom } from './container-target.ts';
-import type { Capabilities, ListenerInfo, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
+import { containerPortsFor, pemsFrom, startContainerPlan } from './container-target.ts';
+import type { Capabilities, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
 import { LISTENER_NAMES } from '../core/broker.ts';
-import { standardUsers } from './broker-users.ts';
+import { listenerInfo, missingListeners } from '../core/listener-url.ts';
+import { credentialsOn, harnessUser, standardUsers } from './broker-users.ts';
 import {
   RABBITMQ_ENABLED_PLUGINS,
   rabbitmqEnv,
@@ -53,36 +52,23 @@ export const rabbitmqCapabilities: Capabilities = {
 const READY = /Server startup complete/;
 const FATAL = /BOOT FAILED|eaddrinuse|Failed to start Ranch listener|could not start|ERROR: could not/;
 
-/** The harness's own user for listeners where clients bring no credentials (anonymous is off node-wide). */
-function harnessUser(): RabbitmqUser {
-  return { username: 'harness', password: randomBytes(12).toString('hex') };
-}
-
 /** Listeners one node opens: tcp plain and auth (same rules), no TLS until a PKI is given. */
 export function rabbitmqListeners(hasPki: boolean): ListenerName[] {
   return LISTENER_NAMES.filter((n) => n === 'plain' || n === 'auth' || (n === 'tls' && hasPki));
 }
 
-function missingFor(open: ListenerName[], hasPki: boolean): Partial<Record<ListenerName, string>> {
-  const why: Record<ListenerName, string> = {
-    plain: '',
-    auth: '',
-    tls: 'needs the per-run PKI',
-    mtls: hasPki
+/** Why a listener is missing; only tls and mtls ever are. */
+function missingReasons(open: ListenerName[], hasPki: boolean): Partial<Record<ListenerName, string>> {
+  return missingListeners(open, (n) => n !== 'mtls'
+    ? 'needs the per-run PKI'
+    : hasPki
       ? 'RabbitMQ ssl_options are node-wide; this node serves the TLS listener without client certificates'
-      : 'needs the per-run PKI; and RabbitMQ ssl_options are node-wide (tls or mtls, not both)',
-  };
-  return Object.fromEntries(LISTENER_NAMES.filter((n) => !open.includes(n)).map((n) => [n, why[n]]));
+      : 'needs the per-run PKI; and RabbitMQ ssl_options are node-wide (tls or mtls, not both)');
 }
 
-function listenerInfo(name: ListenerName, host: string, port: number, harness: RabbitmqUser): ListenerInfo {
-  const tls = name === 'tls' || name === 'mtls';
-  const urlHost = tls ? 'localhost' : host;
-  const info: ListenerInfo = { name, host: urlHost, port, tls, url: `${tls ? 'mqtts' : 'mqtt'}://${urlHost}:${port}` };
-  // auth and mtls listeners must see exactly what the client sends; the others need a user.
-  if (name === 'plain' || name === 'tls') info.credentials = { username: harness.username, password: harness.password };
-  return info;
-}
+/** Anonymous access is off node-wide, so plain and tls hand clients the harness's user; auth and mtls
+ * listeners must see exactly what the client sends. */
+const harnessCredentials = (harness: RabbitmqUser) => credentialsOn(harness, ['plain', 'tls']);
 
 function writePrivate(file: string, content: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -95,7 +81,8 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
   const harness = harnessUser();
   const users = [harness, ...standardUsers()];
   const open = rabbitmqListeners(Boolean(o.assets.pki));
-  return withEpmd('rabbitmq', (epmd) =>
+  const credentials = harnessCredentials(harness);
+  return withEpmd(o.target, (epmd) =>
     // Another process may take a probed port before the broker binds it: withFreshPorts tries again.
     withFreshPorts(5, /eaddrinuse/i, async ([plain, tls, auth, nodePort, distPort]) => {
       const ports: Partial<Record<ListenerName, number>> = { plain, auth, ...(open.includes('tls') ? { tls } : {}) };
@@ -105,7 +92,7 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
       fs.mkdirSync(home, { recursive: true, mode: 0o700 });
       const env = rabbitmqEnv({
         home,
-        nodeName: uniqueNodeName('rabbitmq'),
+        nodeName: uniqueNodeName(o.target),
         nodePort,
         distPort,
         configFile,
@@ -116,7 +103,7 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
         epmdEnv: epmd.env,
       });
       const proc = await startBrokerProcess({
-        target: 'rabbitmq',
+        target: o.target,
         command: RABBITMQ_SERVER,
         args: [],
         logFile: o.assets.logFile,
@@ -129,11 +116,11 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
       // in the background; the VM is what uses CPU and memory, and must not outlive a killed shell.
       const beam = proc.child.pid !== undefined ? findBeam(proc.child.pid) : undefined;
       return {
-        target: 'rabbitmq',
+        target: o.target,
         driver: 'local',
         brokerVersion: rabbitmqVersionFrom(proc.output()),
-        listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n]!, harness)])),
-        missingListeners: missingFor(open, Boolean(o.assets.pki)),
+        listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n]!, credentials[n])])),
+        missingListeners: missingReasons(open, Boolean(o.assets.pki)),
         capabilities: rabbitmqCapabilities,
         logFile: o.assets.logFile,
         pid: beam ?? proc.child.pid,
@@ -146,12 +133,10 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
     }));
 }
 
-export const RABBITMQ_CONTAINER_PORTS: Record<ListenerName, number> = { plain: 1883, tls: 8883, mtls: 8884, auth: 1884 };
-
 /** Files and env for the container: the same renderings, in-container paths (PKI copied in as PEM). */
 export function rabbitmqContainerSpec(users: RabbitmqUser[], open: ListenerName[], pems?: Record<'ca' | 'cert' | 'key', string>) {
   const etc = '/etc/rabbitmq';
-  const ports = Object.fromEntries(open.map((n) => [n, RABBITMQ_CONTAINER_PORTS[n]])) as Partial<Record<ListenerName, number>>;
+  const ports = containerPortsFor(open);
   const pki = pems ? { caFile: `${etc}/harness-ca.pem`, serverCertFile: `${etc}/harness-server.pem`, serverKeyFile: `${etc}/harness-server-key.pem` } : undefined;
   const config = renderRabbitmqConfig({ bind: '0.0.0.0', ports, definitionsFile: `${etc}/definitions.json`, pki });
   const files = [
@@ -171,7 +156,8 @@ export function rabbitmqContainerSpec(users: RabbitmqUser[], open: ListenerName[
       RABBITMQ_NODENAME: 'rabbit@localhost',
     },
     command: ['rabbitmq-server'],
-    ports: open.map((n) => RABBITMQ_CONTAINER_PORTS[n]),
+    /** In-container port per open listener (ContainerPlan.listenerPorts). */
+    listenerPorts: ports,
   };
 }
 
@@ -180,31 +166,17 @@ async function startContainer(o: StartOptions): Promise<StartedBroker> {
   const pems = pemsFrom(o);
   const open = rabbitmqListeners(Boolean(pems));
   const spec = rabbitmqContainerSpec([harness, ...standardUsers()], open, pems);
-  const image = o.image ?? RABBITMQ_IMAGE;
-  const started = await startContainerBroker({
-    target: 'rabbitmq',
-    runId: o.runId,
-    image,
+  return startContainerPlan({
+    image: o.image ?? RABBITMQ_IMAGE,
     command: spec.command,
     env: spec.env,
     files: spec.files,
-    ports: spec.ports,
+    listenerPorts: spec.listenerPorts,
+    missing: missingReasons(open, Boolean(pems)),
+    credentials: harnessCredentials(harness),
     ready: READY,
-    logFile: o.assets.logFile,
     timeoutMs: 120_000,
-  });
-  return {
-    target: 'rabbitmq',
-    driver: 'container',
-    image,
-    brokerVersion: rabbitmqVersionFrom(started.logText()),
-    listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, started.host, started.mappedPort(RABBITMQ_CONTAINER_PORTS[n]), harness)])),
-    missingListeners: missingFor(open, Boolean(pems)),
-    capabilities: rabbitmqCapabilities,
-    logFile: o.assets.logFile,
-    isAlive: started.isAlive,
-    stop: started.stop,
-  };
+  }, o, rabbitmqCapabilities, rabbitmqVersionFrom);
 }
 
 export const rabbitmqTarget: TargetDescriptor = {

@@ -5,10 +5,9 @@
 // so every listener requires a user: plain/tls give clients the harness's own user; auth is the
 // same rules on its own port. The image prints no stable readiness line, so the command waits until
 // `vmq-admin cluster show` answers and then prints a marker.
-import { randomBytes } from 'node:crypto';
 import type { Capabilities, StartOptions, StartedBroker, TargetDescriptor } from '../core/broker.ts';
 import { type ContainerPlan, pemsFrom, startContainerPlan } from './container-target.ts';
-import { standardUsers, type BrokerUser } from './broker-users.ts';
+import { credentialsOn, harnessUser, standardUsers, type BrokerUser } from './broker-users.ts';
 
 export const VERNEMQ_IMAGE = 'vernemq/vernemq:1.13.0';
 const ETC = '/vernemq/etc';
@@ -70,9 +69,7 @@ export function vernemqContainerPlan(users: BrokerUser[], harness: BrokerUser, i
       DOCKER_VERNEMQ_LISTENER__SSL__TLS_VERSION: 'tlsv1.2',
     });
   }
-  const credentials = { username: harness.username, password: harness.password };
   return {
-    target: 'vernemq',
     image,
     command: ['/bin/sh', '-c', `start_vernemq & until vmq-admin cluster show >/dev/null 2>&1; do sleep 1; done; echo "${READY_MARKER}"; wait`],
     env,
@@ -82,7 +79,7 @@ export function vernemqContainerPlan(users: BrokerUser[], harness: BrokerUser, i
       ...(withPki ? {} : { tls: 'needs the per-run PKI' }),
       mtls: 'VerneMQ ssl options are per listener type in the image\'s env mapping; the harness renders one TLS listener without client certificates',
     },
-    credentials: { plain: credentials, tls: credentials },
+    credentials: credentialsOn(harness, ['plain', 'tls']),
     ready: new RegExp(READY_MARKER),
     timeoutMs: 120_000,
   };
@@ -94,7 +91,7 @@ export function vernemqVersionFrom(image: string): string {
 }
 
 async function startContainer(o: StartOptions): Promise<StartedBroker> {
-  const harness = { username: 'harness', password: randomBytes(12).toString('hex') };
+  const harness = harnessUser();
   const pems = pemsFrom(o);
   const plan = vernemqContainerPlan(standardUsers(), harness, o.image, Boolean(pems));
   if (pems) {

@@ -10,7 +10,6 @@ import { fmtBytes, fmtMs, fmtNumber, fmtPercent } from './format.ts';
 
 export function BenchmarksSection({ doc, charts }: { doc: ResultsDocument; charts: ReportCharts }) {
   const rows = doc.benchmarks ?? [];
-  if (!rows.length) return null;
   const bound = rows.filter((b) => b.generator?.bound);
   return (
     <section id="benchmarks">

@@ -2,9 +2,13 @@
 // entries that are stale because the test passes now.
 import type { ResultsDocument } from '../../results/types.ts';
 
+/** The tests this run judged by an expectations entry. */
+export function appliedDeviations(doc: ResultsDocument) {
+  return doc.tests.filter((t) => t.detail?.expectation);
+}
+
 export function DeviationsSection({ doc }: { doc: ResultsDocument }) {
-  const applied = doc.tests.filter((t) => t.detail?.expectation);
-  if (!applied.length) return null;
+  const applied = appliedDeviations(doc);
   return (
     <section id="deviations">
       <h2>Known deviations</h2>

@@ -6,7 +6,6 @@ const SEVERITY_ICON: Record<string, string> = { high: '▲▲', medium: '▲', l
 
 export function FindingsSection({ doc }: { doc: ResultsDocument }) {
   const findings = [...(doc.findings ?? [])].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
-  if (!findings.length) return null;
   return (
     <section id="findings">
       <h2>Security findings</h2>

@@ -9,7 +9,6 @@ import { BareDetailDialog, LogPool, TestDetailDialog, detailId, hasDetail, logPo
 const ALWAYS_DETAILED: TestStatus[] = ['failed', 'error', 'expected-failure'];
 
 export function MatrixSection({ doc, compact = false }: { doc: ResultsDocument; compact?: boolean }) {
-  if (!doc.tests.length) return null;
   const { columns, groups } = buildMatrix(doc);
   const totalRows = groups.reduce((n, g) => n + g.rows.length, 0);
   const logs = logPool(doc.tests);
