@@ -53,6 +53,21 @@ export interface TargetRecord {
   startError?: string;
   /** Expectation entries (`[mqtt <protocol>] <test key>`) whose suite ran but which matched no test: removed or re-keyed tests. */
   unmatchedExpectations?: string[];
+  /** What the broker itself announced or showed before the suites ran (see lib/conformance/capability-probe.ts), with the evidence. */
+  announcedCapabilities?: Record<string, { value: boolean | number; evidence: string; protocol: ProtocolVersion }>;
+  /** Where the broker's announcement and the descriptor or profile disagree; each is also a finding. */
+  capabilityContradictions?: CapabilityContradictionRecord[];
+  /** Why the capability probe could not run (the descriptor's word then stands). */
+  capabilityProbeProblems?: string[];
+}
+
+export interface CapabilityContradictionRecord {
+  capability: string;
+  declared: string;
+  announced: string;
+  evidence: string;
+  protocol: ProtocolVersion;
+  direction: 'broker-declines' | 'broker-offers';
 }
 
 export interface RunRecord {

@@ -20,6 +20,9 @@ import { RESULTS_SCHEMA_VERSION, type ResultsDocument, type TargetRecord, type T
 import { updateLatest, writeFileAtomic } from '../results/write-results.ts';
 import { brokerPkiPaths, generatePkiSet, type PkiSet } from '../pki/pki-set.ts';
 import { deriveFindings } from '../results/findings.ts';
+import { contradictionFindings } from '../results/capability-findings.ts';
+import { probeCapabilities } from '../conformance/capability-probe.ts';
+import { reconcileCapabilities, type Reconciled } from '../conformance/announced-capabilities.ts';
 import { computeCoverage } from '../results/coverage.ts';
 import { wrapWithFault } from '../faults/wrap-listener.ts';
 import { judgeBenchmarks, runBenchSuite } from '../load/bench-suite.ts';
@@ -154,13 +157,19 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
   let faultProxy: { close(): Promise<void> } | undefined;
   try {
     const protocols: ProtocolVersion[] = broker.capabilities.protocols.filter((p) => !runPlan.protocols || runPlan.protocols.includes(p));
+    // The bench suite is run by the load engine below, not by vitest.
+    const vitestSuites = runPlan.suites.filter((s) => s !== 'bench');
+    // Ask the broker what it supports before the suites (and before any fault proxy) run: tests are
+    // not-applicable for a capability only when the broker itself declines it.
+    const probed = vitestSuites.length ? await announcedBy(broker, protocols) : undefined;
+    const capabilities = probed?.reconciled.effective ?? broker.capabilities;
     const context: HarnessContext = {
       runId,
       target: {
         name: broker.target,
         driver: broker.driver,
         brokerVersion: broker.brokerVersion,
-        capabilities: broker.capabilities,
+        capabilities,
         listeners: broker.listeners,
         missingListeners: broker.missingListeners,
         ...(broker.extraListeners ? { extraListeners: broker.extraListeners } : {}),
@@ -177,20 +186,40 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
     if (!protocols.length) {
       progress(`  ${broker.target} supports MQTT ${broker.capabilities.protocols.join(', ')}; none of --protocol ${runPlan.protocols?.join(',')} — nothing to run`);
     }
-    // The bench suite is run by the load engine below, not by vitest.
-    const vitestSuites = runPlan.suites.filter((s) => s !== 'bench');
     const expectations = expectationsFor(ROOT, broker.target, runPlan.expectations);
     const { tests, unhandled } = vitestSuites.length ? await runSuites({ context, suites: vitestSuites, filters: runPlan.filters, expectations }) : { tests: [], unhandled: [] };
     const benchmarks = runPlan.bench ? await runBenchSuite(broker, runPlan.bench, runId, progress) : undefined;
     for (const u of unhandled) progress(`  unhandled error during the run: ${u}`);
     const judged = applyExpectations(judge(tests, broker), expectations);
     const unmatched = unmatchedExpectations(judged, expectations).map(describeEntry);
-    return { record: { ...toRecord(broker), ...(unmatched.length ? { unmatchedExpectations: unmatched } : {}) }, tests: judged, ...(benchmarks ? { benchmarks } : {}) };
+    const record: TargetRecord = { ...toRecord(broker), ...(unmatched.length ? { unmatchedExpectations: unmatched } : {}), ...(probed ? probeRecord(probed) : {}) };
+    return { record, tests: judged, ...(benchmarks ? { benchmarks } : {}) };
   } finally {
     await faultProxy?.close();
     await broker.stop();
     forget();
   }
+}
+
+interface Probed { reconciled: Reconciled; announced: Awaited<ReturnType<typeof probeCapabilities>> }
+
+async function announcedBy(broker: StartedBroker, protocols: ProtocolVersion[]): Promise<Probed> {
+  const announced = await probeCapabilities(broker.listeners.plain, protocols);
+  const reconciled = reconcileCapabilities(broker.capabilities, announced.announced);
+  for (const c of reconciled.contradictions) {
+    progress(`  capability ${c.capability}: ${broker.driver === 'external' ? 'the profile' : 'the descriptor'} says ${c.declared}, the broker ${c.direction === 'broker-declines' ? 'declines' : 'offers'} it (${c.evidence})`);
+  }
+  for (const p of announced.problems) progress(`  capability probe: ${p} (the descriptor's word stands)`);
+  return { reconciled, announced };
+}
+
+function probeRecord(p: Probed): Partial<TargetRecord> {
+  return {
+    announcedCapabilities: Object.fromEntries(Object.entries(p.announced.announced).map(([k, a]) => [k, { value: a.value, evidence: a.evidence, protocol: a.protocol }])),
+    ...(p.reconciled.contradictions.length ? { capabilityContradictions: p.reconciled.contradictions } : {}),
+    ...(p.announced.problems.length ? { capabilityProbeProblems: p.announced.problems } : {}),
+    capabilities: p.reconciled.effective,
+  };
 }
 
 export function exitCodeFor(runs: TargetRun[]): number {
@@ -239,7 +268,7 @@ export async function executeRun(plan: RunPlan, argv: string[], outputs: RunOutp
     tests: runs.flatMap((r) => r.tests),
     ...(bench ? { benchmarks: bench.results } : {}),
   };
-  const findings = deriveFindings(doc.tests);
+  const findings = [...deriveFindings(doc.tests), ...contradictionFindings(doc.targets)];
   if (findings.length) doc.findings = findings;
   // Coverage is a statement about the conformance suite; other suites alone would show a misleading figure.
   const coverage = plan.suites.includes('conformance') ? computeCoverage(ROOT, doc.tests) : [];
