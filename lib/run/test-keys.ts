@@ -15,27 +15,35 @@ export interface KeyClaim {
 
 /**
  * `run`: `(key, protocol)` identifies a result, so one definition registered under both protocols
- * is fine. `definitions`: a key names one test definition, whatever the protocol; a definition has
- * the same id under both protocols, so claims sharing a key must share the id.
+ * is fine. `definitions`: additionally a key names one test definition, so all its claims come
+ * from one file (a definition's title may differ per protocol: the DSL puts that protocol's
+ * statement ids in front).
  */
 export type KeyScope = 'run' | 'definitions';
 
+const fileOfId = (id: string) => id.split(' › ')[0]!;
+
 /** For each claim (same order), why its key cannot identify the test, or undefined when it can. */
 export function keyProblems(claims: readonly KeyClaim[], scope: KeyScope = 'run'): (string | undefined)[] {
-  const slot = (c: KeyClaim) => (scope === 'run' ? `${c.key}\u0000${c.protocol ?? ''}` : c.key!);
+  const slot = (c: KeyClaim) => `${c.key}\u0000${c.protocol ?? ''}`;
   const idsBySlot = new Map<string, Set<string>>();
+  const filesByKey = new Map<string, Set<string>>();
   const formProblems = claims.map((c) => keyFormProblem(c.key));
   claims.forEach((c, i) => {
     if (formProblems[i]) return;
-    const ids = idsBySlot.get(slot(c)) ?? new Set<string>();
-    idsBySlot.set(slot(c), ids.add(c.id));
+    idsBySlot.set(slot(c), (idsBySlot.get(slot(c)) ?? new Set<string>()).add(c.id));
+    filesByKey.set(c.key!, (filesByKey.get(c.key!) ?? new Set<string>()).add(fileOfId(c.id)));
   });
   return claims.map((c, i) => {
     if (formProblems[i]) return `test ${formProblems[i]} (docs/test-keys.md)`;
     const others = [...idsBySlot.get(slot(c))!].filter((id) => id !== c.id);
-    if (!others.length) return undefined;
-    const where = scope === 'run' && c.protocol ? ` under mqtt ${c.protocol}` : '';
-    return `test key "${c.key}" is shared${where} with a different test: ${others.map((id) => `"${id}"`).join(', ')}`;
+    if (others.length) {
+      const where = c.protocol ? ` under mqtt ${c.protocol}` : '';
+      return `test key "${c.key}" is shared${where} with a different test: ${others.map((id) => `"${id}"`).join(', ')}`;
+    }
+    const files = [...filesByKey.get(c.key!)!].filter((f) => f !== fileOfId(c.id));
+    if (scope === 'definitions' && files.length) return `test key "${c.key}" is also declared in ${files.map((f) => `"${f}"`).join(', ')}`;
+    return undefined;
   });
 }
 
