@@ -295,7 +295,7 @@ export async function executeRun(plan: RunPlan, argv: string[], outputs: RunOutp
     tests: runs.flatMap((r) => r.tests),
     ...(bench ? { benchmarks: bench.results } : {}),
   };
-  const findings = deriveFindings(doc.tests);
+  const findings = deriveFindings(doc.tests, doc.targets);
   if (findings.length) doc.findings = findings;
   // Coverage is a statement about the conformance suite; other suites alone would show a misleading figure.
   const coverage = plan.suites.includes('conformance') ? computeCoverage(ROOT, doc.tests) : [];
