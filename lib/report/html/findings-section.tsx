@@ -17,7 +17,7 @@ function FindingsTable({ findings, rig }: { findings: Finding[]; rig: boolean })
             <td><span class={`badge sev-${f.severity}`}>{SEVERITY_ICON[f.severity] ?? ''} {f.severity}</span></td>
             <td><b>{f.target}</b></td>
             <td><b>{f.title}</b><div>{f.detail}</div></td>
-            <td>{rig ? (f.attributionReason ?? 'the harness chose this configuration') : <span title={f.attributionReason ?? ''}>{attributionOf(f)}</span>}</td>
+            <td>{rig ? (f.attributionReason ?? 'the harness chose this configuration') : <span title={f.attributionReason}>{attributionOf(f)}</span>}</td>
             <td>{(f.tests ?? []).map((t) => <div><code>{t}</code></div>)}</td>
           </tr>
         ))}
