@@ -53,6 +53,32 @@ describe('CLI errors', () => {
     expect(oneLine(b.stderr)).toMatch(/--protocol "6" is not allowed; use one of: 3\.1\.1, 5/);
   });
 
+  test('a name filter that matches no test exits 2 with the error as its last line, leaving no report', async () => {
+    const reportDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'no-match-')), 'reports');
+    const r = await runHarness(['--suite', 'smoke', 'zzz-no-such-test'], { reportDir });
+    expect(r.code, r.stderr).toBe(2);
+    const lines = r.stderr.trimEnd().split('\n');
+    // Judged from the first target's suite run (progress lines before it), not by collecting every suite up front.
+    expect(lines.at(-1)).toMatch(/^error: no test matches "zzz-no-such-test" in suites smoke; /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(fs.existsSync(reportDir), 'report directory left behind').toBe(false);
+    fs.rmSync(path.dirname(reportDir), { recursive: true, force: true });
+  });
+
+  test.each([
+    ['a file', '/etc/hostname', /is a file, not a directory/],
+    ['a path under /proc', '/proc/harness-reports', /is inside a kernel filesystem/],
+    // Root can write into a read-only directory; a path below a file cannot be created by anyone.
+    ['a path below a file', '/etc/hostname/reports', /a part of the path is a file, not a directory/],
+  ])('an unwritable --report-dir (%s) exits 2 with one line before any broker starts', async (_what, dir, problem) => {
+    const r = await runHarness(['--target', 'aedes', '--report-dir', dir], { timeoutMs: 20_000 });
+    expect(r.code).toBe(2);
+    const line = oneLine(r.stderr); // one line: no "starting" progress, so no broker was started
+    expect(line).toMatch(new RegExp(`^error: --report-dir ${dir}: `));
+    expect(line).toMatch(problem);
+    expect(line).toMatch(/pass a writable directory/);
+  });
+
   test('--help prints every flag with an example', async () => {
     const r = await runHarness(['--help']);
     expect(r.code).toBe(0);

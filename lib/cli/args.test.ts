@@ -15,6 +15,23 @@ describe('flags → RunPlan', () => {
     expect(p.protocols).toBeUndefined();
   });
 
+  test('--suites-dir (self-test aid): its sub-folders are the suites; a missing folder or an unknown suite is a usage error', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'suites-dir-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'hook'));
+      fs.mkdirSync(path.join(dir, 'rejection'));
+      const p = plan('--suites-dir', dir);
+      expect(p.suitesDir).toBe(dir);
+      expect(p.suites).toEqual(['hook', 'rejection']);
+      expect(plan('--suites-dir', dir, '--suite', 'hook').suites).toEqual(['hook']);
+      expect(() => plan('--suites-dir', dir, '--suite', 'smoke')).toThrow(/--suite "smoke" is not allowed; use one of: hook, rejection/);
+      expect(() => plan('--suites-dir', path.join(dir, 'nope'))).toThrow(UsageError);
+      expect(() => plan('--suites-dir', path.join(dir, 'hook'))).toThrow(/has no sub-folders/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('several targets run in turn, in the order given', () => {
     expect(plan('--target', 'mosquitto,aedes').targets.map((t) => t.name)).toEqual(['mosquitto', 'aedes']);
   });

@@ -1,6 +1,7 @@
 // Command-line flags → RunPlan, validated once, before any side effect. Every error is a UsageError
 // naming the flag, the bad value and what is allowed (exit 2, one line, no stack trace).
 import { parseArgs } from 'node:util';
+import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError, UnknownTargetError } from '../core/errors.ts';
 import { TARGETS, DEFAULT_TARGET, findTarget } from '../targets/registry.ts';
@@ -33,6 +34,7 @@ export const FLAG_OPTIONS = {
   baseline: { type: 'string' },
   'baseline-tolerance': { type: 'string' },
   expectations: { type: 'string' },
+  'suites-dir': { type: 'string' },
 } as const;
 
 export type ParsedFlags = ReturnType<typeof parseFlags>;
@@ -66,6 +68,22 @@ function misconfiguration(value: string, targets: TargetPlan[]) {
     throw new UsageError('--misconfig changes the configuration the harness writes; an external broker (--profile) has none');
   }
   return oneOf('misconfig', value, MISCONFIGURATION_NAMES);
+}
+
+/**
+ * --suites-dir (self-test aid, like --misconfig): a folder of fixture suites; its sub-folders are the
+ * suite names --suite may pick (default: all of them).
+ */
+function fixtureSuites(dir: string): { suitesDir: string; names: string[] } {
+  const suitesDir = path.resolve(dir);
+  let names: string[];
+  try {
+    names = fs.readdirSync(suitesDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  } catch (e) {
+    throw new UsageError(`--suites-dir ${dir}: cannot be read as a directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pass a folder whose sub-folders hold *.test.ts suite files`);
+  }
+  if (!names.length) throw new UsageError(`--suites-dir ${dir}: has no sub-folders; each sub-folder is a suite of *.test.ts files`);
+  return { suitesDir, names };
 }
 
 export function buildRunPlan(flags: ParsedFlags): RunPlan {
@@ -108,8 +126,9 @@ export function buildRunPlan(flags: ParsedFlags): RunPlan {
     }
   }
 
-  const suites = list(v.suite) ?? DEFAULT_SUITES;
-  for (const s of suites) oneOf('suite', s, SUITES.map((x) => x.name));
+  const fixtures = v['suites-dir'] !== undefined ? fixtureSuites(v['suites-dir']) : undefined;
+  const suites = list(v.suite) ?? fixtures?.names ?? DEFAULT_SUITES;
+  for (const s of suites) oneOf('suite', s, fixtures?.names ?? SUITES.map((x) => x.name));
   const protocols = list(v.protocol)?.map((p) => oneOf('protocol', p === '3' || p === '4' ? '3.1.1' : p, PROTOCOL_VERSIONS));
 
   const benchFlags = { scenario: v.scenario, duration: v.duration, thresholds: v.thresholds, baseline: v.baseline, 'baseline-tolerance': v['baseline-tolerance'] };
@@ -128,5 +147,6 @@ export function buildRunPlan(flags: ParsedFlags): RunPlan {
     ...(v.fault !== undefined ? { fault: oneOf('fault', v.fault, FAULT_NAMES) } : {}),
     ...(v.misconfig !== undefined ? { misconfiguration: misconfiguration(v.misconfig, targets) } : {}),
     ...(v.expectations !== undefined ? { expectations: expectationsSource(v.expectations, targets.map((t) => t.name)) } : {}),
+    ...(fixtures ? { suitesDir: fixtures.suitesDir } : {}),
   };
 }

@@ -42,6 +42,8 @@ Flags:
       --misconfig <name>  SELF-TEST AID, never for a real run: start the broker with one deliberately
                           broken setting, to prove the TLS/auth suites turn red (docs/tls-auth.md):
                           ${wrap(MISCONFIGURATION_NAMES, 74).join('\n                          ')}
+      --suites-dir <dir>  SELF-TEST AID, never for a real run: run the fixture suites in <dir>'s
+                          sub-folders instead of suites/ (proves hook and file errors end as errors)
       --scenario <list>   with --suite bench: scenario names, prefixes ending in * , 'all', 'micro'
                           (default: the scenarios marked byDefault plus micro-benchmarks); see docs/benchmarks.md
       --duration <s>      with --suite bench: seconds per scenario, overriding each scenario's own
@@ -54,8 +56,9 @@ Flags:
 
 Exit codes:
   0  all tests passed (or failed only as listed in the target's expectations file)
-  1  conformance failures (a test failed, or errored because the broker stopped answering)
-  2  bad input or broken rig (unknown target, malformed profile, missing binary, no engine, start failure)
+  1  conformance failures (a test failed or errored: broker stopped answering, a hook or file error)
+  2  bad input or broken rig (unknown target, malformed profile, missing binary, no engine, start failure,
+     unwritable --report-dir, a name filter that matches no test, every suite file failed to load)
   3  benchmark thresholds breached
   130 interrupted (Ctrl-C); brokers, containers and temp files are removed
 

@@ -1,10 +1,36 @@
 // The compact summary printed at the end of every run: a pure function of the results document.
-import type { ResultsDocument, TestStatus } from '../results/types.ts';
+import type { Finding, ResultsDocument, TestStatus } from '../results/types.ts';
+import { attributionOf } from '../results/findings.ts';
 import { TEST_STATUSES } from '../results/types.ts';
 import { renderCoverage } from '../results/coverage.ts';
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+const SEVERITIES: Finding['severity'][] = ['high', 'medium', 'low', 'info'];
+
+/**
+ * Security findings: those that count against a target (the broker's, or an external broker's
+ * operator's) with their severities, and apart from them the rig's — configuration the harness
+ * chose for a broker it manages, shown so nothing is hidden but never counted.
+ */
+export function renderFindings(findings: readonly Finding[] | undefined): string[] {
+  if (!findings?.length) return [];
+  const bySeverity = (a: Finding, b: Finding) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity);
+  const counted = findings.filter((f) => attributionOf(f) !== 'rig').sort(bySeverity);
+  const rig = findings.filter((f) => attributionOf(f) === 'rig').sort(bySeverity);
+  const lines: string[] = [];
+  if (counted.length) {
+    const tally = SEVERITIES.map((s) => [s, counted.filter((f) => f.severity === s).length] as const).filter(([, n]) => n).map(([s, n]) => `${n} ${s}`);
+    lines.push('', `Security findings (${tally.join(', ')}):`);
+    for (const f of counted) lines.push(`  ${f.severity.padEnd(6)} ${f.target}  ${f.title}  [${attributionOf(f)}]`);
+  }
+  if (rig.length) {
+    lines.push('', 'Rig findings (configuration the harness chose for a managed broker; not counted against it):');
+    for (const f of rig) lines.push(`  ${f.target}  ${f.title}: ${f.attributionReason ?? 'the harness chose this configuration'}`);
+  }
+  return lines;
 }
 
 export function renderTerminalSummary(doc: ResultsDocument, runDir: string): string {
@@ -37,6 +63,7 @@ export function renderTerminalSummary(doc: ResultsDocument, runDir: string): str
     lines.push('', `Expectation entries for ${t.name} that match no test (renamed or removed? fix fixtures/expectations/${t.name}.json):`);
     for (const id of t.unmatchedExpectations!) lines.push(`  ${id}`);
   }
+  lines.push(...renderFindings(doc.findings));
   lines.push(...renderCoverage(doc.coverage));
   for (const t of doc.targets.filter((x) => x.startError)) lines.push('', `start failed: ${t.startError}`);
   lines.push('', `Results: ${runDir}/results.json  (exit code ${doc.run.exitCode})`);

@@ -1,8 +1,8 @@
 // deriveFindings is a pure function of test results: the same tests give the same findings.
-import { test, expect } from 'vitest';
-import { deriveFindings, FINDING_TEST_KEYS } from './findings.ts';
+import { describe, test, expect } from 'vitest';
+import { attributionOf, countedFindings, deriveFindings, FINDING_TEST_KEYS } from './findings.ts';
 import { KEY_FORM } from '../../suites/support/keyed-test.ts';
-import type { TestResult } from './types.ts';
+import type { Finding, TestResult } from './types.ts';
 
 const result = (key: string, status: TestResult['status'], detail?: TestResult['detail']): TestResult => ({
   key, id: `${key.split('.')[0]}/${key}`, title: key, suite: key.split('.')[0]!, spec: [], protocol: '3.1.1', target: 'b', status, durationMs: 1, ...(detail ? { detail } : {}),
@@ -47,4 +47,39 @@ test('one finding per target, listing each test key once across protocols', () =
 test('every key a rule reads has the key form', () => {
   for (const key of FINDING_TEST_KEYS) expect(key).toMatch(KEY_FORM);
   expect(FINDING_TEST_KEYS.length).toBe(27);
+});
+
+describe('attribution: whose doing a finding is', () => {
+  const clear = result('tls.wire-confidentiality.password-in-clear', 'passed', { behaviour: 'credentials sent in clear' });
+  const noCert = result('tls.mutual-tls.no-certificate', 'failed');
+  const garbage = result('tls.robustness.garbage-on-plain', 'failed');
+  const badCert = result('tls.client-verification.trust-ok', 'failed');
+  const byTitle = (fs: Finding[]) => Object.fromEntries(fs.map((f) => [f.title, f.attribution]));
+
+  test('on a managed broker, configuration the harness chose is the rig\'s; what the broker did is the broker\'s', () => {
+    const findings = deriveFindings([clear, noCert, garbage, badCert], [{ name: 'b', driver: 'local' }]);
+    expect(byTitle(findings)).toEqual({
+      'credentials sent in clear': 'rig',
+      'client certificates not enforced': 'broker',
+      'broker did not survive malformed input': 'broker',
+      'server certificate does not verify': 'rig',
+    });
+    expect(findings.find((f) => f.title === 'credentials sent in clear')?.attributionReason).toMatch(/harness configured the auth listener without TLS on purpose/);
+  });
+
+  test('against a profile (external), the configuration is the operator\'s; pure broker behaviour stays the broker\'s', () => {
+    expect(byTitle(deriveFindings([clear, noCert, garbage], [{ name: 'b', driver: 'external' }]))).toEqual({
+      'credentials sent in clear': 'operator',
+      'client certificates not enforced': 'operator',
+      'broker did not survive malformed input': 'broker',
+    });
+  });
+
+  test('rig findings do not count; a document without attributions reads as the broker\'s', () => {
+    const findings = deriveFindings([clear, noCert], [{ name: 'b', driver: 'embedded' }]);
+    expect(countedFindings(findings).map((f) => f.title)).toEqual(['client certificates not enforced']);
+    const old: Finding = { target: 'b', severity: 'high', title: 't', detail: 'd', tests: [] };
+    expect(attributionOf(old)).toBe('broker');
+    expect(countedFindings([old])).toEqual([old]);
+  });
 });

@@ -91,6 +91,14 @@ export interface CoverageRecord {
   untested: string[];
 }
 
+/**
+ * Whose doing a finding is: the broker's behaviour; the rig's (configuration the harness chose for a
+ * broker it manages, e.g. a password listener without TLS so that the wire can be read); or the
+ * operator's (the configuration of an external broker described by --profile). Only broker and
+ * operator findings count against a target.
+ */
+export type FindingAttribution = 'broker' | 'rig' | 'operator';
+
 /** A security-relevant observation, stated plainly (TLS/auth issue; the HTML report lists them). */
 export interface Finding {
   target: string;
@@ -99,6 +107,10 @@ export interface Finding {
   detail: string;
   /** Keys of the tests that produced it (v1 documents: their ids). */
   tests: string[];
+  /** Absent in documents written before attribution existed: read as 'broker' (attributionOf). */
+  attribution?: FindingAttribution;
+  /** Why it is the rig's or the operator's rather than the broker's. */
+  attributionReason?: string;
 }
 
 export interface LatencySummary {

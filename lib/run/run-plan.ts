@@ -31,5 +31,8 @@ export interface RunPlan {
   bench?: BenchPlan;
   /** --expectations: a file (for the target it names) or a directory of <target>.json, instead of fixtures/expectations. */
   expectations?: ExpectationsSource;
+  /** --suites-dir (self-test aid): absolute folder whose sub-folders are the suites, instead of suites/;
+   *  lets a self-test run fixture suites (a failing hook, ...) without planting files in suites/. */
+  suitesDir?: string;
 }
 

@@ -12,7 +12,8 @@ import { resolveDriver } from '../drivers/resolve-driver.ts';
 import { externalBroker, loadProfile } from '../drivers/external-driver.ts';
 import { runSuites } from './vitest-runner.ts';
 import { onCleanup } from './cleanup.ts';
-import { EXIT, HarnessError } from '../core/errors.ts';
+import { EXIT, HarnessError, UsageError } from '../core/errors.ts';
+import { assertWritableReportDir } from './report-dir.ts';
 import { ROOT } from '../core/paths.ts';
 import type { HarnessContext } from '../core/harness-context.ts';
 import { applyExpectations, describeEntry, expectationsFor, unmatchedExpectations } from '../results/expectations.ts';
@@ -68,6 +69,9 @@ interface TargetRun {
   tests: TestResult[];
   rigError?: boolean;
   benchmarks?: BenchmarkResult[];
+  /** Set when vitest ran: how many tests the name filter selected, and whether this target
+   *  registered every requested protocol (then no other target can select more by name). */
+  selection?: { selected: number; everyProtocol: boolean };
 }
 
 /** A target plan after pre-flight: an external profile, or the descriptor and the driver to start it with. */
@@ -187,13 +191,22 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
       progress(`  ${broker.target} supports MQTT ${broker.capabilities.protocols.join(', ')}; none of --protocol ${runPlan.protocols?.join(',')} — nothing to run`);
     }
     const expectations = expectationsFor(ROOT, broker.target, runPlan.expectations);
-    const { tests, unhandled } = vitestSuites.length ? await runSuites({ context, suites: vitestSuites, filters: runPlan.filters, expectations }) : { tests: [], unhandled: [] };
+    const suitesRun = vitestSuites.length
+      ? await runSuites({ context, suites: vitestSuites, filters: runPlan.filters, expectations, ...(runPlan.suitesDir ? { suitesDir: runPlan.suitesDir } : {}) })
+      : undefined;
+    const tests = suitesRun?.tests ?? [];
+    for (const u of suitesRun?.unhandled ?? []) progress(`  unhandled error during the run: ${u}`);
+    if (suitesRun?.rigBroken) progress(`✖ ${broker.target}: ${suitesRun.rigBroken}`);
     const benchmarks = runPlan.bench ? await runBenchSuite(broker, runPlan.bench, runId, progress) : undefined;
-    for (const u of unhandled) progress(`  unhandled error during the run: ${u}`);
     const judged = applyExpectations(judge(tests, broker), expectations);
     const unmatched = unmatchedExpectations(judged, expectations).map(describeEntry);
-    const record: TargetRecord = { ...toRecord(broker), ...(unmatched.length ? { unmatchedExpectations: unmatched } : {}), ...(probed ? probeRecord(probed) : {}) };
-    return { record, tests: judged, ...(benchmarks ? { benchmarks } : {}) };
+    return {
+      record: { ...toRecord(broker), ...(unmatched.length ? { unmatchedExpectations: unmatched } : {}), ...(probed ? probeRecord(probed) : {}) },
+      tests: judged,
+      ...(benchmarks ? { benchmarks } : {}),
+      ...(suitesRun?.rigBroken ? { rigError: true } : {}),
+      ...(suitesRun ? { selection: { selected: suitesRun.selected, everyProtocol: (context.requestedProtocols ?? []).every((p) => protocols.includes(p)) } } : {}),
+    };
   } finally {
     await faultProxy?.close();
     await broker.stop();
@@ -228,15 +241,46 @@ export function exitCodeFor(runs: TargetRun[]): number {
   return EXIT.ok;
 }
 
+/**
+ * A name filter that selected no test in any target that ran the suites (a typo, most often): the
+ * run proved nothing, so it is bad input, not a pass. Judged from the suite runs themselves rather
+ * than by collecting every suite up front (~15 s), so a normal filtered run stays as fast as before.
+ */
+function nothingMatched(plan: RunPlan, runs: readonly TargetRun[]): boolean {
+  if (!plan.filters.length || runs.some((r) => r.rigError)) return false;
+  const ran = runs.filter((r) => r.selection);
+  return ran.length > 0 && ran.every((r) => r.selection!.selected === 0);
+}
+
+export class NoTestMatchesError extends UsageError {
+  constructor(readonly filters: readonly string[], readonly suites: readonly string[]) {
+    super(`no test matches ${filters.map((f) => `"${f}"`).join(' or ')} in suites ${suites.join(', ')}; ` +
+      'a filter is a case-insensitive part of a test name (see index.html or results.json of a full run), or drop it to run every test');
+  }
+}
+
 export async function executeRun(plan: RunPlan, argv: string[], outputs: RunOutputs): Promise<RunOutcome> {
   const startedAt = new Date();
+  // Pre-flight, before anything starts: a run whose results cannot be written is not started.
+  assertWritableReportDir(plan.reportDir);
   const resolved = await resolveAll(plan);
   const runId = newRunId(startedAt);
   const runDir = path.join(plan.reportDir, runId);
   const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), `mqtt-harness-${runId}-`));
   const forgetTemp = onCleanup('temp directory', () => fs.rmSync(tempRoot, { recursive: true, force: true }));
-  // The run directory only becomes visible complete: on interruption it is removed.
-  const forgetRunDir = onCleanup('incomplete run directory', () => fs.rmSync(runDir, { recursive: true, force: true }));
+  // The run directory only becomes visible complete: on interruption it is removed, and so is the
+  // report directory if this run created it and left it empty.
+  const createdReportDir = !fs.existsSync(plan.reportDir);
+  const removeRunDir = () => {
+    fs.rmSync(runDir, { recursive: true, force: true });
+    if (!createdReportDir) return;
+    try {
+      fs.rmdirSync(plan.reportDir);
+    } catch {
+      // not empty: another run wrote into it meanwhile; its results stay
+    }
+  };
+  const forgetRunDir = onCleanup('incomplete run directory', removeRunDir);
   fs.mkdirSync(runDir, { recursive: true });
   progress(`run ${runId}: ${plan.targets.map((t) => t.name).join(', ')} × ${plan.suites.join(', ')}`);
   const runs: TargetRun[] = [];
@@ -244,10 +288,21 @@ export async function executeRun(plan: RunPlan, argv: string[], outputs: RunOutp
     // One certificate set per run, shared by every target and suite.
     const pki = await generatePkiSet(path.join(tempRoot, 'pki'));
     progress(`PKI generated in ${pki.generatedInMs} ms`);
-    for (const target of resolved) runs.push(await runTarget(target, plan, runId, tempRoot, runDir, pki));
+    for (const target of resolved) {
+      const run = await runTarget(target, plan, runId, tempRoot, runDir, pki);
+      runs.push(run);
+      // A target that registered every requested protocol and selected nothing: no later target can
+      // select more by name, so stop before starting its broker.
+      if (run.selection?.selected === 0 && run.selection.everyProtocol && nothingMatched(plan, runs)) break;
+    }
   } finally {
     fs.rmSync(tempRoot, { recursive: true, force: true });
     forgetTemp();
+  }
+  if (nothingMatched(plan, runs)) {
+    removeRunDir();
+    forgetRunDir();
+    throw new NoTestMatchesError(plan.filters, plan.suites.filter((s) => s !== 'bench'));
   }
   const bench = plan.bench ? judgeBenchmarks(runs.flatMap((r) => r.benchmarks ?? []), plan.bench) : undefined;
   let exitCode = exitCodeFor(runs);
@@ -268,7 +323,7 @@ export async function executeRun(plan: RunPlan, argv: string[], outputs: RunOutp
     tests: runs.flatMap((r) => r.tests),
     ...(bench ? { benchmarks: bench.results } : {}),
   };
-  const findings = [...deriveFindings(doc.tests), ...contradictionFindings(doc.targets)];
+  const findings = [...deriveFindings(doc.tests, doc.targets), ...contradictionFindings(doc.targets)];
   if (findings.length) doc.findings = findings;
   // Coverage is a statement about the conformance suite; other suites alone would show a misleading figure.
   const coverage = plan.suites.includes('conformance') ? computeCoverage(ROOT, doc.tests) : [];

@@ -33,6 +33,8 @@ function titlePath(test: TestCase): string[] {
 
 export function suiteOf(module: TestModule): string {
   const rel = path.relative(path.join(ROOT, 'suites'), module.moduleId);
+  // A fixture suite outside suites/ (the self-test aid --suites-dir): its folder names the suite.
+  if (rel.startsWith('..')) return path.basename(path.dirname(module.moduleId));
   return rel.split(path.sep)[0] ?? 'unknown';
 }
 

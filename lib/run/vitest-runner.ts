@@ -10,6 +10,7 @@ import { ROOT } from '../core/paths.ts';
 import { progressReporter } from './progress-reporter.ts';
 import { fileOf, identityOf, suiteOf } from './test-identity.ts';
 import { enforceTestKeys, unkeyedPlaceholder } from './test-keys.ts';
+import { fileErrorsFor, strayErrors, type UnhandledError } from './file-errors.ts';
 import type { ExpectationEntry } from '../results/expectations.ts';
 export { ROOT };
 
@@ -19,6 +20,18 @@ export interface VitestRunInput {
   filters: string[];
   /** The target's known deviations, so live progress can tell them from new failures. */
   expectations?: ExpectationEntry[];
+  /** Self-test aid (--suites-dir): the folder holding the suite folders, instead of suites/. */
+  suitesDir?: string;
+}
+
+export interface SuitesRun {
+  tests: TestResult[];
+  /** Messages of vitest's unhandled errors (those inside a file are also in the affected tests). */
+  unhandled: string[];
+  /** Tests the name filter selected, plus files that failed before selecting any: 0 = the filter matched nothing. */
+  selected: number;
+  /** Set when the rig broke rather than a test: every selected file failed to load, or an error was raised outside any file (exit 2). */
+  rigBroken?: string;
 }
 
 function escapeRegExp(s: string): string {
@@ -79,16 +92,46 @@ export function toTestResult(test: TestCase, target: string): TestResult {
   };
 }
 
-export async function runSuites(input: VitestRunInput): Promise<{ tests: TestResult[]; unhandled: string[] }> {
+const firstLine = (s: string | undefined): string => (s ?? 'unknown error').split('\n')[0]!;
+
+/** A result for a file-level problem that no test of the file can carry (it has none, or none selected). */
+function fileError(module: TestModule, target: string, what: 'load' | 'file-error', reason: string): TestResult {
+  const suite = suiteOf(module);
+  return {
+    key: `${suite}.${fileOf(module)}.${what}`,
+    id: `${suite}/${fileOf(module)}`,
+    title: `${fileOf(module)} (${what === 'load' ? 'failed to load' : 'error outside its tests'})`,
+    suite,
+    spec: [],
+    protocol: null,
+    target,
+    status: 'error',
+    durationMs: 0,
+    detail: { reason },
+  };
+}
+
+/**
+ * A finished test whose file broke around it (failed hook, uncaught exception, unhandled rejection):
+ * `error`, never the skip or pass vitest records for it; its own verdict stays in the message.
+ */
+function asFileError(r: TestResult, reason: string): TestResult {
+  const own = r.status === 'skipped' ? '' : ` (the test itself ended ${r.status})`;
+  return { ...r, status: 'error', detail: { ...r.detail, reason: `${reason}${own}` } };
+}
+
+export async function runSuites(input: VitestRunInput): Promise<SuitesRun> {
   let modules: ReadonlyArray<TestModule> = [];
-  const unhandled: string[] = [];
+  const unhandled: UnhandledError[] = [];
   const collector: Reporter = {
     onTestRunEnd(testModules, errors) {
       modules = testModules;
-      for (const e of errors) unhandled.push(e.message ?? String(e));
+      // vitest serializes each unhandled error with the file (and test) that was running.
+      unhandled.push(...(errors as unknown as UnhandledError[]));
     },
   };
-  const include = input.suites.map((s) => `suites/${s}/**/*.test.ts`);
+  // With --suites-dir the glob is relative to that folder (vitest's `dir`), not to the repository.
+  const include = input.suites.map((s) => (input.suitesDir ? `${s}/**/*.test.ts` : `suites/${s}/**/*.test.ts`));
   const testNamePattern = input.filters.length
     ? new RegExp(input.filters.map(escapeRegExp).join('|'), 'i')
     : undefined;
@@ -96,6 +139,7 @@ export async function runSuites(input: VitestRunInput): Promise<{ tests: TestRes
   const vitest = await createVitest('test', {
     root: ROOT,
     config: path.join(ROOT, 'vitest.config.ts'),
+    ...(input.suitesDir ? { dir: input.suitesDir } : {}),
     include,
     testNamePattern,
     provide: { harness: input.context },
@@ -109,31 +153,63 @@ export async function runSuites(input: VitestRunInput): Promise<{ tests: TestRes
     await vitest.close();
   }
   process.exitCode = previousExitCode; // the harness decides the exit code, not vitest
+  const target = input.context.target.name;
   const cases: TestResult[] = [];
   const declared: (string | undefined)[] = [];
-  const loadErrors: TestResult[] = [];
+  const fileLevel: TestResult[] = [];
+  let selected = 0;
+  let loadFailures = 0;
   for (const module of modules) {
+    const affected = fileErrorsFor(module, unhandled);
+    let failedInFile = false;
     for (const test of module.children.allTests()) {
-      cases.push(toTestResult(test, input.context.target.name));
+      if (test.options.mode === 'run') selected++;
+      const own = toTestResult(test, target);
+      const reason = affected.get(test);
+      cases.push(reason ? asFileError(own, reason) : own);
+      failedInFile ||= test.result().state === 'failed';
       declared.push(test.meta().key);
     }
     const err = module.errors()[0];
+    const inFile = unhandled.find((e) => e.VITEST_TEST_PATH === module.moduleId);
     if (err && !module.children.size) {
       // A file that failed to load has no tests to carry a key: the runner names the key itself.
-      loadErrors.push({
-        key: `${suiteOf(module)}.${fileOf(module)}.load`,
-        id: `${suiteOf(module)}/${fileOf(module)}`,
-        title: `${fileOf(module)} (failed to load)`,
-        suite: suiteOf(module),
-        spec: [],
-        protocol: null,
-        target: input.context.target.name,
-        status: 'error',
-        durationMs: 0,
-        // The whole message: a loader's errors (e.g. lib/conformance/vectors.ts) name file and item line by line.
-        detail: { reason: err.message },
-      });
+      // The whole message: a loader's errors (e.g. lib/conformance/vectors.ts) name file and item line by line.
+      fileLevel.push(fileError(module, target, 'load', err.message));
+      loadFailures++;
+      selected++;
+    } else if ((err || inFile) && !affected.size && !failedInFile) {
+      // Broke where no selected test can carry it (e.g. every test filtered out, or the error came
+      // after the last test): still an error of the file, never silence.
+      const reason = err ? `file failed: ${firstLine(err.message)}` : `${inFile!.type ?? 'unhandled error'} while the file ran: ${firstLine(inFile!.message)}`;
+      fileLevel.push(fileError(module, target, 'file-error', reason));
+      selected++;
     }
   }
-  return { tests: [...enforceTestKeys(cases, declared), ...loadErrors], unhandled };
+  const stray = strayErrors(modules, unhandled);
+  if (stray.length) {
+    fileLevel.push({
+      key: 'run.outside-any-file',
+      id: '(outside any suite file)',
+      title: 'error raised outside any suite file',
+      suite: 'run',
+      spec: [],
+      protocol: null,
+      target,
+      status: 'error',
+      durationMs: 0,
+      detail: { reason: stray.map((e) => `${e.type ?? 'unhandled error'}: ${firstLine(e.message)}`).join('; ') },
+    });
+  }
+  const rigBroken = stray.length
+    ? `an error was raised outside any suite file: ${firstLine(stray[0]!.message)}`
+    : modules.length && loadFailures === modules.length
+      ? `every selected suite file failed to load (first: ${firstLine(modules[0]!.errors()[0]?.message)})`
+      : undefined;
+  return {
+    tests: [...enforceTestKeys(cases, declared), ...fileLevel],
+    unhandled: unhandled.map((e) => e.message ?? String(e)),
+    selected,
+    ...(rigBroken ? { rigBroken } : {}),
+  };
 }
