@@ -33,6 +33,7 @@ export const FLAG_OPTIONS = {
   baseline: { type: 'string' },
   'baseline-tolerance': { type: 'string' },
   expectations: { type: 'string' },
+  'strict-expectations': { type: 'boolean' },
 } as const;
 
 export type ParsedFlags = ReturnType<typeof parseFlags>;
@@ -128,5 +129,6 @@ export function buildRunPlan(flags: ParsedFlags): RunPlan {
     ...(v.fault !== undefined ? { fault: oneOf('fault', v.fault, FAULT_NAMES) } : {}),
     ...(v.misconfig !== undefined ? { misconfiguration: misconfiguration(v.misconfig, targets) } : {}),
     ...(v.expectations !== undefined ? { expectations: expectationsSource(v.expectations, targets.map((t) => t.name)) } : {}),
+    ...(v['strict-expectations'] ? { strictExpectations: true } : {}),
   };
 }

@@ -31,5 +31,7 @@ export interface RunPlan {
   bench?: BenchPlan;
   /** --expectations: a file (for the target it names) or a directory of <target>.json, instead of fixtures/expectations. */
   expectations?: ExpectationsSource;
+  /** --strict-expectations: an expectation entry whose test passes (a stale entry) fails the run (exit 1). */
+  strictExpectations?: boolean;
 }
 

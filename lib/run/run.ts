@@ -15,7 +15,7 @@ import { onCleanup } from './cleanup.ts';
 import { EXIT, HarnessError } from '../core/errors.ts';
 import { ROOT } from '../core/paths.ts';
 import type { HarnessContext } from '../core/harness-context.ts';
-import { applyExpectations, describeEntry, expectationsFor, unmatchedExpectations } from '../results/expectations.ts';
+import { applyExpectations, describeEntry, expectationsFor, expectationsInRange, staleExpectations, unmatchedExpectations } from '../results/expectations.ts';
 import { RESULTS_SCHEMA_VERSION, type ResultsDocument, type TargetRecord, type TestResult } from '../results/types.ts';
 import { updateLatest, writeFileAtomic } from '../results/write-results.ts';
 import { brokerPkiPaths, generatePkiSet, type PkiSet } from '../pki/pki-set.ts';
@@ -179,13 +179,16 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
     }
     // The bench suite is run by the load engine below, not by vitest.
     const vitestSuites = runPlan.suites.filter((s) => s !== 'bench');
-    const expectations = expectationsFor(ROOT, broker.target, runPlan.expectations);
+    // Only entries whose version range holds the broker's reported version are consulted at all.
+    const expectations = expectationsInRange(expectationsFor(ROOT, broker.target, runPlan.expectations), broker.brokerVersion);
     const { tests, unhandled } = vitestSuites.length ? await runSuites({ context, suites: vitestSuites, filters: runPlan.filters, expectations }) : { tests: [], unhandled: [] };
     const benchmarks = runPlan.bench ? await runBenchSuite(broker, runPlan.bench, runId, progress) : undefined;
     for (const u of unhandled) progress(`  unhandled error during the run: ${u}`);
     const judged = applyExpectations(judge(tests, broker), expectations);
     const unmatched = unmatchedExpectations(judged, expectations).map(describeEntry);
-    return { record: { ...toRecord(broker), ...(unmatched.length ? { unmatchedExpectations: unmatched } : {}) }, tests: judged, ...(benchmarks ? { benchmarks } : {}) };
+    const stale = staleExpectations(judged, expectations).map(describeEntry);
+    const record = { ...toRecord(broker), ...(unmatched.length ? { unmatchedExpectations: unmatched } : {}), ...(stale.length ? { staleExpectations: stale } : {}) };
+    return { record, tests: judged, ...(benchmarks ? { benchmarks } : {}) };
   } finally {
     await faultProxy?.close();
     await broker.stop();
@@ -193,9 +196,11 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
   }
 }
 
-export function exitCodeFor(runs: TargetRun[]): number {
+export function exitCodeFor(runs: TargetRun[], options: { strictExpectations?: boolean } = {}): number {
   if (runs.some((r) => r.rigError)) return EXIT.badInputOrRig;
   if (runs.some((r) => r.tests.some((t) => t.status === 'failed' || t.status === 'error'))) return EXIT.conformanceFailures;
+  // --strict-expectations: an entry whose test passes claims a deviation that is not there.
+  if (options.strictExpectations && runs.some((r) => r.record.staleExpectations?.length)) return EXIT.conformanceFailures;
   return EXIT.ok;
 }
 
@@ -221,7 +226,7 @@ export async function executeRun(plan: RunPlan, argv: string[], outputs: RunOutp
     forgetTemp();
   }
   const bench = plan.bench ? judgeBenchmarks(runs.flatMap((r) => r.benchmarks ?? []), plan.bench) : undefined;
-  let exitCode = exitCodeFor(runs);
+  let exitCode = exitCodeFor(runs, { strictExpectations: plan.strictExpectations });
   if (exitCode === EXIT.ok && bench?.results.some((r) => r.error)) exitCode = EXIT.badInputOrRig;
   if (exitCode === EXIT.ok && bench?.breached) exitCode = EXIT.thresholds;
   const doc: ResultsDocument = {
