@@ -30,7 +30,8 @@ describe.each([
   test('smoke passes and every default suite runs through the real CLI, exit 0 with its expectations; nothing is left running', async (ctx) => {
     needBinary(ctx, bin, pkg);
     const before = leftovers().map((p) => p.pid);
-    const run = await runHarness(['--target', target, '--driver', 'local'], { timeoutMs: 240_000 });
+    // --strict-expectations: an entry whose test passes now fails this run (the project's CI prunes stale entries).
+    const run = await runHarness(['--target', target, '--driver', 'local', '--strict-expectations'], { timeoutMs: 240_000 });
     const tests = run.results!.tests;
     const bad = tests.filter((t) => t.status === 'failed' || t.status === 'error');
     expect(bad.map((t) => `${t.protocol} ${t.id}: ${t.detail?.reason ?? ''}`)).toEqual([]);
@@ -42,6 +43,7 @@ describe.each([
     // Known deviations are excused only with their reason, and every listed entry still names a test.
     for (const t of tests.filter((x) => x.status === 'expected-failure')) expect(t.detail?.expectation?.reason, t.id).toBeTruthy();
     expect(run.results!.targets[0]!.unmatchedExpectations ?? []).toEqual([]);
+    expect(run.results!.targets[0]!.staleExpectations ?? []).toEqual([]);
     expect(run.results!.targets[0]).toMatchObject({ name: target, driver: 'local' });
     expect(run.results!.targets[0]!.brokerVersion).toMatch(/^\d+\.\d+/);
     expect(leftovers().filter((p) => !before.includes(p.pid))).toEqual([]);

@@ -23,13 +23,13 @@ function expectSmokePassed(r: Awaited<ReturnType<typeof runHarness>>, target: st
 
 describe('smoke suite through the CLI', () => {
   test('embedded aedes (the default): passes and writes a valid results.json', async () => {
-    const r = await runHarness(['--suite', 'smoke']);
+    const r = await runHarness(['--suite', 'smoke', '--strict-expectations']);
     expectSmokePassed(r, 'aedes', ['3.1.1']);
     expect(r.results!.targets[0]).toMatchObject({ name: 'aedes', driver: 'embedded', brokerVersion: expect.stringMatching(/^\d+\./) });
   });
 
   test('aedes as a local child process', async () => {
-    const r = await runHarness(['--target', 'aedes', '--driver', 'local', '--suite', 'smoke']);
+    const r = await runHarness(['--target', 'aedes', '--driver', 'local', '--suite', 'smoke', '--strict-expectations']);
     expectSmokePassed(r, 'aedes', ['3.1.1']);
     expect(r.results!.targets[0]!.driver).toBe('local');
   });
@@ -37,7 +37,7 @@ describe('smoke suite through the CLI', () => {
   test('mosquitto local: 3.1.1 and 5, version read from the broker', async (ctx) => {
     needBinary(ctx, 'mosquitto');
     const t0 = Date.now();
-    const r = await runHarness(['--target', 'mosquitto', '--driver', 'local', '--suite', 'smoke']);
+    const r = await runHarness(['--target', 'mosquitto', '--driver', 'local', '--suite', 'smoke', '--strict-expectations']);
     process.stderr.write(`mosquitto local smoke: ${Date.now() - t0} ms wall\n`);
     expectSmokePassed(r, 'mosquitto', ['3.1.1', '5']);
     expect(r.results!.targets[0]!.brokerVersion).toMatch(/^2\.\d+\.\d+$/);
@@ -46,21 +46,21 @@ describe('smoke suite through the CLI', () => {
   test('mosquitto in a container (locally built image)', async (ctx) => {
     await needEngine(ctx);
     needImage(ctx, LOCAL_MOSQUITTO_IMAGE, '.ci/build-mosquitto-image.sh');
-    const r = await runHarness(['--target', 'mosquitto', '--driver', 'container', '--image', LOCAL_MOSQUITTO_IMAGE, '--suite', 'smoke']);
+    const r = await runHarness(['--target', 'mosquitto', '--driver', 'container', '--image', LOCAL_MOSQUITTO_IMAGE, '--suite', 'smoke', '--strict-expectations']);
     expectSmokePassed(r, 'mosquitto', ['3.1.1', '5']);
     expect(r.results!.targets[0]).toMatchObject({ driver: 'container', image: LOCAL_MOSQUITTO_IMAGE });
   });
 
   test('two targets in one run write one report covering both', async (ctx) => {
     needBinary(ctx, 'mosquitto');
-    const r = await runHarness(['--target', 'mosquitto,aedes', '--driver', 'local', '--suite', 'smoke']);
+    const r = await runHarness(['--target', 'mosquitto,aedes', '--driver', 'local', '--suite', 'smoke', '--strict-expectations']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.results!.targets.map((t) => t.name)).toEqual(['mosquitto', 'aedes']);
     expect(new Set(r.results!.tests.map((t) => t.target))).toEqual(new Set(['mosquitto', 'aedes']));
   });
 
   test('name filters select tests, the rest are reported skipped', async () => {
-    const r = await runHarness(['--suite', 'smoke', 'QoS 2']);
+    const r = await runHarness(['--suite', 'smoke', '--strict-expectations', 'QoS 2']);
     expect(r.code).toBe(0);
     const ran = r.results!.tests.filter((t) => t.status === 'passed');
     expect(ran.length).toBeGreaterThan(0);

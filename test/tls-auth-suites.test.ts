@@ -15,7 +15,7 @@ afterAll(() => { for (const d of reportDirs) fs.rmSync(d, { recursive: true, for
 async function run(args: string[]): Promise<HarnessRun> {
   const reportDir = tempReportDir();
   reportDirs.push(reportDir);
-  return runHarness([...args, '--suite', 'tls,auth'], { reportDir, timeoutMs: 150_000 });
+  return runHarness([...args, '--suite', 'tls,auth', '--strict-expectations'], { reportDir, timeoutMs: 150_000 });
 }
 
 function expectAllPassed(r: HarnessRun, minimum: number) {

@@ -35,6 +35,7 @@ export const FLAG_OPTIONS = {
   'baseline-tolerance': { type: 'string' },
   expectations: { type: 'string' },
   'suites-dir': { type: 'string' },
+  'strict-expectations': { type: 'boolean' },
 } as const;
 
 export type ParsedFlags = ReturnType<typeof parseFlags>;
@@ -148,5 +149,6 @@ export function buildRunPlan(flags: ParsedFlags): RunPlan {
     ...(v.misconfig !== undefined ? { misconfiguration: misconfiguration(v.misconfig, targets) } : {}),
     ...(v.expectations !== undefined ? { expectations: expectationsSource(v.expectations, targets.map((t) => t.name)) } : {}),
     ...(fixtures ? { suitesDir: fixtures.suitesDir } : {}),
+    ...(v['strict-expectations'] ? { strictExpectations: true } : {}),
   };
 }

@@ -37,6 +37,8 @@ Flags:
       --strict            accept only the behaviour the specification intends where it allows several
       --expectations <p>  known deviations from your own file (for the target it names) or directory of
                           <target>.json, instead of fixtures/expectations/ (a broker's CI keeps its own)
+      --strict-expectations  an expectation entry whose test passes now (stale) fails the run (exit 1);
+                          the harness's own CI runs with it
       --fault <name>      put the fault-injecting proxy in front of the plain listener with one named
                           fault (docs/conformance.md lists them), e.g. --fault drop-pingresp
       --misconfig <name>  SELF-TEST AID, never for a real run: start the broker with one deliberately
@@ -56,7 +58,8 @@ Flags:
 
 Exit codes:
   0  all tests passed (or failed only as listed in the target's expectations file)
-  1  conformance failures (a test failed or errored: broker stopped answering, a hook or file error)
+  1  conformance failures (a test failed or errored: broker stopped answering, a hook or file error;
+     with --strict-expectations also a stale expectation entry)
   2  bad input or broken rig (unknown target, malformed profile, missing binary, no engine, start failure,
      unwritable --report-dir, a name filter that matches no test, every suite file failed to load)
   3  benchmark thresholds breached

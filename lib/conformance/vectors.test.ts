@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../core/paths.ts';
-import { loadVectorFiles, runVectorSteps, validateVectorFile, vectorKeyProblems, vectorsDir, type Vector } from './vectors.ts';
+import { loadVectorFiles, runVectorSteps, validateVectorFile, vectorKeyProblems, vectorsDir, withCredentials, type Vector } from './vectors.ts';
 import { decodeFrame, hexToBytes, type Frame } from '../mqtt/frames.ts';
 import { ConnectionClosedError, type RawClient } from '../mqtt/raw-client.ts';
 import { loadStatements } from '../results/coverage.ts';
@@ -91,5 +91,19 @@ describe('expectDisconnect', () => {
     await expect(runVectorSteps(replay(['e0 0b 82 09 1f 00 06 62 61 64 20 70 6b']), vector)).rejects.toThrow(/expected one of/);
     await expect(runVectorSteps(replay(['e0 07 81 05 11 00 00 00 3c']), vector)).rejects.toThrow(/expected one of/);
     await expect(runVectorSteps(replay(['e0 0b 81 0a 1f 00 06 62 61 64 20 70 6b']), vector)).rejects.toThrow(/expected one of/);
+  });
+});
+
+describe('withCredentials', () => {
+  const creds = { username: 'u', password: 'pw' };
+  // 3.1.1 CONNECT, clean session, keep alive 60, client id "c".
+  const plain = hexToBytes('100d00044d5154540402003c000163');
+  test('appends User Name and Password to a CONNECT that sets neither flag, fixing the Remaining Length', () => {
+    expect(withCredentials(plain, creds).toString('hex')).toBe('101400044d51545404c2003c00016300017500027077');
+  });
+  test('leaves other packets, CONNECTs with either flag, partial packets, and no credentials alone', () => {
+    const pwOnly = hexToBytes('101100044d5154540442003c00016300027077');
+    for (const b of [hexToBytes('c000'), pwOnly, plain.subarray(0, 8), Buffer.concat([plain, hexToBytes('c000')])]) expect(withCredentials(b, creds)).toEqual(b);
+    expect(withCredentials(plain)).toEqual(plain);
   });
 });

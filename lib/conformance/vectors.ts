@@ -155,11 +155,54 @@ export interface VectorOutcome {
   closed: boolean;
 }
 
-/** Runs the steps of one vector on an open (and, if vector.connect, connected) client. */
-export async function runVectorSteps(client: RawClient, vector: Vector): Promise<VectorOutcome> {
+function readVarint(b: Buffer, at: number): { value: number; next: number } | undefined {
+  let value = 0;
+  for (let i = 0; i < 4 && at + i < b.length; i++) {
+    value += (b[at + i]! & 0x7f) * 128 ** i;
+    if ((b[at + i]! & 0x80) === 0) return { value, next: at + i + 1 };
+  }
+  return undefined;
+}
+
+function varint(n: number): Buffer {
+  const out: number[] = [];
+  do { let d = n % 128; n = Math.floor(n / 128); if (n > 0) d |= 0x80; out.push(d); } while (n > 0);
+  return Buffer.from(out);
+}
+
+const mqttString = (s: Buffer) => Buffer.concat([Buffer.from([s.length >> 8, s.length & 0xff]), s]);
+
+/**
+ * A vector's CONNECT with the listener's required credentials (ListenerInfo.credentials) added, for
+ * brokers that have no anonymous access (RabbitMQ with allow_anonymous off, ejabberd): without them
+ * such a broker answers CONNACK 0x04/0x05 — allowed, authentication is the Server's choice (3.1.1
+ * §5.4.1, 5.0 §5.4.1) — and the vector never reaches what it checks. Added only to a single whole
+ * CONNECT whose User Name and Password flags are both 0 (as RawClient does for a CONNECT that sets
+ * no user name), so vectors about those flags (Password without User Name, [MQTT-3.1.2-22]) stay
+ * byte-for-byte as written. User Name and Password are the payload's last fields (3.1.3), so they
+ * are appended; everything else, malformed parts included, is untouched.
+ */
+export function withCredentials(bytes: Buffer, credentials?: { username: string; password: string }): Buffer {
+  if (!credentials || bytes.length < 2 || (bytes[0]! & 0xf0) !== 0x10) return bytes;
+  const rl = readVarint(bytes, 1);
+  if (!rl || rl.next + rl.value !== bytes.length) return bytes;
+  const nameLength = rl.next + 1 < bytes.length ? bytes.readUInt16BE(rl.next) : undefined;
+  const flagsAt = nameLength === undefined ? bytes.length : rl.next + 2 + nameLength + 1;
+  if (flagsAt >= bytes.length || (bytes[flagsAt]! & 0xc0) !== 0) return bytes;
+  const extra = Buffer.concat([mqttString(Buffer.from(credentials.username, 'utf8')), mqttString(Buffer.from(credentials.password, 'utf8'))]);
+  const body = Buffer.concat([bytes.subarray(rl.next), extra]);
+  body[flagsAt - rl.next] = body[flagsAt - rl.next]! | 0xc0;
+  return Buffer.concat([bytes.subarray(0, 1), varint(body.length), body]);
+}
+
+/**
+ * Runs the steps of one vector on an open (and, if vector.connect, connected) client. `credentials`:
+ * the listener's required ones, added to a CONNECT the vector sends (withCredentials).
+ */
+export async function runVectorSteps(client: RawClient, vector: Vector, credentials?: { username: string; password: string }): Promise<VectorOutcome> {
   const outcome: VectorOutcome = { closed: false };
   for (const step of vector.steps) {
-    if ('send' in step) client.send(hexToBytes(step.send));
+    if ('send' in step) client.send(withCredentials(hexToBytes(step.send), credentials));
     else if ('quietMs' in step) {
       const got = await client.quiet(step.quietMs);
       if (got.length) throw new Error(`expected nothing for ${step.quietMs} ms, got ${got.map((f) => f.bytes.toString('hex')).join(', ')}`);

@@ -51,13 +51,16 @@ export function renderTerminalSummary(doc: ResultsDocument, runDir: string): str
     for (const t of bad.slice(0, 40)) {
       lines.push(`  ${t.status === 'error' ? 'ERROR' : 'FAIL '} ${t.target}${t.protocol ? ` mqtt ${t.protocol}` : ''}  ${t.id}`);
       if (t.detail?.reason) lines.push(`        ${t.detail.reason}`);
+      // A listed test that failed otherwise than its entry expects: say so, or the reader takes it for the known deviation.
+      if (t.detail?.expectation?.differentFailure) lines.push(`        not the listed deviation: ${t.detail.expectation.differentFailure}`);
     }
     if (bad.length > 40) lines.push(`  ... and ${bad.length - 40} more (see results.json)`);
   }
   const stale = doc.tests.filter((t) => t.detail?.expectation?.stale);
   if (stale.length) {
-    lines.push('', 'Listed as known deviations but passed now (prune the expectations file):');
-    for (const t of stale) lines.push(`  ${t.target}${t.protocol ? ` mqtt ${t.protocol}` : ''}  ${t.id}`);
+    const strict = doc.run.command.includes('--strict-expectations');
+    lines.push('', `Stale expectation entries: listed as known deviations but passed now (prune the expectations file${strict ? '; --strict-expectations: the run fails' : ''}):`);
+    for (const t of stale) lines.push(`  stale  ${t.target}${t.protocol ? ` mqtt ${t.protocol}` : ''}  ${t.key}  (${t.detail!.expectation!.brokerVersions ?? 'any version'})  ${t.id}`);
   }
   for (const t of doc.targets.filter((x) => x.unmatchedExpectations?.length)) {
     lines.push('', `Expectation entries for ${t.name} that match no test (renamed or removed? fix fixtures/expectations/${t.name}.json):`);

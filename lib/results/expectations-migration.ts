@@ -3,7 +3,21 @@
 // results.json documents whose tests carry both the id and the key say which keys those were, per
 // protocol. Pure: files and results in, migrated file and the entries it could not map out.
 import type { ProtocolVersion } from '../core/broker.ts';
-import type { ExpectationEntry, ExpectationsFile } from './expectations.ts';
+
+/**
+ * A keyed entry as this migration writes it (the first key format): it still lacks the version range
+ * and the expected failure that lib/results/expectations.ts requires now, so a migrated file is
+ * triaged by hand (run the broker, read each failure) before it loads.
+ */
+export interface KeyedExpectationEntry {
+  key: string;
+  protocol?: ProtocolVersion | null;
+  spec?: string[];
+  reason: string;
+  brokerVersion?: string;
+}
+type ExpectationEntry = KeyedExpectationEntry;
+interface ExpectationsFile { target: string; deviations: KeyedExpectationEntry[] }
 
 /** A pre-key entry: `id` is a display id, or an id prefix when it ends in `*`. */
 export interface IdExpectationEntry {

@@ -3,45 +3,100 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { UsageError } from '../core/errors.ts';
-import { applyExpectations, describeEntry, expectationsSource, unmatchedExpectations, type ExpectationEntry } from './expectations.ts';
+import { applyExpectations, describeEntry, describeFailure, expectationsInRange, expectationsSource, failureMatches, staleExpectations, unmatchedExpectations, type ExpectationEntry } from './expectations.ts';
 import type { TestResult } from './types.ts';
 
 const result = (key: string, status: TestResult['status'], protocol: TestResult['protocol'] = '3.1.1', suite = 'conformance'): TestResult =>
   ({ key, id: `${suite}/file › title of ${key}`, title: `title of ${key}`, suite, spec: [], protocol, target: 't', status, durationMs: 1 });
 
-describe('expectations', () => {
-  const entries: ExpectationEntry[] = [{ key: 'publish.a', reason: 'known', protocol: '3.1.1' }, { key: 'publish.any', reason: 'every protocol' }];
+const entry = (key: string, over: Partial<ExpectationEntry> = {}): ExpectationEntry =>
+  ({ key, protocol: '3.1.1', brokerVersions: '2.0.11', failure: { reason: 'was closed' }, reason: `known ${key}`, ...over });
+const failed = (key: string, reason: string, actual?: string, protocol: TestResult['protocol'] = '3.1.1'): TestResult =>
+  ({ ...result(key, 'failed', protocol), detail: { reason, ...(actual !== undefined ? { actual } : {}) } });
 
-  test('a listed failure becomes expected-failure with the reason', () => {
-    const [r] = applyExpectations([result('publish.a', 'failed')], entries);
+describe('expectations', () => {
+  const entries: ExpectationEntry[] = [entry('publish.a'), entry('publish.b', { failure: { actual: 'PUBACK' } }), entry('publish.c', { failure: { reason: 'timed out', actual: '0x80' } })];
+
+  test('the failure the entry expects becomes expected-failure with the entry on the detail', () => {
+    const [r] = applyExpectations([failed('publish.a', 'connection was closed before CONNACK')], entries);
     expect(r!.status).toBe('expected-failure');
-    expect(r!.detail?.expectation?.reason).toBe('known');
+    expect(r!.detail?.expectation).toEqual({ reason: 'known publish.a', brokerVersions: '2.0.11', failure: 'reason contains "was closed"' });
   });
 
-  test('a listed test that passes is flagged stale so the file can be pruned', () => {
-    const [r] = applyExpectations([result('publish.a', 'passed')], entries);
+  test('failure.actual matches the observed value; with both fields both must match', () => {
+    const out = applyExpectations([
+      failed('publish.b', 'no PUBLISH within 2000 ms', 'PUBACK id 1'), failed('publish.b', 'no PUBLISH within 2000 ms', 'SUBACK'), failed('publish.b', 'no PUBLISH'),
+      failed('publish.c', 'timed out', '0x80'), failed('publish.c', 'timed out', '0x00'), failed('publish.c', 'closed', '0x80'),
+    ], entries);
+    expect(out.map((r) => r.status)).toEqual(['expected-failure', 'failed', 'failed', 'expected-failure', 'failed', 'failed']);
+  });
+
+  test('a different failure of the same test stays failed, its detail naming the failure expected and the one seen', () => {
+    const [r] = applyExpectations([failed('publish.a', 'expected SUBACK 0x80, got 0x00', '0x00')], entries);
+    expect(r!.status).toBe('failed');
+    expect(r!.detail?.reason).toBe('expected SUBACK 0x80, got 0x00');
+    expect(r!.detail?.expectation?.differentFailure).toBe('expected a failure with reason contains "was closed"; seen: reason "expected SUBACK 0x80, got 0x00", actual "0x00"');
+    expect(r!.detail?.expectation?.stale).toBeUndefined();
+  });
+
+  test('matching is case-sensitive substring, not a pattern', () => {
+    const out = applyExpectations([failed('publish.a', 'Was Closed'), failed('publish.a', 'was.closed')], [entry('publish.a', { failure: { reason: 'was.closed' } })]);
+    expect(out.map((r) => r.status)).toEqual(['failed', 'expected-failure']);
+  });
+
+  test('several entries for one test: any one failure they expect is excused', () => {
+    const two = [entry('publish.a'), entry('publish.a', { failure: { reason: 'timed out' } })];
+    const out = applyExpectations([failed('publish.a', 'timed out after 2 s'), failed('publish.a', 'other')], two);
+    expect(out.map((r) => r.status)).toEqual(['expected-failure', 'failed']);
+    expect(out[1]!.detail?.expectation?.differentFailure).toContain('reason contains "was closed" or reason contains "timed out"');
+  });
+
+  test('a listed test that passes is stale, on its detail and in staleExpectations', () => {
+    const tests = [result('publish.a', 'passed'), failed('publish.b', 'x', 'PUBACK')];
+    const [r] = applyExpectations(tests, entries);
     expect(r!.status).toBe('passed');
     expect(r!.detail?.expectation?.stale).toBe(true);
+    expect(staleExpectations(applyExpectations(tests, entries), entries).map(describeEntry)).toEqual(['[mqtt 3.1.1] publish.a']);
   });
 
-  test('matching is on key + protocol; no protocol (or null) means every protocol; no prefix wildcards', () => {
+  test('matching is on key + protocol exactly; no prefix wildcards, titles never match', () => {
     const out = applyExpectations([
-      result('publish.a', 'failed', '5'), result('publish.any', 'failed', '5'), result('publish.any', 'failed', null),
-      result('publish.b', 'failed'), { ...result('publish.a2', 'failed'), title: 'publish.a' },
-    ], [...entries, { key: 'publish.a*', reason: 'a star is just a character', protocol: null }]);
-    expect(out.map((r) => r.status)).toEqual(['failed', 'expected-failure', 'expected-failure', 'failed', 'failed']);
+      failed('publish.a', 'was closed', undefined, '5'), failed('publish.a', 'was closed', undefined, null), failed('tls.x', 'was closed', undefined, '3.1.1'),
+      { ...failed('publish.a2', 'was closed'), title: 'publish.a' }, failed('publish.ab', 'was closed'),
+      failed('tls.x', 'was closed', undefined, null),
+    ], [...entries, entry('publish.a*'), entry('tls.x', { protocol: null })]);
+    // null names a test that runs under no protocol; it is not a wildcard.
+    expect(out.map((r) => r.status)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed', 'expected-failure']);
   });
 
-  test('errors are never excused by an expectation', () => {
-    expect(applyExpectations([result('publish.a', 'error')], entries)[0]!.status).toBe('error');
+  test('errors and not-applicable results are never excused nor stale', () => {
+    const out = applyExpectations([result('publish.a', 'error'), result('publish.a', 'not-applicable')], entries);
+    expect(out.map((r) => [r.status, r.detail?.expectation])).toEqual([['error', undefined], ['not-applicable', undefined]]);
+  });
+
+  test('only entries whose range holds the running broker version apply: a fixed release shows a plain pass, not stale', () => {
+    const list = [entry('publish.a', { brokerVersions: '>=2.0.0 <2.0.19' }), entry('publish.b', { brokerVersions: '3.10.x' }), entry('publish.c', { brokerVersions: '23.01' })];
+    expect(expectationsInRange(list, '2.0.11').map((e) => e.key)).toEqual(['publish.a']);
+    expect(expectationsInRange(list, '2.0.19')).toEqual([]);
+    expect(expectationsInRange(list, '3.10.8').map((e) => e.key)).toEqual(['publish.b']);
+    expect(expectationsInRange(list, '23.01').map((e) => e.key)).toEqual(['publish.c']);
+    expect(expectationsInRange(list, 'unknown')).toEqual([]);
+    const fixed = applyExpectations([result('publish.a', 'passed')], expectationsInRange(list, '2.0.19'));
+    expect(fixed[0]!.detail).toBeUndefined();
+  });
+
+  test('failureMatches and describeFailure', () => {
+    expect(failureMatches({ reason: 'a', actual: 'b' }, { reason: 'xa', actual: 'b' })).toBe(true);
+    expect(failureMatches({ actual: 'b' }, { reason: 'b' })).toBe(false);
+    expect(describeFailure({ reason: 'a', actual: 'b' })).toBe('reason contains "a" and actual contains "b"');
   });
 
   test('an entry whose suite ran but that matches no test is reported by key; other suites are not judged', () => {
     const list: ExpectationEntry[] = [
-      { key: 'publish.old-name', reason: 'r', protocol: '5' },
-      { key: 'publish.kept', reason: 'r' },
-      { key: 'tls.x', reason: 'r' },
-      { key: 'subscribe.v311-only', reason: 'r', protocol: '3.1.1' },
+      entry('publish.old-name', { protocol: '5' }),
+      entry('publish.kept', { protocol: '5' }),
+      entry('tls.x'),
+      entry('subscribe.v311-only'),
     ];
     const ran = [result('publish.kept', 'failed', '5'), result('publish.new-name', 'failed', '5'), result('subscribe.y', 'passed', '5')];
     expect(unmatchedExpectations(ran, list).map(describeEntry)).toEqual(['[mqtt 5] publish.old-name']);
@@ -58,16 +113,30 @@ describe('loading', () => {
   };
   const load = (deviations: unknown[]) => expectationsSource(write(deviations), ['t']);
 
-  test('the key format loads', () => {
-    expect(load([{ key: 'publish.a', protocol: '5', spec: ['MQTT-1.2.3-4'], reason: 'r', brokerVersion: '1' }, { key: 'publish.b', protocol: null, reason: 'r' }])).toEqual({ file: path.join(dir, 't.json'), target: 't' });
+  const ok = { key: 'publish.a', protocol: '5', brokerVersions: '>=2.0.0 <2.0.19', failure: { reason: 'closed' }, spec: ['MQTT-1.2.3-4'], reason: 'r' };
+
+  test('the exact format loads', () => {
+    expect(load([ok, { ...ok, protocol: '3.1.1', brokerVersions: '23.01', failure: { actual: '0x80', reason: 'x' } }, { ...ok, protocol: null }])).toEqual({ file: path.join(dir, 't.json'), target: 't' });
   });
 
   test.each([
     [[{ id: 'conformance/x › [MQTT-1] title', reason: 'r' }], /^expectations file .*t\.json: deviations\[0\] needs a string "key" naming the test \(docs\/test-keys\.md\) \(it has the old "id" "conformance\/x › \[MQTT-1\] title"; run scripts\/migrate-expectations\.ts\)$/],
-    [[{ key: 'publish.a', reason: 'r' }, { reason: 'r' }], /: deviations\[1\] needs a string "key" naming the test \(docs\/test-keys\.md\)$/],
-    [[{ key: 'publish.a', reason: ' ' }], /: deviations\[0\] \(publish\.a\) needs a non-empty "reason"$/],
-    [[{ key: 'publish.a', reason: 'r', protocol: '3' }], /: deviations\[0\] \(publish\.a\): "protocol" "3" must be one of "3\.1\.1", "5", or absent for every protocol$/],
-  ])('a bad entry is a one-line UsageError naming the file and the entry (%#)', (deviations, message) => {
+    [[ok, { reason: 'r' }], /: deviations\[1\] needs a string "key" naming the test \(docs\/test-keys\.md\)$/],
+    [[{ ...ok, reason: ' ' }], /: deviations\[0\] \(publish\.a\): "reason" must be a non-empty explanation/],
+    [[{ ...ok, protocol: '3' }], /: deviations\[0\] \(publish\.a\): "protocol" "3": it must be one of "3\.1\.1", "5" \(one entry per protocol\), or null for a test that runs under no protocol \(TLS handshakes\)$/],
+    [[{ ...ok, protocol: undefined }], /: deviations\[0\] \(publish\.a\): "protocol" is missing: it must be one of/],
+    [[{ ...ok, brokerVersions: undefined }], /: deviations\[0\] \(publish\.a\): "brokerVersions" is missing/],
+    [[{ ...ok, brokerVersions: '*' }], /"brokerVersions" "\*" covers every version/],
+    [[{ ...ok, brokerVersions: '>=0.0.0' }], /"brokerVersions" ">=0\.0\.0" covers every version/],
+    [[{ ...ok, brokerVersions: 'two point oh' }], /"brokerVersions" "two point oh" is not a version range/],
+    [[{ ...ok, brokerVersion: '2.0.11' }], /"brokerVersion" is replaced by "brokerVersions"/],
+    [[{ ...ok, failure: undefined }], /: deviations\[0\] \(publish\.a\): "failure" is missing/],
+    [[{ ...ok, failure: 'closed' }], /"failure" must be an object/],
+    [[{ ...ok, failure: {} }], /"failure" is empty/],
+    [[{ ...ok, failure: { regex: 'x' } }], /"failure" has an unknown field "regex"; allowed: reason, actual$/],
+    [[{ ...ok, failure: { reason: '' } }], /"failure\.reason" must be a non-empty substring$/],
+    [[{ ...ok, spec: ['3.8.4-3'] }], /"spec" must be a list of statement ids/],
+  ])('a bad entry is a one-line UsageError naming the file, the entry and the field (%#)', (deviations, message) => {
     let error: unknown;
     try { load(deviations); } catch (e) { error = e; }
     expect(error).toBeInstanceOf(UsageError);

@@ -1,22 +1,46 @@
-// Known deviations per target (fixtures/expectations/<target>.json), each naming a test by its key
-// and protocol. A listed failure becomes `expected-failure` and does not fail the run; a listed test
-// that passes is flagged stale so the file can be pruned.
+// Known deviations per target (fixtures/expectations/<target>.json), each naming a test by its key,
+// protocol, broker version range and the failure it expects (issue "No false pass"). Only that
+// failure becomes `expected-failure`; another failure of the same test stays `failed`; a listed test
+// that passes is a stale entry (with --strict-expectations, a failed run).
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../core/errors.ts';
 import { PROTOCOL_VERSIONS, type ProtocolVersion } from '../core/broker.ts';
-import type { TestResult } from './types.ts';
+import type { ExpectationDetail, TestResult } from './types.ts';
+import { normalizeRange, versionInRange } from './version-range.ts';
+
+/**
+ * The failure an entry expects, matched against the failed assertion: `reason` is a substring of its
+ * message's first line (`detail.reason`), `actual` a substring of the value observed (`detail.actual`).
+ * Both given: both must match. Substrings are case-sensitive; a different failure of the same test
+ * stays `failed` (issue "No false pass": an entry excuses one behaviour, not the test).
+ */
+export interface ExpectedFailure {
+  reason?: string;
+  actual?: string;
+}
 
 export interface ExpectationEntry {
   /** The test's stable key (docs/test-keys.md); never its title, so rewording a title orphans nothing. */
   key: string;
-  /** The protocol the deviation shows under; absent (or null) = every protocol the test runs under. */
-  protocol?: ProtocolVersion | null;
+  /**
+   * The protocol the deviation shows under: required, one entry per protocol. `null` only for a test
+   * that runs under no protocol at all (its results carry protocol null: TLS handshake tests); it
+   * never means "every protocol".
+   */
+  protocol: ProtocolVersion | null;
+  /**
+   * Broker versions the deviation is known for: a semver range over the version the broker reports
+   * (lib/results/version-range.ts; "2.0.11", ">=2.0.0 <2.0.19", "3.10.x", "23.01"). Out of range, the
+   * entry does not apply, so a deviation fixed in a newer release shows there as a plain pass.
+   */
+  brokerVersions: string;
+  /** What the failure must look like for the entry to excuse it. */
+  failure: ExpectedFailure;
   /** Statement id(s) the broker deviates from. */
   spec?: string[];
+  /** The human explanation: the behaviour observed, checked against the statement. */
   reason: string;
-  /** Broker version the deviation was seen with; a different version still applies it. */
-  brokerVersion?: string;
 }
 
 export interface ExpectationsFile {
@@ -68,6 +92,8 @@ export function loadExpectations(root: string, target: string): ExpectationEntry
   return readExpectationsFile(file).deviations;
 }
 
+const FAILURE_FIELDS = ['reason', 'actual'] as const;
+
 export function readExpectationsFile(file: string): ExpectationsFile {
   let parsed: ExpectationsFile;
   try {
@@ -77,34 +103,90 @@ export function readExpectationsFile(file: string): ExpectationsFile {
   }
   if (typeof parsed?.target !== 'string') throw new UsageError(`expectations file ${file}: "target" must name the broker the entries are for`);
   if (!Array.isArray(parsed.deviations)) throw new UsageError(`expectations file ${file}: "deviations" must be an array`);
-  parsed.deviations.forEach((d: Partial<ExpectationEntry> & { id?: unknown }, i) => {
-    const at = `expectations file ${file}: deviations[${i}]`;
-    if (typeof d?.key !== 'string' || !d.key) {
-      // The pre-key format named tests by title (`id`, with `*` prefixes): scripts/migrate-expectations.ts rewrites it.
-      const was = typeof d?.id === 'string' ? ` (it has the old "id" ${JSON.stringify(d.id.slice(0, 80))}; run scripts/migrate-expectations.ts)` : '';
-      throw new UsageError(`${at} needs a string "key" naming the test (docs/test-keys.md)${was}`);
-    }
-    if (typeof d.reason !== 'string' || !d.reason.trim()) throw new UsageError(`${at} (${d.key}) needs a non-empty "reason"`);
-    if (d.protocol != null && !(PROTOCOL_VERSIONS as readonly unknown[]).includes(d.protocol)) {
-      throw new UsageError(`${at} (${d.key}): "protocol" ${JSON.stringify(d.protocol)} must be one of ${PROTOCOL_VERSIONS.map((p) => `"${p}"`).join(', ')}, or absent for every protocol`);
-    }
-  });
+  parsed.deviations.forEach((d, i) => validateEntry(d as unknown as Record<string, unknown>, `expectations file ${file}: deviations[${i}]`));
   return parsed;
 }
 
-function matches(entry: ExpectationEntry, test: TestResult): boolean {
-  return entry.key === test.key && (entry.protocol == null || entry.protocol === test.protocol);
+/** Every field checked once, at load; each error is one line naming the file, the entry and the field. */
+function validateEntry(d: Record<string, unknown>, at: string): void {
+  if (typeof d?.key !== 'string' || !d.key) {
+    // The pre-key format named tests by title (`id`, with `*` prefixes): scripts/migrate-expectations.ts rewrites it.
+    const was = typeof d?.id === 'string' ? ` (it has the old "id" ${JSON.stringify(d.id.slice(0, 80))}; run scripts/migrate-expectations.ts)` : '';
+    throw new UsageError(`${at} needs a string "key" naming the test (docs/test-keys.md)${was}`);
+  }
+  const fail = (field: string, what: string) => { throw new UsageError(`${at} (${d.key}): "${field}" ${what}`); };
+  if (typeof d.reason !== 'string' || !d.reason.trim()) fail('reason', 'must be a non-empty explanation of the behaviour observed');
+  if (d.protocol !== null && !(PROTOCOL_VERSIONS as readonly unknown[]).includes(d.protocol)) {
+    fail('protocol', `${d.protocol === undefined ? 'is missing' : JSON.stringify(d.protocol)}: it must be one of ${PROTOCOL_VERSIONS.map((p) => `"${p}"`).join(', ')} (one entry per protocol), or null for a test that runs under no protocol (TLS handshakes)`);
+  }
+  if (d.brokerVersion !== undefined) fail('brokerVersion', 'is replaced by "brokerVersions", a version range (e.g. "2.0.11", ">=2.0.0 <2.0.19")');
+  if (typeof d.brokerVersions !== 'string' || !d.brokerVersions.trim()) fail('brokerVersions', 'is missing: give the broker versions the deviation is known for, e.g. "2.0.11", ">=2.0.0 <2.0.19", "3.10.x"');
+  const range = d.brokerVersions as string;
+  // "*" (or "x") would apply the entry to every release ever made, fixed or not.
+  if (/^\s*([*xX]|>=?\s*0(\.0){0,2})?\s*$/.test(range) || /\|\|\s*[*xX]\s*($|\|)/.test(range)) fail('brokerVersions', `${JSON.stringify(range)} covers every version; name the versions the deviation was seen with`);
+  if (!normalizeRange(range)) fail('brokerVersions', `${JSON.stringify(range)} is not a version range (semver, e.g. "2.0.11", ">=2.0.0 <2.0.19", "3.10.x")`);
+  const f = d.failure as Record<string, unknown> | undefined;
+  if (f === undefined) fail('failure', 'is missing: give the failure expected, { "reason": "<substring of the assertion message>" } and/or { "actual": "<substring of the value observed>" }');
+  if (typeof f !== 'object' || f === null || Array.isArray(f)) fail('failure', 'must be an object { "reason"?: string, "actual"?: string }');
+  const fields = Object.keys(f!);
+  const stray = fields.find((k) => !(FAILURE_FIELDS as readonly string[]).includes(k));
+  if (stray) fail('failure', `has an unknown field "${stray}"; allowed: ${FAILURE_FIELDS.join(', ')}`);
+  if (!fields.length) fail('failure', 'is empty: give "reason" and/or "actual"');
+  for (const k of fields) if (typeof f![k] !== 'string' || !(f![k] as string).trim()) fail(`failure.${k}`, 'must be a non-empty substring');
+  if (d.spec !== undefined && (!Array.isArray(d.spec) || d.spec.some((s) => typeof s !== 'string' || !/^MQTT-[\d.]+-\d+$/.test(s)))) fail('spec', 'must be a list of statement ids like "MQTT-3.8.4-3"');
 }
 
+/** The entries that apply to the broker version running: the rest are not consulted at all. */
+export function expectationsInRange(entries: ExpectationEntry[], brokerVersion: string): ExpectationEntry[] {
+  return entries.filter((e) => versionInRange(brokerVersion, e.brokerVersions));
+}
+
+const matches = (entry: ExpectationEntry, test: TestResult) => entry.key === test.key && entry.protocol === test.protocol;
+
+/** Whether a failed test failed the way the entry expects. */
+export function failureMatches(failure: ExpectedFailure, detail: TestResult['detail']): boolean {
+  if (failure.reason !== undefined && !(detail?.reason ?? '').includes(failure.reason)) return false;
+  if (failure.actual !== undefined && !(detail?.actual ?? '').includes(failure.actual)) return false;
+  return true;
+}
+
+/** `reason contains "…"`, `actual contains "…"`: how a report states the failure expected. */
+export function describeFailure(failure: ExpectedFailure): string {
+  return FAILURE_FIELDS.filter((k) => failure[k] !== undefined).map((k) => `${k} contains ${JSON.stringify(failure[k])}`).join(' and ');
+}
+
+function seenFailure(detail: TestResult['detail']): string {
+  const parts = [detail?.reason !== undefined ? `reason ${JSON.stringify(detail.reason)}` : 'no reason', ...(detail?.actual !== undefined ? [`actual ${JSON.stringify(detail.actual)}`] : [])];
+  return parts.join(', ');
+}
+
+const expectationOf = (e: ExpectationEntry): ExpectationDetail => ({
+  reason: e.reason, brokerVersions: e.brokerVersions, failure: describeFailure(e.failure), ...(e.spec?.length ? { spec: e.spec } : {}),
+});
+
+/**
+ * Judges each test by the entries for its key and protocol (already narrowed to the running broker's
+ * version by expectationsInRange): a failure the entry expects → expected-failure; any other failure
+ * → failed, its detail naming the failure expected and the one seen; a pass → stale entry.
+ */
 export function applyExpectations(tests: TestResult[], entries: ExpectationEntry[]): TestResult[] {
   return tests.map((t) => {
-    const entry = entries.find((e) => matches(e, t));
-    if (!entry) return t;
-    const expectation = { reason: entry.reason, ...(entry.brokerVersion ? { brokerVersion: entry.brokerVersion } : {}) };
-    if (t.status === 'failed') return { ...t, status: 'expected-failure', detail: { ...t.detail, expectation } };
-    if (t.status === 'passed') return { ...t, detail: { ...t.detail, expectation: { ...expectation, stale: true } } };
+    const listed = entries.filter((e) => matches(e, t));
+    if (!listed.length) return t;
+    if (t.status === 'failed') {
+      const met = listed.find((e) => failureMatches(e.failure, t.detail));
+      if (met) return { ...t, status: 'expected-failure', detail: { ...t.detail, expectation: expectationOf(met) } };
+      const expected = listed.map((e) => describeFailure(e.failure)).join(' or ');
+      return { ...t, detail: { ...t.detail, expectation: { ...expectationOf(listed[0]!), failure: expected, differentFailure: `expected a failure with ${expected}; seen: ${seenFailure(t.detail)}` } } };
+    }
+    if (t.status === 'passed') return { ...t, detail: { ...t.detail, expectation: { ...expectationOf(listed[0]!), stale: true } } };
     return t;
   });
+}
+
+/** Entries whose test passed in this run (in their version range): the deviation is gone, prune them. */
+export function staleExpectations(tests: TestResult[], entries: ExpectationEntry[]): ExpectationEntry[] {
+  return entries.filter((e) => tests.some((t) => matches(e, t) && t.status === 'passed'));
 }
 
 /** A key's area (docs/test-keys.md): its first segment, the subject of the file that declares it. */
@@ -121,9 +203,9 @@ export function unmatchedExpectations(tests: TestResult[], entries: ExpectationE
   return entries.filter((e) => {
     if (tests.some((t) => matches(e, t))) return false;
     const suites = new Set(tests.filter((t) => areaOf(t.key) === areaOf(e.key)).map((t) => t.suite));
-    return tests.some((t) => suites.has(t.suite) && (e.protocol == null || e.protocol === t.protocol));
+    return tests.some((t) => suites.has(t.suite) && e.protocol === t.protocol);
   });
 }
 
 /** How a report names an entry: `[mqtt 5] publish.overlap-max-qos`. */
-export const describeEntry = (e: ExpectationEntry) => `${e.protocol ? `[mqtt ${e.protocol}] ` : ''}${e.key}`;
+export const describeEntry = (e: Pick<ExpectationEntry, 'key' | 'protocol'>) => `[mqtt ${e.protocol}] ${e.key}`;

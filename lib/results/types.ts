@@ -17,8 +17,23 @@ export interface TestDetail {
   behaviour?: string;
   /** Excerpt of the broker's log around the failure. */
   brokerLog?: string;
-  /** The expectation entry that turned a failure into expected-failure, or that is now stale. */
-  expectation?: { reason: string; brokerVersion?: string; stale?: boolean };
+  /** The expectation entry that turned a failure into expected-failure, that is now stale, or that a different failure did not meet. */
+  expectation?: ExpectationDetail;
+}
+
+/** An expectations entry as a result carries it (lib/results/expectations.ts). */
+export interface ExpectationDetail {
+  /** The entry's explanation of the deviation. */
+  reason: string;
+  /** The broker version range the entry names. */
+  brokerVersions: string;
+  /** The failure it expects, as text: `reason contains "…"` / `actual contains "…"`. */
+  failure: string;
+  spec?: string[];
+  /** The test passed: the entry is stale (the summary lists it; --strict-expectations fails the run). */
+  stale?: boolean;
+  /** The test failed, but not as the entry expects, so it stays `failed`: the failure expected and the one seen. */
+  differentFailure?: string;
 }
 
 export interface TestResult {
@@ -53,6 +68,8 @@ export interface TargetRecord {
   startError?: string;
   /** Expectation entries (`[mqtt <protocol>] <test key>`) whose suite ran but which matched no test: removed or re-keyed tests. */
   unmatchedExpectations?: string[];
+  /** Expectation entries (`[mqtt <protocol>] <test key>`) in range whose test passed: the deviation is gone. */
+  staleExpectations?: string[];
   /** What the broker itself announced or showed before the suites ran (see lib/conformance/capability-probe.ts), with the evidence. */
   announcedCapabilities?: Record<string, { value: boolean | number; evidence: string; protocol: ProtocolVersion }>;
   /** Where the broker's announcement and the descriptor or profile disagree; each is also a finding. */

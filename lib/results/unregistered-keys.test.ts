@@ -2,7 +2,9 @@ import { expect, test } from 'vitest';
 import { unregisteredKeys } from './unregistered-keys.ts';
 import { FINDING_TEST_KEYS } from './findings.ts';
 
-const entry = (key: string, protocol?: '3.1.1' | '5') => ({ key, reason: 'r', ...(protocol ? { protocol } : {}) });
+import type { ExpectationEntry } from './expectations.ts';
+
+const entry = (key: string, protocol: '3.1.1' | '5' = '3.1.1'): ExpectationEntry => ({ key, protocol, brokerVersions: '1.0.0', failure: { reason: 'r' }, reason: 'r' });
 
 test('entries and finding keys that name no registered test are returned, per target', () => {
   const out = unregisteredKeys(['publish.a', 'tls.x'], [

@@ -34,5 +34,7 @@ export interface RunPlan {
   /** --suites-dir (self-test aid): absolute folder whose sub-folders are the suites, instead of suites/;
    *  lets a self-test run fixture suites (a failing hook, ...) without planting files in suites/. */
   suitesDir?: string;
+  /** --strict-expectations: an expectation entry whose test passes (a stale entry) fails the run (exit 1). */
+  strictExpectations?: boolean;
 }
 

@@ -16,7 +16,7 @@ import { EXIT, HarnessError, UsageError } from '../core/errors.ts';
 import { assertWritableReportDir } from './report-dir.ts';
 import { ROOT } from '../core/paths.ts';
 import type { HarnessContext } from '../core/harness-context.ts';
-import { applyExpectations, describeEntry, expectationsFor, unmatchedExpectations } from '../results/expectations.ts';
+import { applyExpectations, describeEntry, expectationsFor, expectationsInRange, staleExpectations, unmatchedExpectations } from '../results/expectations.ts';
 import { RESULTS_SCHEMA_VERSION, type ResultsDocument, type TargetRecord, type TestResult } from '../results/types.ts';
 import { updateLatest, writeFileAtomic } from '../results/write-results.ts';
 import { brokerPkiPaths, generatePkiSet, type PkiSet } from '../pki/pki-set.ts';
@@ -190,7 +190,8 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
     if (!protocols.length) {
       progress(`  ${broker.target} supports MQTT ${broker.capabilities.protocols.join(', ')}; none of --protocol ${runPlan.protocols?.join(',')} — nothing to run`);
     }
-    const expectations = expectationsFor(ROOT, broker.target, runPlan.expectations);
+    // Only entries whose version range holds the broker's reported version are consulted at all.
+    const expectations = expectationsInRange(expectationsFor(ROOT, broker.target, runPlan.expectations), broker.brokerVersion);
     const suitesRun = vitestSuites.length
       ? await runSuites({ context, suites: vitestSuites, filters: runPlan.filters, expectations, ...(runPlan.suitesDir ? { suitesDir: runPlan.suitesDir } : {}) })
       : undefined;
@@ -200,8 +201,9 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
     const benchmarks = runPlan.bench ? await runBenchSuite(broker, runPlan.bench, runId, progress) : undefined;
     const judged = applyExpectations(judge(tests, broker), expectations);
     const unmatched = unmatchedExpectations(judged, expectations).map(describeEntry);
+    const stale = staleExpectations(judged, expectations).map(describeEntry);
     return {
-      record: { ...toRecord(broker), ...(unmatched.length ? { unmatchedExpectations: unmatched } : {}), ...(probed ? probeRecord(probed) : {}) },
+      record: { ...toRecord(broker), ...(unmatched.length ? { unmatchedExpectations: unmatched } : {}), ...(stale.length ? { staleExpectations: stale } : {}), ...(probed ? probeRecord(probed) : {}) },
       tests: judged,
       ...(benchmarks ? { benchmarks } : {}),
       ...(suitesRun?.rigBroken ? { rigError: true } : {}),
@@ -235,9 +237,11 @@ function probeRecord(p: Probed): Partial<TargetRecord> {
   };
 }
 
-export function exitCodeFor(runs: TargetRun[]): number {
+export function exitCodeFor(runs: TargetRun[], options: { strictExpectations?: boolean } = {}): number {
   if (runs.some((r) => r.rigError)) return EXIT.badInputOrRig;
   if (runs.some((r) => r.tests.some((t) => t.status === 'failed' || t.status === 'error'))) return EXIT.conformanceFailures;
+  // --strict-expectations: an entry whose test passes claims a deviation that is not there.
+  if (options.strictExpectations && runs.some((r) => r.record.staleExpectations?.length)) return EXIT.conformanceFailures;
   return EXIT.ok;
 }
 
@@ -305,7 +309,7 @@ export async function executeRun(plan: RunPlan, argv: string[], outputs: RunOutp
     throw new NoTestMatchesError(plan.filters, plan.suites.filter((s) => s !== 'bench'));
   }
   const bench = plan.bench ? judgeBenchmarks(runs.flatMap((r) => r.benchmarks ?? []), plan.bench) : undefined;
-  let exitCode = exitCodeFor(runs);
+  let exitCode = exitCodeFor(runs, { strictExpectations: plan.strictExpectations });
   if (exitCode === EXIT.ok && bench?.results.some((r) => r.error)) exitCode = EXIT.badInputOrRig;
   if (exitCode === EXIT.ok && bench?.breached) exitCode = EXIT.thresholds;
   const doc: ResultsDocument = {

@@ -21,7 +21,7 @@ forEachProtocol((protocol) => {
             const connack = await client.connect();
             ctx.expect(connack.returnCode ?? connack.reasonCode, 'CONNACK return code for the preparatory CONNECT').toBe(0);
           }
-          const outcome = await runVectorSteps(client, vector);
+          const outcome = await runVectorSteps(client, vector, listener.credentials);
           if (outcome.behaviour) behaviour(outcome.behaviour, file.vectors.length ? vectorAlternatives(vector) : [], outcome.intended!);
           if (outcome.closed) {
             const { client: probe } = await connectRaw(listener.host, listener.port, protocol, {}, listener.credentials);

@@ -61,7 +61,7 @@ export function TestDetailDialog({ test, index, logs }: { test: TestResult; inde
       {d.expectation ? (
         <p class={d.expectation.stale ? 'stale' : 'known'}>
           <b>{d.expectation.stale ? 'Listed as a known deviation, but passed now (prune the expectations file):' : 'Known deviation:'}</b>{' '}
-          {d.expectation.reason}{d.expectation.brokerVersion ? ` (seen with ${d.expectation.brokerVersion})` : ''}
+          {d.expectation.reason}{d.expectation.brokerVersions ? ` (broker versions ${d.expectation.brokerVersions})` : ''}{d.expectation.differentFailure ? ` — not met: ${d.expectation.differentFailure}` : ''}
         </p>
       ) : null}
       {d.brokerLog ? <><h4>Broker log excerpt</h4><pre class="log" data-log={logs.get(d.brokerLog)}></pre></> : null}
