@@ -13,7 +13,7 @@ import type { ListenerInfo, ProtocolVersion } from '../../lib/core/broker.ts';
 import { RawClient } from '../../lib/mqtt/raw-client.ts';
 import { judgeBehaviour, judgeIntended } from '../../lib/conformance/behaviour.ts';
 import { harness, notApplicable, requireListener } from './harness.ts';
-import { keyedTest } from './keyed-test.ts';
+import { keyedTest, recordCheck } from './keyed-test.ts';
 
 export type SpecIds = Partial<Record<ProtocolVersion, string[]>>;
 export type ConnectFields = Partial<Omit<IConnectPacket, 'cmd'>>;
@@ -41,6 +41,11 @@ export interface ConformanceEnv {
   behaviour(observed: string, rule: IntendedRule): void;
   /** Records an observation the specification leaves to the broker (no verdict), e.g. its in-flight window. */
   note(observed: string): void;
+  /**
+   * Ends the test `not-applicable`: this broker gives the test nothing to check. The reason names what
+   * the broker announced or did ("announces no Maximum Packet Size (CONNACK), so no packet is too large").
+   */
+  notApplicable(reason: string): never;
   /** Opens a raw client on the plain listener without sending CONNECT; destroyed when the test finishes. */
   open(): Promise<RawClient>;
   /** Opens a raw client and sends CONNECT; resolves with the CONNACK whatever its code. Destroyed when the test finishes. */
@@ -132,12 +137,14 @@ function environment(ctx: TestContext, protocol: ProtocolVersion, h: HarnessCont
     strict: h.strict,
     behaviour(observed: string, allowed: readonly string[] | IntendedRule, intended?: string | readonly string[]) {
       note(observed);
+      recordCheck(ctx); // a judgement: with --strict or an unallowed behaviour it fails the test
       const problem = 'intends' in allowed
         ? judgeIntended(observed, allowed.intended, allowed.intends, h.strict)
         : judgeBehaviour(observed, allowed, intended ?? [], h.strict);
       if (problem) throw new Error(problem);
     },
     note,
+    notApplicable: (reason: string) => notApplicable(ctx, reason),
     open,
     async connect(fields = {}) {
       const client = await open();
