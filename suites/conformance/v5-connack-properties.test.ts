@@ -80,8 +80,12 @@ forProtocol5(() => {
         env.notApplicable(`the broker announces Server Keep Alive ${keepAlive} (CONNACK): ${keepAlive === 0 ? 'keep-alive disabled, so no silent connection is closed' : 'too long to wait out here'}`);
       }
       const t0 = Date.now();
-      const out = await s.expectClose(keepAlive * 1500 + 6000); // generous: the machine is shared
+      // A default run tolerates 6 s beyond 1.5 x Keep Alive (timer ticks, a shared machine) and notes it.
+      const specMs = keepAlive * 1500;
+      const toleratedMs = specMs + 6000;
+      const out = await s.expectClose(toleratedMs);
       const tookMs = Date.now() - t0;
+      env.measure({ what: 'close of a silent connection after CONNACK', valueMs: tookMs, bound: 'at-most', specMs, toleratedMs, context: `with Keep Alive ${keepAlive} s` });
       // Not before 1 x Keep Alive (the spec's grace is 1.5 x); a small margin for timers.
       expect(tookMs, 'closed too early').toBeGreaterThanOrEqual(keepAlive * 1000 - 200);
       if (out.disconnect) expect(out.disconnect.reasonCode).toBe(0x8d);

@@ -12,7 +12,9 @@ import type { HarnessContext } from '../../lib/core/harness-context.ts';
 import type { ListenerInfo, ProtocolVersion } from '../../lib/core/broker.ts';
 import { RawClient } from '../../lib/mqtt/raw-client.ts';
 import { judgeBehaviour, judgeIntended } from '../../lib/conformance/behaviour.ts';
-import { harness, notApplicable, requireListener } from './harness.ts';
+import { harness, measureTiming, notApplicable, requireListener } from './harness.ts';
+import type { TimingInput } from '../../lib/conformance/timing.ts';
+import type { Measurement } from '../../lib/results/types.ts';
 import { keyedTest, recordCheck } from './keyed-test.ts';
 
 export type SpecIds = Partial<Record<ProtocolVersion, string[]>>;
@@ -46,6 +48,8 @@ export interface ConformanceEnv {
    * the broker announced or did ("announces no Maximum Packet Size (CONNACK), so no packet is too large").
    */
   notApplicable(reason: string): never;
+  /** Judges and records a timing (detail.measured, detail.tolerated); --strict applies the specification's bound. */
+  measure(input: TimingInput): Measurement;
   /** Opens a raw client on the plain listener without sending CONNECT; destroyed when the test finishes. */
   open(): Promise<RawClient>;
   /** Opens a raw client and sends CONNECT; resolves with the CONNACK whatever its code. Destroyed when the test finishes. */
@@ -145,6 +149,7 @@ function environment(ctx: TestContext, protocol: ProtocolVersion, h: HarnessCont
     },
     note,
     notApplicable: (reason: string) => notApplicable(ctx, reason),
+    measure: (input: TimingInput) => measureTiming(ctx, input),
     open,
     async connect(fields = {}) {
       const client = await open();
