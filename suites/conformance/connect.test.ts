@@ -76,8 +76,10 @@ forEachProtocol(() => {
       const { client: a } = await rawClient(env, { clientId: id });
       const { client: b } = await rawClient(env, { clientId: id });
       await a.expectClose(WAIT_TAKEOVER_MS, 'the broker to close the older connection');
+      env.ctx.expect(a.closed, 'the older connection closed').toBe(true);
       b.send({ cmd: 'pingreq' });
       await b.nextOf('pingresp');
+      env.ctx.expect(b.closed, 'the newer connection still served').toBe(false);
     });
 
     conformanceTest('connect.empty-client-id-clean', { '3.1.1': ['MQTT-3.1.3-6'] }, 'a zero-length client id with CleanSession=1 is either refused with 0x02 or gets a unique id of its own', async (env) => {
