@@ -40,7 +40,7 @@ test('coverage counts only statements of protocol 5 from tests that ran', () => 
     { key: 'smoke.a', id: 'a', title: 'a', suite: 'conformance', spec: ['MQTT-3.8.3-3'], protocol: '5', target: 'x', status: 'passed', durationMs: 1 },
     { key: 'smoke.b', id: 'b', title: 'b', suite: 'conformance', spec: ['MQTT-3.3.1-11'], protocol: '5', target: 'x', status: 'not-applicable', durationMs: 1 },
     { key: 'smoke.c', id: 'c', title: 'c', suite: 'conformance', spec: ['MQTT-3.3.2-5'], protocol: '3.1.1', target: 'x', status: 'passed', durationMs: 1 },
-  ]);
-  expect(cov.tested).toBe(1);
+  ], 'x');
+  expect(cov.exercised).toBe(1);
   expect(cov.observable).toBe(list.statements.filter((s) => s.observable).length);
 });

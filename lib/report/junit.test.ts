@@ -3,7 +3,7 @@ import { renderJunit } from './junit.ts';
 import type { ResultsDocument } from '../results/types.ts';
 
 const doc: ResultsDocument = {
-  schemaVersion: 2,
+  schemaVersion: 3,
   run: { id: 'r1', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:01Z', harnessVersion: '0', command: [], exitCode: 1,
     machine: { cpus: 2, cpuModel: 'x', memoryBytes: 1, os: 'linux', node: 'v20' } },
   targets: [{ name: 'm', driver: 'local', brokerVersion: '1', listeners: {} }],

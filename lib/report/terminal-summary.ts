@@ -56,6 +56,13 @@ export function renderTerminalSummary(doc: ResultsDocument, runDir: string): str
     }
     if (bad.length > 40) lines.push(`  ... and ${bad.length - 40} more (see results.json)`);
   }
+  // Passes that needed a tolerance beyond the specification are counted and named, never hidden.
+  const tolerated = doc.tests.filter((t) => t.detail?.tolerated);
+  if (tolerated.length) {
+    lines.push('', `Tolerated: ${tolerated.length} passed only by the default tolerance beyond the specification (--strict fails them):`);
+    for (const t of tolerated.slice(0, 20)) lines.push(`  ${t.target}${t.protocol ? ` mqtt ${t.protocol}` : ''}  ${t.key}: ${t.detail!.tolerated}`);
+    if (tolerated.length > 20) lines.push(`  ... and ${tolerated.length - 20} more (see results.json)`);
+  }
   const stale = doc.tests.filter((t) => t.detail?.expectation?.stale);
   if (stale.length) {
     const strict = doc.run.command.includes('--strict-expectations');

@@ -16,26 +16,33 @@ const list: StatementList = {
   ],
 };
 
-const result = (spec: string[], status: TestResult['status'], protocol: TestResult['protocol'] = '3.1.1'): TestResult =>
-  ({ key: `t.${spec.join('-')}`, id: spec.join(), title: 't', suite: 'conformance', spec, protocol, target: 'x', status, durationMs: 1 });
+const result = (spec: string[], status: TestResult['status'], protocol: TestResult['protocol'] = '3.1.1', target = 'x'): TestResult =>
+  ({ key: `t.${spec.join('-')}`, id: spec.join(), title: 't', suite: 'conformance', spec, protocol, target, status, durationMs: 1 });
 
 describe('coverage', () => {
-  test('counts observable statements checked by tests that ran, per protocol', () => {
-    const c = coverageFor(list, [result(['MQTT-1.0.0-1', 'MQTT-1.0.0-3'], 'failed'), result(['MQTT-1.0.0-2'], 'passed', '5')]);
-    expect(c).toEqual({ protocol: '3.1.1', observable: 2, tested: 1, percent: 50, untested: ['MQTT-1.0.0-2'] });
+  test('counts observable statements exercised by tests of this target and protocol', () => {
+    const c = coverageFor(list, [result(['MQTT-1.0.0-1', 'MQTT-1.0.0-3'], 'failed'), result(['MQTT-1.0.0-2'], 'passed', '5')], 'x');
+    expect(c).toEqual({ target: 'x', protocol: '3.1.1', observable: 2, exercised: 1, percent: 50, exercisedIds: ['MQTT-1.0.0-1'], notExercised: ['MQTT-1.0.0-2'] });
   });
 
-  test('not-applicable, skipped and error do not count as tested', () => {
+  test('not-applicable, skipped and error exercised nothing', () => {
     for (const status of ['not-applicable', 'skipped', 'error'] as const) {
-      expect(coverageFor(list, [result(['MQTT-1.0.0-1'], status)]).tested).toBe(0);
+      expect(coverageFor(list, [result(['MQTT-1.0.0-1'], status)], 'x').exercised).toBe(0);
     }
-    expect(coverageFor(list, [result(['MQTT-1.0.0-1'], 'expected-failure')]).tested).toBe(1);
+    expect(coverageFor(list, [result(['MQTT-1.0.0-1'], 'expected-failure')], 'x').exercised).toBe(1);
   });
 
-  test('renders "N of M broker-observable statements tested (P%)" and the untested ids', () => {
-    const lines = renderCoverage([coverageFor(list, [result(['MQTT-1.0.0-1'], 'passed')])]);
-    expect(lines).toContain('MQTT 3.1.1: 1 of 2 broker-observable statements tested (50%)');
-    expect(lines).toContain('  untested: MQTT-1.0.0-2');
+  test('a statement exercised on one broker is not exercised on another', () => {
+    const tests = [result(['MQTT-1.0.0-1'], 'passed', '3.1.1', 'a'), result(['MQTT-1.0.0-1'], 'not-applicable', '3.1.1', 'b')];
+    expect(coverageFor(list, tests, 'a').exercisedIds).toEqual(['MQTT-1.0.0-1']);
+    expect(coverageFor(list, tests, 'b').notExercised).toEqual(['MQTT-1.0.0-1', 'MQTT-1.0.0-2']);
+  });
+
+  test('renders "exercised N of M broker-observable" per target and protocol, with both id lists', () => {
+    const lines = renderCoverage([coverageFor(list, [result(['MQTT-1.0.0-1'], 'passed')], 'x')]);
+    expect(lines).toContain('  x MQTT 3.1.1: exercised 1 of 2 broker-observable statements (50%)');
+    expect(lines).toContain('    exercised: MQTT-1.0.0-1');
+    expect(lines).toContain('    not exercised on this broker: MQTT-1.0.0-2');
   });
 
   test('the 3.1.1 statement list validates, has unique ids and a reason for every exclusion', () => {

@@ -1,6 +1,6 @@
-// Statement coverage per protocol version: which broker-observable normative statements of
-// fixtures/spec/mqtt-<version>.statements.json were checked by a test that ran. Generic over
-// versions: a version without a statement list simply has no coverage record.
+// Statement coverage per target and protocol version: which broker-observable normative statements
+// of fixtures/spec/mqtt-<version>.statements.json a test really exercised on that broker. Generic
+// over versions: a version without a statement list simply has no coverage record.
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROTOCOL_VERSIONS, type ProtocolVersion } from '../core/broker.ts';
@@ -34,40 +34,66 @@ export function loadStatements(root: string, protocol: ProtocolVersion): Stateme
   return JSON.parse(fs.readFileSync(file, 'utf8')) as StatementList;
 }
 
-/** Pure: coverage of one statement list by the given test results (any targets). */
-export function coverageFor(list: StatementList, tests: TestResult[]): CoverageRecord {
+/**
+ * Pure: coverage of one statement list on one target ("on this broker"). A statement is exercised
+ * when a test of that target naming it ended passed, failed or expected-failure; a test that ended
+ * not-applicable, skipped or error (including one that checked nothing, suites/support/keyed-test.ts)
+ * exercised nothing, so its statements stay in `notExercised`.
+ */
+export function coverageFor(list: StatementList, tests: TestResult[], target: string): CoverageRecord {
   const observable = list.statements.filter((s) => s.observable).map((s) => s.id);
   const checked = new Set(
-    tests.filter((t) => t.protocol === list.protocol && COUNTING.includes(t.status)).flatMap((t) => t.spec),
+    tests.filter((t) => t.target === target && t.protocol === list.protocol && COUNTING.includes(t.status)).flatMap((t) => t.spec),
   );
-  const untested = observable.filter((id) => !checked.has(id));
-  const tested = observable.length - untested.length;
-  const percent = observable.length ? Math.round((tested / observable.length) * 1000) / 10 : 0;
-  return { protocol: list.protocol, observable: observable.length, tested, percent, untested };
+  const exercisedIds = observable.filter((id) => checked.has(id));
+  const notExercised = observable.filter((id) => !checked.has(id));
+  const percent = observable.length ? Math.round((exercisedIds.length / observable.length) * 1000) / 10 : 0;
+  return { target, protocol: list.protocol, observable: observable.length, exercised: exercisedIds.length, percent, exercisedIds, notExercised };
 }
 
-/** Coverage for each protocol version that ran tests carrying statement ids and has a statement list. */
+/**
+ * Coverage for each target and each protocol version it ran tests carrying statement ids for (and
+ * that has a statement list), in the order the targets and versions appear.
+ */
 export function computeCoverage(root: string, tests: TestResult[]): CoverageRecord[] {
   const records: CoverageRecord[] = [];
-  for (const protocol of PROTOCOL_VERSIONS) {
-    const ran = tests.some((t) => t.protocol === protocol && t.spec.length > 0);
-    if (!ran) continue;
-    const list = loadStatements(root, protocol);
-    if (list) records.push(coverageFor(list, tests));
+  const targets = [...new Set(tests.map((t) => t.target))];
+  const lists = new Map<ProtocolVersion, StatementList | undefined>();
+  for (const target of targets) {
+    for (const protocol of PROTOCOL_VERSIONS) {
+      const ran = tests.some((t) => t.target === target && t.protocol === protocol && t.spec.length > 0);
+      if (!ran) continue;
+      if (!lists.has(protocol)) lists.set(protocol, loadStatements(root, protocol));
+      const list = lists.get(protocol);
+      if (list) records.push(coverageFor(list, tests, target));
+    }
   }
   return records;
 }
 
-/** Lines for the terminal summary: "N of M broker-observable statements tested (P%)" + untested ids. */
+/** How many ids the terminal shows per list; results.json and the HTML report carry all of them. */
+export const TERMINAL_LIST_LIMIT = 20;
+
+function idLine(label: string, ids: string[]): string | undefined {
+  if (!ids.length) return undefined;
+  const shown = ids.slice(0, TERMINAL_LIST_LIMIT);
+  const more = ids.length - shown.length;
+  return `    ${label}: ${shown.join(' ')}${more > 0 ? ` … and ${more} more (results.json, report)` : ''}`;
+}
+
+/**
+ * Lines for the terminal summary, per target and protocol: "exercised N of M broker-observable
+ * statements (P%)", then the exercised ids and those not exercised on this broker (cut when long).
+ */
 export function renderCoverage(records: CoverageRecord[] | undefined): string[] {
   if (!records?.length) return [];
-  const lines: string[] = [''];
+  const lines: string[] = ['', 'Statement coverage (exercised = a test checking it ended passed, failed or expected-failure on this broker):'];
   for (const c of records) {
-    lines.push(`MQTT ${c.protocol}: ${c.tested} of ${c.observable} broker-observable statements tested (${c.percent}%)`);
-    // Long lists are cut in the terminal; results.json and the HTML page carry all of them.
-    const shown = c.untested.slice(0, 20);
-    const more = c.untested.length - shown.length;
-    if (c.untested.length) lines.push(`  untested: ${shown.join(' ')}${more > 0 ? ` … and ${more} more (results.json)` : ''}`);
+    lines.push(`  ${c.target} MQTT ${c.protocol}: exercised ${c.exercised} of ${c.observable} broker-observable statements (${c.percent}%)`);
+    const exercised = idLine('exercised', c.exercisedIds);
+    const missing = idLine('not exercised on this broker', c.notExercised);
+    if (exercised) lines.push(exercised);
+    if (missing) lines.push(missing);
   }
   return lines;
 }

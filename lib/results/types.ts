@@ -4,7 +4,9 @@ import type { Capabilities, DriverName, ListenerName, ProtocolVersion } from '..
 
 // 2: tests carry `key`; expectations, findings and the compare view point at it (v1 had only the
 // display `id`; lib/results/upgrade-results.ts reads v1 documents).
-export const RESULTS_SCHEMA_VERSION = 2;
+// 3: coverage is per target and protocol and counts exercised statements only (`exercised`,
+// `exercisedIds`, `notExercised`); tests may carry `detail.measured` and `detail.tolerated`.
+export const RESULTS_SCHEMA_VERSION = 3;
 
 export const TEST_STATUSES = ['passed', 'failed', 'expected-failure', 'not-applicable', 'skipped', 'error'] as const;
 export type TestStatus = (typeof TEST_STATUSES)[number];
@@ -19,6 +21,13 @@ export interface TestDetail {
   brokerLog?: string;
   /** The expectation entry that turned a failure into expected-failure, that is now stale, or that a different failure did not meet. */
   expectation?: ExpectationDetail;
+  /** A timing test's measured value next to the bound it applied. */
+  measured?: Measurement;
+  /**
+   * Set when a default run accepted a value the specification does not allow (within the test's
+   * stated tolerance): the result is `passed`, this says by how much; --strict fails it instead.
+   */
+  tolerated?: string;
 }
 
 /** An expectations entry as a result carries it (lib/results/expectations.ts). */
@@ -34,6 +43,21 @@ export interface ExpectationDetail {
   stale?: boolean;
   /** The test failed, but not as the entry expects, so it stays `failed`: the failure expected and the one seen. */
   differentFailure?: string;
+}
+
+/** What a timing test measured and the bounds it judged it against (lib/conformance/timing.ts). */
+export interface Measurement {
+  /** What was timed, e.g. "close after the last packet". */
+  what: string;
+  valueMs: number;
+  /** at-most: the value must not exceed the bound (a deadline); at-least: must not fall below it (a delay). */
+  bound: 'at-most' | 'at-least';
+  /** The bound the specification sets (or, where it sets none, the test's own stated bound). */
+  specMs: number;
+  /** The wider bound a default run applies (shared machine, broker timer ticks); absent: specMs was applied. */
+  toleratedMs?: number;
+  /** The bound this run applied: specMs under --strict, else toleratedMs ?? specMs. */
+  appliedMs: number;
 }
 
 export interface TestResult {
@@ -97,15 +121,24 @@ export interface RunRecord {
   machine: { cpus: number; cpuModel: string; memoryBytes: number; os: string; node: string };
 }
 
-/** Statement coverage per protocol version (conformance issues). */
+/**
+ * Statement coverage of one target under one protocol version ("on this broker"): a statement is
+ * exercised when a test naming it ended passed, failed or expected-failure on that target —
+ * not-applicable, skipped and error exercised nothing.
+ */
 export interface CoverageRecord {
+  /** The target; `*` in documents upgraded from v1/v2, whose coverage pooled every target of the run. */
+  target: string;
   protocol: ProtocolVersion;
   /** Broker-observable statements (the denominator). */
   observable: number;
-  /** Of those, statements checked by at least one test that ran (passed/failed/expected-failure). */
-  tested: number;
+  /** Of those, how many were exercised on this target. */
+  exercised: number;
   percent: number;
-  untested: string[];
+  /** The exercised statement ids, in statement-list order. */
+  exercisedIds: string[];
+  /** Broker-observable statement ids not exercised on this target, in statement-list order. */
+  notExercised: string[];
 }
 
 /**

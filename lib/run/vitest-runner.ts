@@ -55,7 +55,8 @@ export function toTestResult(test: TestCase, target: string): TestResult {
       break;
     case 'failed': {
       const err = result.errors[0];
-      const unreachable = result.errors.some((e) => e.name === 'BrokerUnreachableError');
+      // CheckedNothingError (suites/support/keyed-test.ts): the test exercised nothing — a defect of the test.
+      const unreachable = result.errors.some((e) => e.name === 'BrokerUnreachableError' || e.name === 'CheckedNothingError');
       status = unreachable ? 'error' : 'failed';
       detail = {
         ...detail,

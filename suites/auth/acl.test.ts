@@ -15,8 +15,10 @@ forEachProtocol((protocol) => {
       const topic = `alice/${uniqueId('acl')}`;
       await alice.client.subscribeAsync(topic, { qos: 1 });
       await alice.client.publishAsync(topic, 'allowed', { qos: 1 });
-      await alice.log.next((m) => m.topic === topic, 5000, `alice's own message on ${topic}`);
-      await obs.log.next((m) => m.topic === topic, 5000, `the observer's copy on ${topic}`);
+      const own = await alice.log.next((m) => m.topic === topic, 5000, `alice's own message on ${topic}`);
+      const copy = await obs.log.next((m) => m.topic === topic, 5000, `the observer's copy on ${topic}`);
+      // Explicit checks: a test that only waits would count as having checked nothing (keyed-test.ts).
+      expect([own, copy].map((m) => m.payload.toString()), 'the allowed message delivered to both subscribers').toEqual(['allowed', 'allowed']);
     });
 
     keyedTest('auth.acl.deny-publish', 'does not deliver a denied publish to any subscriber', {}, async (ctx) => {

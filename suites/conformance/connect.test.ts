@@ -76,8 +76,10 @@ forEachProtocol(() => {
       const { client: a } = await rawClient(env, { clientId: id });
       const { client: b } = await rawClient(env, { clientId: id });
       await a.expectClose(WAIT_TAKEOVER_MS, 'the broker to close the older connection');
+      env.ctx.expect(a.closed, 'the older connection closed').toBe(true);
       b.send({ cmd: 'pingreq' });
       await b.nextOf('pingresp');
+      env.ctx.expect(b.closed, 'the newer connection still served').toBe(false);
     });
 
     conformanceTest('connect.empty-client-id-clean', { '3.1.1': ['MQTT-3.1.3-6'] }, 'a zero-length client id with CleanSession=1 is either refused with 0x02 or gets a unique id of its own', async (env) => {
@@ -118,21 +120,24 @@ forEachProtocol(() => {
       env.ctx.expect(await quietOn(sub, topic, QUIET_MS), 'a retained message from the refused connection').toEqual([]);
     });
 
-    conformanceTest('connect.keep-alive', { '3.1.1': ['MQTT-3.1.2-24'], '5': ['MQTT-3.1.2-22'] }, 'with Keep Alive 1 s the broker keeps a pinging client and drops a silent one (1.5 s; 5 s slack by default, 1 s under --strict)', async (env) => {
+    conformanceTest('connect.keep-alive', { '3.1.1': ['MQTT-3.1.2-24'], '5': ['MQTT-3.1.2-22'] }, 'with Keep Alive 1 s the broker keeps a pinging client and drops a silent one within 1.5 s (a default run tolerates 5 s more and says so; --strict does not)', async (env) => {
       const { client } = await rawClient(env, { keepalive: 1 });
       // Positive control: regular PINGREQs keep the connection for well over 1.5 x Keep Alive.
+      let lastPacketAt = Date.now();
       for (let i = 0; i < 7; i++) {
         client.send({ cmd: 'pingreq' });
         await client.nextOf('pingresp');
+        lastPacketAt = Date.now(); // the broker had the PINGREQ by the time its PINGRESP arrived
         await client.quiet(300);
         env.ctx.expect(client.closed, 'connection closed although the client sent PINGREQs').toBe(false);
       }
-      // Brokers check keep-alive on a timer tick (Mosquitto 2.0: up to ~4 s late observed here), and the
-      // machine is shared; --strict allows only 1 s beyond the 1.5 x Keep Alive the statement names.
-      const silentSince = Date.now() - 300;
-      const slackMs = env.strict ? 1000 : 5000;
-      await client.expectClose(1500 + slackMs - 300, 'the broker to close a client silent for 1.5 x Keep Alive');
-      env.ctx.task.meta.detail = { ...env.ctx.task.meta.detail, actual: `closed ${Date.now() - silentSince} ms after the last packet (allowed ${1500 + slackMs})` };
+      // Brokers check keep-alive on a timer tick (Mosquitto 2.0.11: 3.5–6 s observed here) and the
+      // machine is shared: a default run tolerates 5 s beyond the 1.5 x Keep Alive the statement
+      // names, and records the measured value (a `tolerated` note when beyond 1.5 s).
+      const specMs = 1500;
+      const toleratedMs = specMs + 5000;
+      await client.expectClose(Math.max(0, lastPacketAt + toleratedMs - Date.now()), 'the broker to close a client silent for 1.5 x Keep Alive');
+      env.measure({ what: 'close after the last packet', valueMs: Date.now() - lastPacketAt, bound: 'at-most', specMs, toleratedMs, context: 'with Keep Alive 1 s' });
     }, { timeoutMs: 15_000 });
   });
 });

@@ -98,8 +98,8 @@ forEachProtocol((protocol) => {
         await pub.nextOf('puback', (p) => p.messageId === 9, WAIT_MS);
         pub.send({ cmd: 'publish', topic, payload: 'a', qos: 1, messageId: 9, dup: true, retain: false });
         await pub.nextOf('puback', (p) => p.messageId === 9, WAIT_MS);
-        await receive(sub, topic);
-        await receive(sub, topic);
+        const deliveries = [await receive(sub, topic), await receive(sub, topic)];
+        env.ctx.expect(deliveries.map((d) => d.payload.toString()), 'both publications delivered').toEqual(['a', 'a']);
       });
 
     conformanceTest('publish.dup-not-propagated', { '3.1.1': ['MQTT-3.3.1-3', 'MQTT-3.3.1-2', 'MQTT-4.3.1-1', 'MQTT-2.3.1-5'], '5': ['MQTT-3.3.1-2', 'MQTT-3.3.1-3', 'MQTT-4.3.1-1', 'MQTT-2.2.1-2'] },

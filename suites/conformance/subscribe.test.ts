@@ -116,7 +116,8 @@ forEachProtocol((protocol) => {
       client.send({ cmd: 'unsubscribe', messageId, unsubscriptions: [topic] });
       await client.nextOf('unsuback', (u) => u.messageId === messageId, WAIT_MS);
       client.send({ cmd: 'pubrec', messageId: p.messageId! });
-      await client.nextOf('pubrel', (r) => r.messageId === p.messageId, WAIT_MS);
+      const rel = await client.nextOf('pubrel', (r) => r.messageId === p.messageId, WAIT_MS);
+      env.ctx.expect(rel.messageId, 'PUBREL continues the QoS 2 flow started before UNSUBSCRIBE').toBe(p.messageId);
       client.send({ cmd: 'pubcomp', messageId: p.messageId! });
     });
   });

@@ -44,6 +44,7 @@ forProtocol5(() => {
       const { client: s } = await env.connect();
       s.send({ cmd: 'auth', reasonCode: 0x19, properties: { authenticationMethod: 'X-HARNESS-UNKNOWN-2' } });
       const out = await s.expectClose(5000);
+      expect(s.closed, 'the connection closed after the unexpected AUTH').toBe(true);
       if (out.disconnect) expect([0x82, 0x8c]).toContain(out.disconnect.reasonCode);
       env.note(out.disconnect ? `DISCONNECT 0x${(out.disconnect.reasonCode ?? 0).toString(16)}` : 'closed without DISCONNECT');
     });

@@ -64,6 +64,7 @@ forProtocol5(() => {
           expect(answer.granted[0], 'SUBACK reason code').toBeGreaterThanOrEqual(0x80);
           env.note(`SUBACK 0x${(answer.granted[0] ?? 0).toString(16)}`);
         } else {
+          expect(s.closed, 'closed instead of SUBACK').toBe(true);
           env.note(answer.disconnect ? `DISCONNECT 0x${(answer.disconnect.reasonCode ?? 0).toString(16)}` : 'closed');
         }
       });

@@ -38,7 +38,8 @@ forProtocol5(() => {
       const me = await env.connect();
       await subscribeV5(me.client, [{ topic, qos: 1, nl: false }]);
       await publishV5(me.client, topic, 'mine', { qos: 1 });
-      await me.client.log.next(isPub('mine'), 5000, 'own message');
+      const own = await me.client.log.next(isPub('mine'), 5000, 'own message');
+      expect(own.cmd, 'own publication sent back under No Local 0').toBe('publish');
     });
 
   v5Test('v5.subscription-options.retain-as-published', ['MQTT-3.3.1-12', 'MQTT-3.3.1-13'],

@@ -27,7 +27,9 @@ forProtocol5(() => {
       const t0 = Date.now();
       const msg = await w.log.next<IPublishPacket>('publish', 6000, 'the Will');
       const delayMs = Date.now() - t0;
-      expect(delayMs, 'Will sent before its 1 s delay').toBeGreaterThanOrEqual(800);
+      // Not before the 1 s Will Delay Interval; a default run tolerates 200 ms early (brokers count
+      // whole seconds on a tick) and notes it, --strict does not.
+      env.measure({ what: 'Will after the abnormal close', valueMs: delayMs, bound: 'at-least', specMs: 1000, toleratedMs: 800, context: 'with Will Delay Interval 1 s' });
       expect(msg.payload.toString()).toBe('gone');
       expect(msg.retain).toBe(false);
       expect(msg.properties?.contentType).toBe('text/plain');
@@ -55,7 +57,9 @@ forProtocol5(() => {
       const c = await env.connect({ properties: { sessionExpiryInterval: 1 }, will: { topic, payload: 'session-end', qos: 1, retain: false, properties: { willDelayInterval: 60 } } });
       c.client.destroy();
       const t0 = Date.now();
-      await w.log.next('publish', 6000, 'the Will at session end');
+      const will = await w.log.next<IPublishPacket>('publish', 6000, 'the Will at session end');
+      expect(will.payload.toString(), 'the Will published at session end').toBe('session-end');
+      // "after ... the Session ends" sets no upper bound, so the delay is only recorded.
       env.note(`Will ${Date.now() - t0} ms after close (session expiry 1 s, will delay 60 s)`);
     }, { timeoutMs: 15_000 });
 

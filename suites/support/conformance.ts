@@ -12,8 +12,10 @@ import type { HarnessContext } from '../../lib/core/harness-context.ts';
 import type { ListenerInfo, ProtocolVersion } from '../../lib/core/broker.ts';
 import { RawClient } from '../../lib/mqtt/raw-client.ts';
 import { judgeBehaviour, judgeIntended } from '../../lib/conformance/behaviour.ts';
-import { harness, notApplicable, requireListener } from './harness.ts';
-import { keyedTest } from './keyed-test.ts';
+import { harness, measureTiming, notApplicable, requireListener } from './harness.ts';
+import type { TimingInput } from '../../lib/conformance/timing.ts';
+import type { Measurement } from '../../lib/results/types.ts';
+import { keyedTest, recordCheck } from './keyed-test.ts';
 
 export type SpecIds = Partial<Record<ProtocolVersion, string[]>>;
 export type ConnectFields = Partial<Omit<IConnectPacket, 'cmd'>>;
@@ -41,6 +43,13 @@ export interface ConformanceEnv {
   behaviour(observed: string, rule: IntendedRule): void;
   /** Records an observation the specification leaves to the broker (no verdict), e.g. its in-flight window. */
   note(observed: string): void;
+  /**
+   * Ends the test `not-applicable`: this broker gives the test nothing to check. The reason names what
+   * the broker announced or did ("announces no Maximum Packet Size (CONNACK), so no packet is too large").
+   */
+  notApplicable(reason: string): never;
+  /** Judges and records a timing (detail.measured, detail.tolerated); --strict applies the specification's bound. */
+  measure(input: TimingInput): Measurement;
   /** Opens a raw client on the plain listener without sending CONNECT; destroyed when the test finishes. */
   open(): Promise<RawClient>;
   /** Opens a raw client and sends CONNECT; resolves with the CONNACK whatever its code. Destroyed when the test finishes. */
@@ -132,12 +141,15 @@ function environment(ctx: TestContext, protocol: ProtocolVersion, h: HarnessCont
     strict: h.strict,
     behaviour(observed: string, allowed: readonly string[] | IntendedRule, intended?: string | readonly string[]) {
       note(observed);
+      recordCheck(ctx); // a judgement: with --strict or an unallowed behaviour it fails the test
       const problem = 'intends' in allowed
         ? judgeIntended(observed, allowed.intended, allowed.intends, h.strict)
         : judgeBehaviour(observed, allowed, intended ?? [], h.strict);
       if (problem) throw new Error(problem);
     },
     note,
+    notApplicable: (reason: string) => notApplicable(ctx, reason),
+    measure: (input: TimingInput) => measureTiming(ctx, input),
     open,
     async connect(fields = {}) {
       const client = await open();

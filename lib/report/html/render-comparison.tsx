@@ -79,17 +79,20 @@ export async function renderComparisonHtml(runA: AnyResultsDocument, runB: AnyRe
         <section id="coverage">
           <h2>Statement coverage</h2>
           <table class="grid">
-            <thead><tr><th>protocol</th><th class="num">A</th><th class="num">B</th><th>change</th></tr></thead>
+            <thead><tr><th>target</th><th>protocol</th><th class="num">A exercised</th><th class="num">B exercised</th><th>change</th></tr></thead>
             <tbody>
-              {[...new Set([...(a.coverage ?? []), ...(b.coverage ?? [])].map((c) => c.protocol))].map((p) => {
-                const ca = a.coverage?.find((c) => c.protocol === p);
-                const cb = b.coverage?.find((c) => c.protocol === p);
+              {/* Per target and protocol; v1/v2 documents pooled targets (target "*"). */}
+              {[...new Set([...(a.coverage ?? []), ...(b.coverage ?? [])].map((c) => `${c.target}\u0000${c.protocol}`))].map((slot) => {
+                const [t, p] = slot.split('\u0000');
+                const ca = a.coverage?.find((c) => c.target === t && c.protocol === p);
+                const cb = b.coverage?.find((c) => c.target === t && c.protocol === p);
                 return (
                   <tr>
+                    <td>{t}</td>
                     <td>MQTT {p}</td>
-                    <td class="num">{ca ? `${fmtPercent(ca.percent)} (${ca.tested}/${ca.observable})` : '—'}</td>
-                    <td class="num">{cb ? `${fmtPercent(cb.percent)} (${cb.tested}/${cb.observable})` : '—'}</td>
-                    <td><DeltaText from={ca?.tested} to={cb?.tested} higherIsBetter={true} /></td>
+                    <td class="num">{ca ? `${fmtPercent(ca.percent)} (${ca.exercised}/${ca.observable})` : '—'}</td>
+                    <td class="num">{cb ? `${fmtPercent(cb.percent)} (${cb.exercised}/${cb.observable})` : '—'}</td>
+                    <td><DeltaText from={ca?.exercised} to={cb?.exercised} higherIsBetter={true} /></td>
                   </tr>
                 );
               })}

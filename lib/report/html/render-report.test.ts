@@ -56,7 +56,7 @@ describe('renderReportHtml', () => {
         { scenario: 's2', target: 'x', protocol: '3.1.1', kind: 'latency', durationMs: 1, sent: 1, received: 1, msgsPerSec: 5, latency: { count: 1, p50Ms: 1, p90Ms: 1, p99Ms: 1, p999Ms: 1, maxMs: 1, meanMs: 1, curve: [] }, broker: { samples: [], cpuPercentMean: 1, rssBytesMax: 1 } },
       ],
       findings: [{ target: 'x', severity: 'info', title: 'f', detail: 'd', tests: [] }],
-      coverage: [{ protocol: '5', observable: 0, tested: 0, percent: 0, untested: [] }],
+      coverage: [{ target: 'x', protocol: '5', observable: 0, exercised: 0, percent: 0, exercisedIds: [], notExercised: [] }],
     } as unknown as ResultsDocument;
     const html = await renderReportHtml(sparse);
     expect(html).toContain('x: refused');

@@ -10,6 +10,7 @@ import { DeviationsSection, appliedDeviations } from './deviations-section.tsx';
 import { FindingsSection } from './findings-section.tsx';
 import { MatrixSection } from './matrix-section.tsx';
 import { SummarySection } from './summary-section.tsx';
+import { ToleratedSection, toleratedResults } from './tolerated-section.tsx';
 
 export interface SectionInput {
   doc: ResultsDocument;
@@ -34,6 +35,7 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   { id: 'benchmarks', navTitle: 'Benchmarks', hasContent: (doc) => Boolean(doc.benchmarks?.length), render: ({ doc, charts }) => <BenchmarksSection doc={doc} charts={charts} /> },
   { id: 'comparison', navTitle: 'Comparison', hasContent: hasComparison, render: ({ doc }) => <ComparisonSection doc={doc} /> },
   { id: 'deviations', navTitle: 'Known deviations', hasContent: (doc) => appliedDeviations(doc).length > 0, render: ({ doc }) => <DeviationsSection doc={doc} /> },
+  { id: 'tolerated', navTitle: 'Tolerated', hasContent: (doc) => toleratedResults(doc).length > 0, render: ({ doc }) => <ToleratedSection doc={doc} /> },
 ];
 
 /** The sections this document has content for, in page order. */

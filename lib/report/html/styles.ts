@@ -42,7 +42,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .sev-high { color:#991b1b; } .sev-medium { color:#9a3412; } .sev-low { color:#854d0e; } .sev-info { color:#1e40af; }
 .bad-text { color:var(--fail); } .ok-text { color:var(--pass); } .warn-text { color:#9a3412; }
 .warn { background:#fff7ed; border:1px solid #fed7aa; padding:8px 12px; border-radius:6px; }
-.coverage-row { display:grid; grid-template-columns: 90px 260px max-content 1fr; gap: 12px; align-items:center; margin: 4px 0; }
+.coverage-row { display:grid; grid-template-columns: 200px 260px max-content 1fr; gap: 12px; align-items:center; margin: 4px 0; }
 .coverage-label { font-weight:600; }
 .meter { display:block; height:12px; background:#e5e7eb; border-radius:6px; overflow:hidden; }
 .meter > span { display:block; height:100%; background:#2563eb; }

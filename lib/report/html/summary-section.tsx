@@ -1,4 +1,4 @@
-// Verdict, targets, machine, duration, counts per status and statement coverage per protocol.
+// Verdict, targets, machine, duration, counts per status and statement coverage per target and protocol.
 import type { ResultsDocument } from '../../results/types.ts';
 import { TEST_STATUSES } from '../../results/types.ts';
 import { EXIT_MEANING, STATUS_LOOK, fmtBytes, fmtDuration, fmtPercent } from './format.ts';
@@ -60,16 +60,17 @@ function Coverage({ doc }: { doc: ResultsDocument }) {
   return (
     <>
       <h3>Statement coverage</h3>
-      <p class="muted">Broker-observable normative statements of each MQTT version checked by at least one test that ran.</p>
+      <p class="muted">Per broker and MQTT version: broker-observable normative statements exercised on that broker, i.e. checked by a test that ended passed, failed or expected-failure there (not-applicable, skipped and error exercised nothing).</p>
       <div class="coverage">
         {doc.coverage!.map((c) => (
-          <div class="coverage-row">
-            <span class="coverage-label">MQTT {c.protocol}</span>
-            <span class="meter" role="img" aria-label={`${fmtPercent(c.percent)} covered`}><span style={`width:${Math.max(0, Math.min(100, c.percent ?? 0))}%`} /></span>
-            <span><b>{fmtPercent(c.percent)}</b> — {c.tested} of {c.observable} statements</span>
-            {c.untested?.length ? (
-              <details><summary>{c.untested.length} untested</summary><p class="spec-list">{c.untested.join(' · ')}</p></details>
-            ) : null}
+          <div class="coverage-row" data-coverage-target={c.target} data-coverage-protocol={c.protocol}>
+            <span class="coverage-label">{c.target === '*' ? 'all targets' : c.target} · MQTT {c.protocol}</span>
+            <span class="meter" role="img" aria-label={`${fmtPercent(c.percent)} exercised`}><span style={`width:${Math.max(0, Math.min(100, c.percent ?? 0))}%`} /></span>
+            <span><b>{fmtPercent(c.percent)}</b> — exercised {c.exercised} of {c.observable} broker-observable</span>
+            <span>
+              {c.exercisedIds?.length ? <details><summary>{c.exercisedIds.length} exercised</summary><p class="spec-list">{c.exercisedIds.join(' · ')}</p></details> : null}
+              {c.notExercised?.length ? <details><summary>{c.notExercised.length} not exercised on this broker</summary><p class="spec-list">{c.notExercised.join(' · ')}</p></details> : null}
+            </span>
           </div>
         ))}
       </div>

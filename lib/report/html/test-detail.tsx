@@ -8,7 +8,7 @@ export const detailId = (index: number) => `t-${index}`;
 
 export function hasDetail(t: TestResult): boolean {
   const d = t.detail;
-  return !!d && !!(d.reason || d.expected !== undefined || d.actual !== undefined || d.behaviour || d.brokerLog || d.expectation);
+  return !!d && !!(d.reason || d.expected !== undefined || d.actual !== undefined || d.behaviour || d.brokerLog || d.expectation || d.measured || d.tolerated);
 }
 
 /** Distinct broker log excerpts, in first-seen order. */
@@ -58,6 +58,8 @@ export function TestDetailDialog({ test, index, logs }: { test: TestResult; inde
         </div>
       ) : null}
       {d.behaviour ? <p><b>Behaviour the broker chose:</b> {d.behaviour}</p> : null}
+      {d.measured ? <p data-measured-ms={d.measured.valueMs}><b>Measured:</b> {d.measured.what} {d.measured.valueMs} ms; specification {d.measured.bound === 'at-most' ? '≤' : '≥'} {d.measured.specMs} ms{d.measured.toleratedMs !== undefined ? `, tolerated ${d.measured.bound === 'at-most' ? '≤' : '≥'} ${d.measured.toleratedMs} ms` : ''}; applied {d.measured.appliedMs} ms</p> : null}
+      {d.tolerated ? <p class="warn-text"><b>Tolerated:</b> {d.tolerated}</p> : null}
       {d.expectation ? (
         <p class={d.expectation.stale ? 'stale' : 'known'}>
           <b>{d.expectation.stale ? 'Listed as a known deviation, but passed now (prune the expectations file):' : 'Known deviation:'}</b>{' '}
