@@ -6,7 +6,7 @@ const keepAlive = (valueMs: number) => ({ what: 'close after the last packet', v
 describe('judgeTiming', () => {
   test('within the specification: passes with the measured value and no note', () => {
     const v = judgeTiming(keepAlive(1400), false);
-    expect(v).toEqual({ measured: { what: 'close after the last packet', valueMs: 1400, bound: 'at-most', specMs: 1500, toleratedMs: 6500, appliedMs: 6500 } });
+    expect(v).toEqual({ measured: { what: 'close after the last packet', valueMs: 1400, bound: 'at-most', specMs: 1500, toleratedMs: 6500, appliedMs: 6500, marginMs: 100 } });
   });
 
   test('beyond the specification, within the tolerance: passes with a tolerated note; --strict fails it', () => {
@@ -24,10 +24,15 @@ describe('judgeTiming', () => {
   });
 
   test('an at-least bound (a delay) is beyond when the value is smaller', () => {
-    const delay = { what: 'Will after the close', valueMs: 900, bound: 'at-least' as const, specMs: 1000, toleratedMs: 800 };
+    const delay = { what: 'Will after the close', valueMs: 850, bound: 'at-least' as const, specMs: 1000, toleratedMs: 800 };
     expect(judgeTiming(delay, false).tolerated).toMatch(/allows no less than 1 s/);
     expect(judgeTiming(delay, true).problem).toMatch(/^--strict: /);
-    expect(judgeTiming({ ...delay, valueMs: 700 }, false).problem).toMatch(/tolerated: 0.8 s/);
+    expect(judgeTiming({ ...delay, valueMs: 650 }, false).problem).toMatch(/tolerated: 0.8 s/);
+  });
+
+  test('a value within the stated measurement margin of the bound is on it, also under --strict', () => {
+    expect(judgeTiming(keepAlive(1501), true).problem).toBeUndefined();
+    expect(judgeTiming(keepAlive(1601), true).problem).toMatch(/^--strict: /);
   });
 
   test('no tolerance: the specification bound applies in both modes, without a --strict prefix', () => {

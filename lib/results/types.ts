@@ -58,6 +58,8 @@ export interface Measurement {
   toleratedMs?: number;
   /** The bound this run applied: specMs under --strict, else toleratedMs ?? specMs. */
   appliedMs: number;
+  /** The measurement margin allowed around every bound (lib/conformance/timing.ts MEASUREMENT_MARGIN_MS). */
+  marginMs?: number;
 }
 
 export interface TestResult {
