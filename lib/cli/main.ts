@@ -32,6 +32,11 @@ async function main(argv: string[]): Promise<number> {
   return outcome.exitCode;
 }
 
+// A reader that goes away (the terminal closed, a parent process died) must not crash the run
+// before it has stopped its brokers: writes to a closed pipe are dropped, the run finishes and
+// cleans up.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+
 main(process.argv.slice(2)).then(
   async (code) => {
     await cleanupAll();

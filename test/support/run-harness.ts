@@ -59,9 +59,17 @@ export function runHarness(args: string[], o: RunOptions = {}): Promise<HarnessR
     }
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`harness ${args.join(' ')} did not finish in ${o.timeoutMs ?? 120_000} ms\n${stderr}`)); }, o.timeoutMs ?? 120_000);
+    // On a timeout the harness gets SIGTERM first, so that it stops its brokers and removes its temp
+    // files (SIGKILL would orphan a broker process); SIGKILL follows only if it does not exit.
+    let killer: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      reject(new Error(`harness ${args.join(' ')} did not finish in ${o.timeoutMs ?? 120_000} ms\n${stderr}`));
+    }, o.timeoutMs ?? 120_000);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      clearTimeout(killer);
       const file = path.join(reportDir, 'latest', 'results.json');
       const results = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as ResultsDocument) : undefined;
       resolve({ code, signal, stdout, stderr, reportDir, results });
