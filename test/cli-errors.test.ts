@@ -13,6 +13,22 @@ function oneLine(stderr: string): string {
 }
 
 describe('CLI errors', () => {
+  test('a profile whose broker is not reachable exits 2 with one line naming the listener, and writes no report', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unreachable-profile-'));
+    // A port nothing listens on: bind one, note it, close it.
+    const net = await import('node:net');
+    const port = await new Promise<number>((resolve) => { const srv = net.createServer().listen(0, '127.0.0.1', () => { const p = (srv.address() as { port: number }).port; srv.close(() => resolve(p)); }); });
+    const file = path.join(dir, 'lab.json');
+    fs.writeFileSync(file, JSON.stringify({ name: 'lab', listeners: { plain: `mqtt://127.0.0.1:${port}` } }));
+    const reportDir = path.join(dir, 'reports');
+    const r = await runHarness(['--profile', file, '--report-dir', reportDir]);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(new RegExp(`lab: listener plain \\(mqtt://127\\.0\\.0\\.1:${port}\\) is not reachable: ECONNREFUSED`));
+    expect(r.results).toBeUndefined();
+    expect(fs.existsSync(reportDir) ? fs.readdirSync(reportDir) : []).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   test('unknown target exits 2 listing the known targets', async () => {
     const r = await runHarness(['--target', 'nosuch']);
     expect(r.code).toBe(2);

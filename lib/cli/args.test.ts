@@ -80,6 +80,9 @@ describe('flags → RunPlan', () => {
     const p = plan('--profile', path.join(dir, 'p.json'));
     expect(p.targets[0]).toMatchObject({ driver: 'external', name: 'lab-broker' });
     expect(() => plan('--profile', path.join(dir, 'missing.json'))).toThrow(/missing\.json: \(file\) cannot be read: ENOENT/);
+    // One name everywhere: --target may repeat the profile's name, never rename it.
+    expect(plan('--profile', path.join(dir, 'p.json'), '--target', 'lab-broker').targets[0]!.name).toBe('lab-broker');
+    expect(() => plan('--profile', path.join(dir, 'p.json'), '--target', 'lab')).toThrow(/--target lab and the profile's name "lab-broker" differ/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -102,7 +102,12 @@ export function buildRunPlan(flags: ParsedFlags): RunPlan {
     if (v.target && list(v.target)!.length > 1) throw new UsageError('--profile describes one broker; give at most one --target name for it');
     const profileFile = path.resolve(v.profile);
     const profile = loadProfile(profileFile);
-    targets = [{ name: v.target ?? profile.name, driver: 'external', profileFile, profile }];
+    // One name everywhere (expectations, results, findings): the profile's. A different --target would
+    // check one name's expectations and apply another's.
+    if (v.target && v.target !== profile.name) {
+      throw new UsageError(`--target ${v.target} and the profile's name "${profile.name}" differ; drop --target or rename the profile (the profile's name keys expectations and results)`);
+    }
+    targets = [{ name: profile.name, driver: 'external', profileFile, profile }];
   } else {
     const names = list(v.target) ?? [DEFAULT_TARGET];
     let anyContainer = false;

@@ -49,3 +49,10 @@ export class BrokerStartError extends HarnessError {
     super(`${target}: ${message}`);
   }
 }
+
+/** A broker the harness does not start (--profile) could not be reached: the rig's problem, not a verdict. */
+export class UnreachableBrokerError extends HarnessError {
+  constructor(readonly target: string, readonly listener: string, readonly url: string, readonly problem: string) {
+    super(`${target}: listener ${listener} (${url}) is not reachable: ${problem}; check the address in the profile and that the broker runs`);
+  }
+}

@@ -10,6 +10,7 @@ import type { DriverName, ProtocolVersion, StartedBroker, TargetDescriptor } fro
 import { PROTOCOL_VERSIONS } from '../core/broker.ts';
 import { resolveDriver } from '../drivers/resolve-driver.ts';
 import { externalBroker, loadProfile } from '../drivers/external-driver.ts';
+import { assertReachable } from '../drivers/reachability.ts';
 import { runSuites } from './vitest-runner.ts';
 import { onCleanup } from './cleanup.ts';
 import { EXIT, HarnessError, UsageError } from '../core/errors.ts';
@@ -86,7 +87,9 @@ async function resolveAll(plan: RunPlan): Promise<ResolvedPlan[]> {
   const out: ResolvedPlan[] = [];
   for (const t of plan.targets) {
     if (t.driver === 'external') {
-      out.push({ ...t, driver: 'external' });
+      const profile = t.profile ?? loadProfile(t.profileFile!);
+      await assertReachable({ name: profile.name, listeners: profile.listeners, ...(profile.clientCertFile ? { clientCertFile: profile.clientCertFile } : {}), ...(profile.clientKeyFile ? { clientKeyFile: profile.clientKeyFile } : {}) });
+      out.push({ ...t, profile, driver: 'external' });
       continue;
     }
     const descriptor = findTarget(t.name);
