@@ -1,6 +1,7 @@
 // Layer rules for lib/ and suites/ (issue "One house"): a lower layer never imports a higher one.
 // Lowest first; a folder may import its own layer and any layer listed before it. Checked by
-// `npm run lint:layers` and by the self-test lib/core/layers.test.ts, which fails on any violation.
+// `npm run lint:layers` and by the self-test test/layers.test.ts, which fails on any violation and proves
+// a planted upward import is caught. suites/ sit on top: they may import any lib/ layer, never the reverse.
 // Unit tests (*.test.ts) sit beside the code and may reach test/support; they are not part of a layer.
 const LAYERS = [
   ['core'],
