@@ -25,7 +25,9 @@ const TEST_TIMEOUT_MS = 3 * RUN_TIMEOUT_MS;
 const failedStatuses: TestResult['status'][] = ['failed', 'error'];
 
 function testsFor(doc: ResultsDocument | undefined, id: string): TestResult[] {
-  return doc?.tests.filter((t) => t.spec.includes(id)) ?? [];
+  // A test with an expectation entry is a known Mosquitto deviation (e.g. the 3.1.1 overlap
+  // arrangements, MQTT-3.3.5-1): it fails without a fault too, so it can catch nothing.
+  return doc?.tests.filter((t) => t.spec.includes(id) && !t.detail?.expectation) ?? [];
 }
 
 /** Runs the CLI into a private report directory that is removed afterwards, also on a timeout. */
