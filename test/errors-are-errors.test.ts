@@ -15,11 +15,13 @@ describe('broken setup', () => {
   keyedTest('fixture.hook.second', 'second', {}, () => {});
 });`,
   'rejection/unhandled.test.ts': `${KEYED_TEST_IMPORT}
-keyedTest('fixture.rejection.leaks', 'leaks a rejection', {}, async () => {
+// Each test checks something (else the checked-nothing guard would make it an error for its own reason).
+keyedTest('fixture.rejection.leaks', 'leaks a rejection', {}, async (ctx) => {
   void Promise.reject(new Error('rejected boom'));
   await new Promise((r) => setTimeout(r, 50));
+  ctx.expect(1).toBe(1);
 });
-keyedTest('fixture.rejection.alone', 'passes on its own', {}, async () => { await new Promise((r) => setTimeout(r, 50)); });`,
+keyedTest('fixture.rejection.alone', 'passes on its own', {}, async (ctx) => { await new Promise((r) => setTimeout(r, 50)); ctx.expect(1).toBe(1); });`,
   'load/missing-import.test.ts': `import './does-not-exist.ts';`,
 });
 
