@@ -18,6 +18,7 @@ describe('d', () => {
 test('outside', () => {});`,
   'uncaught.test.ts': `import { test } from 'vitest';
 test('x', () => { setTimeout(() => { throw new Error('late boom'); }, 1); });
+// y keeps the file running while x's timer throws (the fixture needs the error raised mid-file, not a check).
 test('y', async () => { await new Promise((r) => setTimeout(r, 100)); });`,
   'import.test.ts': `import { test } from 'vitest';
 import './does-not-exist.ts';

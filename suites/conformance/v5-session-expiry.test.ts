@@ -4,22 +4,27 @@
 import { expect } from 'vitest';
 import type { IPublishPacket } from 'mqtt-packet';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
-import { forProtocol5, v5Test } from '../support/conformance.ts';
+import { forProtocol5, v5Test, type ConformanceEnv } from '../support/conformance.ts';
 import { subscribeV5, publishV5 } from '../support/conformance-flow.ts';
 
 const elapse = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A session with a QoS 1 subscription and the given Session Expiry leaves; a QoS 1 message is published for it while it is away. */
+async function leaveWithQueued(env: ConformanceEnv, clientId: string, topic: string, sessionExpiryInterval: number, payload: string): Promise<void> {
+  const first = await env.connect({ clientId, clean: true, properties: { sessionExpiryInterval } });
+  await subscribeV5(first.client, [{ topic, qos: 1 }]);
+  first.client.disconnect();
+  await first.client.expectClose();
+  const pub = await env.connect();
+  await publishV5(pub.client, topic, payload, { qos: 1 });
+}
 
 forProtocol5(() => {
   v5Test('v5.session-expiry.kept-while-running', ['MQTT-3.1.2-23', 'MQTT-3.1.2-5', 'MQTT-3.2.2-3', 'MQTT-3.1.3-2', 'MQTT-4.5.0-1', 'MQTT-4.4.0-1'],
     'keeps the session while Session Expiry Interval runs: Session Present 1 and the queued QoS 1 message delivered', async (env) => {
       const clientId = uniqueId('se');
       const topic = `${uniqueId('t')}/kept`;
-      const first = await env.connect({ clientId, clean: true, properties: { sessionExpiryInterval: 60 } });
-      await subscribeV5(first.client, [{ topic, qos: 1 }]);
-      first.client.disconnect();
-      await first.client.expectClose();
-      const pub = await env.connect();
-      await publishV5(pub.client, topic, 'while-away', { qos: 1 });
+      await leaveWithQueued(env, clientId, topic, 60, 'while-away');
       const again = await env.connect({ clientId, clean: false, properties: { sessionExpiryInterval: 0 } });
       expect(again.connack.sessionPresent, 'Session Present').toBe(true);
       const msg = await again.client.log.next<IPublishPacket>('publish');
@@ -31,12 +36,7 @@ forProtocol5(() => {
     'discards the session once Session Expiry Interval has passed: Session Present 0, nothing delivered', async (env) => {
       const clientId = uniqueId('se');
       const topic = `${uniqueId('t')}/expired`;
-      const first = await env.connect({ clientId, clean: true, properties: { sessionExpiryInterval: 1 } });
-      await subscribeV5(first.client, [{ topic, qos: 1 }]);
-      first.client.disconnect();
-      await first.client.expectClose();
-      const pub = await env.connect();
-      await publishV5(pub.client, topic, 'too-late', { qos: 1 });
+      await leaveWithQueued(env, clientId, topic, 1, 'too-late');
       await elapse(2500); // the interval (1 s) plus margin for the broker's expiry sweep
       const again = await env.connect({ clientId, clean: false, properties: { sessionExpiryInterval: 0 } });
       expect(again.connack.sessionPresent, 'Session Present after expiry').toBe(false);
