@@ -41,6 +41,8 @@ Flags:
                           the harness's own CI runs with it
       --fault <name>      put the fault-injecting proxy in front of the plain listener with one named
                           fault (docs/conformance.md lists them), e.g. --fault drop-pingresp
+      --key <list>        run only the tests with these stable keys (docs/test-keys.md), e.g.
+                          --key connect.plain-accepted,publish.qos1-to-subscriber
       --misconfig <name>  SELF-TEST AID, never for a real run: start the broker with one deliberately
                           broken setting, to prove the TLS/auth suites turn red (docs/tls-auth.md):
                           ${wrap(MISCONFIGURATION_NAMES, 74).join('\n                          ')}

@@ -10,7 +10,19 @@ export type DriverName = (typeof DRIVER_NAMES)[number];
 
 /** The four listeners every managed broker opens, so all suites run against one broker start. */
 export const LISTENER_NAMES = ['plain', 'tls', 'mtls', 'auth'] as const;
-export type ListenerName = (typeof LISTENER_NAMES)[number];
+/**
+ * Listeners a broker may have beyond the standard four (a profile lists them; a managed broker opens
+ * them where its target can): TLS with a password, TLS serving a deliberately expired server
+ * certificate (clients must refuse it), MQTT over WebSocket plain and TLS.
+ */
+export const OPTIONAL_LISTENER_NAMES = ['tls-auth', 'tls-expired', 'ws', 'wss'] as const;
+export type StandardListenerName = (typeof LISTENER_NAMES)[number];
+export type ListenerName = StandardListenerName | (typeof OPTIONAL_LISTENER_NAMES)[number];
+export const ALL_LISTENER_NAMES = [...LISTENER_NAMES, ...OPTIONAL_LISTENER_NAMES] as const;
+
+/** How a listener carries MQTT: TCP, TLS, WebSocket, WebSocket over TLS (the URL scheme). */
+export const TRANSPORTS = ['mqtt', 'mqtts', 'ws', 'wss'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
 
 /** What a broker supports. Tests declare what they need; a missing capability is `not-applicable`. */
 export interface Capabilities {
@@ -40,7 +52,18 @@ export interface ListenerInfo {
   url: string;
   host: string;
   port: number;
+  /** True for mqtts and wss. */
   tls: boolean;
+  /** Absent: taken from the URL scheme (mqtt/mqtts). */
+  transport?: Transport;
+  /** WebSocket listeners: the HTTP path (default /mqtt). */
+  path?: string;
+  /** TLS listeners of an external broker: the operator's trust anchor (PEM file). */
+  caFile?: string;
+  /** TLS: the name to verify the certificate against and send as SNI (default: the URL's host). */
+  serverName?: string;
+  /** TLS: ALPN protocols to offer. */
+  alpn?: string[];
   /**
    * Credentials every client must present on this listener because the broker has no anonymous
    * MQTT access (ejabberd) or one node-wide switch for it (RabbitMQ). Test clients that give no user

@@ -22,6 +22,8 @@ export interface HarnessContext {
   requestedProtocols?: ProtocolVersion[];
   /** --strict: accept only the behaviour the specification intends, not every allowed one. */
   strict: boolean;
+  /** --key: only the tests with these stable keys run; every other test is skipped as not selected. */
+  keys?: string[];
   /** The run's certificate set (client certificates, CAs, keys); absent for external brokers. */
   pki?: PkiSet;
 }

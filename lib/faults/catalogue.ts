@@ -30,13 +30,13 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'drop-every-second-publish',
     description: 'drops every second PUBLISH the broker sends to a client',
-    caughtBy: ['MQTT-4.6.0-6'],
+    statement: 'MQTT-4.6.0-6', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-4.6.0-6'],
     fromServer: (f, c) => (pub(f) && counter(c, 'n') % 2 === 0 ? 'drop' : undefined),
   },
   {
     name: 'deliver-qos2-twice',
     description: 'delivers every QoS 2 PUBLISH to the subscriber a second time under another packet id (the proxy completes that extra flow itself)',
-    caughtBy: ['MQTT-4.3.3-1'],
+    statement: 'MQTT-4.3.3-1', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-4.3.3-1'],
     fromServer: (f, c) => {
       const p = pub(f);
       if (!p || p.qos !== 2 || p.dup) return undefined;
@@ -55,19 +55,19 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'strip-retain-on-retained-delivery',
     description: 'clears RETAIN on retained messages sent because of a new subscription',
-    caughtBy: ['MQTT-3.3.1-8'],
+    statement: 'MQTT-3.3.1-8', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.3.1-8'],
     fromServer: (f) => { const p = pub(f); return p?.retain ? { ...p, retain: false } : undefined; },
   },
   {
     name: 'set-retain-on-live-delivery',
     description: 'sets RETAIN on messages forwarded to established subscriptions',
-    caughtBy: ['MQTT-3.3.1-9'],
+    statement: 'MQTT-3.3.1-9', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.3.1-9'],
     fromServer: (f) => { const p = pub(f); return p && !p.retain ? { ...p, retain: true } : undefined; },
   },
   {
     name: 'flip-session-present',
     description: 'inverts Session Present in accepting CONNACKs',
-    caughtBy: ['MQTT-3.2.2-1', 'MQTT-3.2.2-2'],
+    statement: 'MQTT-3.2.2-1', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.2.2-1', 'MQTT-3.2.2-2'],
     fromServer: (f) => {
       const p = f.packet;
       if (p?.cmd !== 'connack' || (p.returnCode ?? p.reasonCode ?? 0) !== 0) return undefined;
@@ -77,7 +77,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'wrong-connack-code',
     description: 'answers every refused CONNECT with return code 5 (not authorized) instead of the right one',
-    caughtBy: ['MQTT-3.1.3-8', 'MQTT-3.1.2-2'],
+    statement: 'MQTT-3.1.3-8', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.1.3-8', 'MQTT-3.1.2-2'],
     fromServer: (f) => {
       if (f.type !== 2 || f.bytes.length < 4 || f.bytes[3] === 0) return undefined;
       const b = Buffer.from(f.bytes);
@@ -88,7 +88,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'accept-second-connect',
     description: 'swallows a second CONNECT on a connection instead of letting the broker close it',
-    caughtBy: ['MQTT-3.1.0-2'],
+    statement: 'MQTT-3.1.0-2', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.1.0-2'],
     fromClient: (f, c) => {
       if (f.type !== 1) return undefined;
       return counter(c, 'connects') > 1 ? 'drop' : undefined;
@@ -97,7 +97,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'swallow-unsubscribe',
     description: 'answers UNSUBSCRIBE with UNSUBACK itself and never tells the broker',
-    caughtBy: ['MQTT-3.10.4-2'],
+    statement: 'MQTT-3.10.4-2', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.10.4-2'],
     fromClient: (f, c) => {
       if (f.packet?.cmd !== 'unsubscribe') return undefined;
       c.toClient({ cmd: 'unsuback', messageId: f.packet.messageId!, granted: [] } as Packet);
@@ -107,7 +107,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'reorder-publishes',
     description: 'swaps each pair of consecutive PUBLISH packets to a client',
-    caughtBy: ['MQTT-4.6.0-6'],
+    statement: 'MQTT-4.6.0-6', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-4.6.0-6'],
     fromServer: (f, c) => {
       if (!pub(f)) return undefined;
       const held = c.state.get('held') as { bytes: Buffer; timer: NodeJS.Timeout } | undefined;
@@ -126,7 +126,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'grant-higher-qos',
     description: 'rewrites every successful SUBACK return code to QoS 2, more than was asked',
-    caughtBy: ['MQTT-3.8.4-5'],
+    statement: 'MQTT-3.8.4-5', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.8.4-5'],
     fromServer: (f) => {
       const p = f.packet;
       if (p?.cmd !== 'suback') return undefined;
@@ -136,7 +136,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'forward-will-on-disconnect',
     description: 'turns a clean DISCONNECT into a dropped connection, so the broker publishes the Will',
-    caughtBy: ['MQTT-3.14.4-3'],
+    statement: 'MQTT-3.14.4-3', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.14.4-3'],
     fromClient: (f, c) => {
       if (f.type !== 14) return undefined;
       c.closeServer();
@@ -146,7 +146,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'drop-will-on-abnormal-close',
     description: 'sends DISCONNECT for a client whose connection failed, so the broker discards the Will',
-    caughtBy: ['MQTT-3.1.2-8'],
+    statement: 'MQTT-3.1.2-8', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.1.2-8'],
     clientClosed: (c) => {
       if (c.sawDisconnect) return false;
       c.toServer({ cmd: 'disconnect' });
@@ -157,7 +157,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'answer-keepalive-itself',
     description: 'keeps idle clients alive by sending PINGREQ to the broker on their behalf',
-    caughtBy: ['MQTT-3.1.2-24'],
+    statement: 'MQTT-3.1.2-24', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.1.2-24'],
     fromClient: (f, c) => {
       if (f.packet?.cmd !== 'connect' || !f.packet.keepalive) return undefined;
       const timer = setInterval(() => { counter(c, 'pings'); c.toServer({ cmd: 'pingreq' }); }, f.packet.keepalive * 400);
@@ -174,7 +174,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'accept-malformed-flags',
     description: 'repairs reserved fixed-header flags of client packets, so the broker never sees (and never closes on) them',
-    caughtBy: ['MQTT-3.6.1-1', 'MQTT-3.8.1-1', 'MQTT-3.10.1-1', 'MQTT-3.14.1-1'],
+    statement: 'MQTT-3.6.1-1', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.6.1-1', 'MQTT-3.8.1-1', 'MQTT-3.10.1-1', 'MQTT-3.14.1-1'],
     fromClient: (f) => {
       const want = REQUIRED_FLAGS[f.type];
       if (want === undefined || f.flags === want) return undefined;
@@ -186,7 +186,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'forward-dollar-topics-to-wildcards',
     description: 'copies messages published to $-topics to every client holding a filter that starts with a wildcard',
-    caughtBy: ['MQTT-4.7.2-1'],
+    statement: 'MQTT-4.7.2-1', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-4.7.2-1'],
     fromClient: (f, c) => {
       const p = f.packet;
       if (p?.cmd === 'subscribe' && p.subscriptions.some((s) => /^[#+]/.test(s.topic))) c.state.set('wildcard', true);
@@ -200,7 +200,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'deliver-at-qos0',
     description: 'acknowledges QoS 1/2 deliveries to the broker itself and hands them to the client as QoS 0',
-    caughtBy: ['MQTT-3.8.4-6'],
+    statement: 'MQTT-3.8.4-6', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.8.4-6'],
     fromServer: (f, c) => {
       const p = pub(f);
       if (p && p.qos > 0) {
@@ -218,49 +218,49 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'puback-wrong-id',
     description: 'acknowledges QoS 1 PUBLISH with PUBACK carrying another packet id',
-    caughtBy: ['MQTT-2.3.1-6'],
+    statement: 'MQTT-2.3.1-6', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-2.3.1-6'],
     fromServer: (f) => (f.packet?.cmd === 'puback' ? { ...f.packet, messageId: (f.packet.messageId! % 65535) + 1 } : undefined),
   },
   {
     name: 'suback-wrong-id',
     description: 'answers SUBSCRIBE with a SUBACK carrying another packet id',
-    caughtBy: ['MQTT-3.8.4-2'],
+    statement: 'MQTT-3.8.4-2', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.8.4-2'],
     fromServer: (f) => (f.packet?.cmd === 'suback' ? { ...f.packet, messageId: (f.packet.messageId! % 65535) + 1 } : undefined),
   },
   {
     name: 'drop-unsuback',
     description: 'never delivers UNSUBACK',
-    caughtBy: ['MQTT-3.10.4-4'],
+    statement: 'MQTT-3.10.4-4', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.10.4-4'],
     fromServer: (f) => (f.type === 11 ? 'drop' : undefined),
   },
   {
     name: 'drop-pingresp',
     description: 'never delivers PINGRESP',
-    caughtBy: ['MQTT-3.12.4-1'],
+    statement: 'MQTT-3.12.4-1', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.12.4-1'],
     fromServer: (f) => (f.type === 13 ? 'drop' : undefined),
   },
   {
     name: 'reverse-suback-codes',
     description: 'returns SUBACK return codes in reverse order',
-    caughtBy: ['MQTT-3.9.3-1'],
+    statement: 'MQTT-3.9.3-1', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.9.3-1'],
     fromServer: (f) => (f.packet?.cmd === 'suback' ? ({ ...f.packet, granted: [...f.packet.granted].reverse() } as ISubackPacket) : undefined),
   },
   {
     name: 'propagate-dup',
     description: 'sets DUP on every QoS>0 PUBLISH sent to subscribers (as if copying the incoming DUP)',
-    caughtBy: ['MQTT-3.3.1-3'],
+    statement: 'MQTT-3.3.1-3', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.3.1-3'],
     fromServer: (f) => { const p = pub(f); return p && p.qos > 0 && !p.dup ? { ...p, dup: true } : undefined; },
   },
   {
     name: 'no-dup-on-redelivery',
     description: 'clears DUP on re-delivered PUBLISH packets',
-    caughtBy: ['MQTT-3.3.1-1'],
+    statement: 'MQTT-3.3.1-1', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.3.1-1'],
     fromServer: (f) => { const p = pub(f); return p?.dup ? { ...p, dup: false } : undefined; },
   },
   {
     name: 'lose-queued-messages',
     description: 'drops the messages a broker sends right after resuming a stored session (Session Present 1)',
-    caughtBy: ['MQTT-3.1.2-5'],
+    statement: 'MQTT-3.1.2-5', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.1.2-5'],
     fromServer: (f, c) => {
       const p = f.packet;
       if (p?.cmd === 'connack' && p.sessionPresent) c.state.set('resumedAt', Date.now());
@@ -271,7 +271,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'duplicate-inbound-qos2',
     description: 'forwards a re-sent (DUP) QoS 2 PUBLISH under a fresh packet id, so the broker delivers it twice',
-    caughtBy: ['MQTT-4.3.3-2'],
+    statement: 'MQTT-4.3.3-2', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-4.3.3-2'],
     fromClient: (f, c) => {
       const p = f.packet;
       if (p?.cmd === 'publish' && p.qos === 2 && p.dup) {
@@ -294,7 +294,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'accept-any-protocol-level',
     description: 'rewrites an unsupported CONNECT protocol level to 4, so the broker accepts it',
-    caughtBy: ['MQTT-3.1.2-2', 'MQTT-3.1.4-5'],
+    statement: 'MQTT-3.1.2-2', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.1.2-2', 'MQTT-3.1.4-5'],
     fromClient: (f) => {
       if (f.type !== 1) return undefined;
       const at = headerLength(f.bytes) + 6;
@@ -307,25 +307,25 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'keep-closed-clients-open',
     description: 'never passes a broker-side close on to the client',
-    caughtBy: ['MQTT-3.1.4-2', 'MQTT-3.2.2-5', 'MQTT-3.3.1-4'],
+    statement: 'MQTT-3.1.4-2', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.1.4-2', 'MQTT-3.2.2-5', 'MQTT-3.3.1-4'],
     serverClosed: () => true,
   },
   {
     name: 'rewrite-delivered-topic',
     description: 'delivers messages under a topic name that does not match the subscription',
-    caughtBy: ['MQTT-3.3.2-3'],
+    statement: 'MQTT-3.3.2-3', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.3.2-3'],
     fromServer: (f) => { const p = pub(f); return p ? { ...p, topic: `${p.topic}/x` } : undefined; },
   },
   {
     name: 'strip-bom',
     description: 'strips U+FEFF from topic names the client publishes to',
-    caughtBy: ['MQTT-1.5.3-3'],
+    statement: 'MQTT-1.5.3-3', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-1.5.3-3'],
     fromClient: (f) => { const p = pub(f); return p?.topic.includes('\uFEFF') ? { ...p, topic: p.topic.replace(/\uFEFF/g, '') } : undefined; },
   },
   {
     name: 'pubrel-bad-flags',
     description: 'sends PUBREL with fixed-header flags 0000 instead of 0010',
-    caughtBy: ['MQTT-2.2.2-1'],
+    statement: 'MQTT-2.2.2-1', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-2.2.2-1'],
     fromServer: (f) => {
       if (f.type !== 6) return undefined;
       const b = Buffer.from(f.bytes);
@@ -336,7 +336,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'qos0-with-dup',
     description: 'sets DUP on QoS 0 PUBLISH packets sent to subscribers',
-    caughtBy: ['MQTT-3.3.1-2'],
+    statement: 'MQTT-3.3.1-2', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.3.1-2'],
     fromServer: (f) => {
       if (!pub(f) || ((f.flags >> 1) & 3) !== 0) return undefined;
       const b = Buffer.from(f.bytes);
@@ -347,25 +347,25 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'drop-retained-on-subscribe',
     description: 'drops retained messages sent because of a new subscription',
-    caughtBy: ['MQTT-3.3.1-6'],
+    statement: 'MQTT-3.3.1-6', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.3.1-6'],
     fromServer: (f) => (pub(f)?.retain ? 'drop' : undefined),
   },
   {
     name: 'keep-empty-retained',
     description: 'clears RETAIN on empty retained PUBLISH packets, so the retained message is never removed',
-    caughtBy: ['MQTT-3.3.1-10'],
+    statement: 'MQTT-3.3.1-10', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.3.1-10'],
     fromClient: (f) => { const p = pub(f); return p?.retain && p.payload.length === 0 ? { ...p, retain: false } : undefined; },
   },
   {
     name: 'retain-everything',
     description: 'sets RETAIN on every PUBLISH a client sends',
-    caughtBy: ['MQTT-3.3.1-12'],
+    statement: 'MQTT-3.3.1-12', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-3.3.1-12'],
     fromClient: (f) => { const p = pub(f); return p && !p.retain && p.payload.length > 0 ? { ...p, retain: true } : undefined; },
   },
   {
     name: 'redeliver-with-new-id',
     description: 're-delivers unacknowledged messages under a different packet id',
-    caughtBy: ['MQTT-4.4.0-1'],
+    statement: 'MQTT-4.4.0-1', catchers: [/* TODO: keys */] as string[], caughtBy: ['MQTT-4.4.0-1'],
     fromServer: (f) => { const p = pub(f); return p?.dup && p.messageId ? { ...p, messageId: (p.messageId % 65535) + 1 } : undefined; },
   },
   // MQTT 5.0 faults (lib/faults/v5-faults.ts).

@@ -1,7 +1,7 @@
 // What a named fault is: hooks the proxy calls for every packet in either direction and for closes.
 // A hook returns nothing to forward the packet unchanged, 'drop' to swallow it, or replacement
-// packets/bytes to forward instead. Faults are small and deterministic; each names the statements
-// whose tests must catch it (the mutation self-test checks that they do).
+// packets/bytes to forward instead. Faults are small and deterministic; each names the statement it
+// breaks and the keys of the tests that must catch it (the mutation self-test checks that they do).
 import type { Packet } from 'mqtt-packet';
 import type { Frame } from '../mqtt/frames.ts';
 
@@ -30,7 +30,14 @@ export interface ProxyConnection {
 export interface Fault {
   name: string;
   description: string;
-  /** Statement ids whose tests must fail with this fault (and pass without it). */
+  /** The one normative statement (MQTT-x.y.z-n) this fault breaks. */
+  statement: string;
+  /**
+   * Stable keys (docs/test-keys.md) of the tests that must catch it: each must end `failed` with
+   * failureKind `assertion` under the fault, and `passed` without it (test/mutation-*.test.ts).
+   */
+  catchers: string[];
+  /** LEGACY (being replaced by statement + catchers; remove with the last user): statement ids. */
   caughtBy: string[];
   /** The protocol version whose tests catch it (absent: 3.1.1); v5 faults act on v5 connections only. */
   protocol?: '5';

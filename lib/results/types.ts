@@ -28,7 +28,17 @@ export interface TestDetail {
    * stated tolerance): the result is `passed`, this says by how much; --strict fails it instead.
    */
   tolerated?: string;
+  /**
+   * Why a `failed` test failed: `assertion` = a check did not hold (an expect, or an observed packet
+   * that contradicts the expected one: UnexpectedPacketError, ConnectionClosedError); `wait-timeout` = a
+   * bounded wait for a packet ran out (WaitTimeoutError); `test-timeout` = the test itself ran out of
+   * time; `exception` = anything else thrown. The mutation self-tests count only `assertion` as a catch.
+   */
+  failureKind?: FailureKind;
 }
+
+export const FAILURE_KINDS = ['assertion', 'wait-timeout', 'test-timeout', 'exception'] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 /** An expectations entry as a result carries it (lib/results/expectations.ts). */
 export interface ExpectationDetail {

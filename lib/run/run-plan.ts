@@ -22,6 +22,8 @@ export interface RunPlan {
   protocols?: ProtocolVersion[];
   reportDir: string;
   filters: string[];
+  /** --key: run only the tests with these stable keys (exact match; combines with the name filters). */
+  keys?: string[];
   strict: boolean;
   /** --fault: run the suites through the fault-injecting proxy with this named fault. */
   fault?: string;

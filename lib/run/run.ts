@@ -185,6 +185,7 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
       protocols,
       requestedProtocols: runPlan.protocols ?? [...PROTOCOL_VERSIONS],
       strict: runPlan.strict,
+      ...(runPlan.keys ? { keys: runPlan.keys } : {}),
     };
     if (runPlan.fault) {
       faultProxy = await wrapWithFault(context, runPlan.fault);
@@ -254,7 +255,7 @@ export function exitCodeFor(runs: TargetRun[], options: { strictExpectations?: b
  * than by collecting every suite up front (~15 s), so a normal filtered run stays as fast as before.
  */
 function nothingMatched(plan: RunPlan, runs: readonly TargetRun[]): boolean {
-  if (!plan.filters.length || runs.some((r) => r.rigError)) return false;
+  if ((!plan.filters.length && !plan.keys) || runs.some((r) => r.rigError)) return false;
   const ran = runs.filter((r) => r.selection);
   return ran.length > 0 && ran.every((r) => r.selection!.selected === 0);
 }
@@ -309,7 +310,7 @@ export async function executeRun(plan: RunPlan, argv: string[], outputs: RunOutp
   if (nothingMatched(plan, runs)) {
     removeRunDir();
     forgetRunDir();
-    throw new NoTestMatchesError(plan.filters, plan.suites.filter((s) => s !== 'bench'));
+    throw new NoTestMatchesError([...plan.filters, ...(plan.keys ?? []).map((k) => `key ${k}`)], plan.suites.filter((s) => s !== 'bench'));
   }
   const bench = plan.bench ? judgeBenchmarks(runs.flatMap((r) => r.benchmarks ?? []), plan.bench) : undefined;
   let exitCode = exitCodeFor(runs, { strictExpectations: plan.strictExpectations });

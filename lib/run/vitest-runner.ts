@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createVitest } from 'vitest/node';
 import type { TestCase, TestModule, Reporter } from 'vitest/node';
 import type { HarnessContext } from '../core/harness-context.ts';
-import type { TestResult, TestStatus } from '../results/types.ts';
+import type { FailureKind, TestResult, TestStatus } from '../results/types.ts';
 
 import { ROOT } from '../core/paths.ts';
 import { progressReporter } from './progress-reporter.ts';
@@ -61,6 +61,7 @@ export function toTestResult(test: TestCase, target: string): TestResult {
       detail = {
         ...detail,
         reason: err?.message?.split('\n')[0] ?? 'failed',
+        ...(status === 'failed' ? { failureKind: failureKindOf(err) } : {}),
         ...(err?.expected !== undefined ? { expected: String(err.expected) } : {}),
         ...(err?.actual !== undefined ? { actual: String(err.actual) } : {}),
       };
@@ -96,6 +97,16 @@ export function toTestResult(test: TestCase, target: string): TestResult {
 const firstLine = (s: string | undefined): string => (s ?? 'unknown error').split('\n')[0]!;
 
 /** A result for a file-level problem that no test of the file can carry (it has none, or none selected). */
+const ASSERTION_ERRORS = new Set(['AssertionError', 'UnexpectedPacketError', 'ConnectionClosedError']);
+
+/** TestDetail.failureKind from the first error vitest recorded (serialized: name and message). */
+export function failureKindOf(err: { name?: string; message?: string } | undefined): FailureKind {
+  if (err?.name && ASSERTION_ERRORS.has(err.name)) return 'assertion';
+  if (err?.name === 'WaitTimeoutError') return 'wait-timeout';
+  if (/^Test timed out in \d+ms/.test(err?.message ?? '')) return 'test-timeout';
+  return 'exception';
+}
+
 function fileError(module: TestModule, target: string, what: 'load' | 'file-error', reason: string): TestResult {
   const suite = suiteOf(module);
   return {

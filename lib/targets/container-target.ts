@@ -2,7 +2,7 @@
 // listener, readiness line) that unit tests check, and one function that starts it. The plan is
 // rendered for in-container paths and fixed in-container ports; the engine maps them to host ports.
 import fs from 'node:fs';
-import type { Capabilities, ListenerName, StartedBroker, StartOptions } from '../core/broker.ts';
+import type { Capabilities, ListenerName, StandardListenerName, StartedBroker, StartOptions } from '../core/broker.ts';
 import { LISTENER_NAMES } from '../core/broker.ts';
 import { extraTlsListenerInfo, listenerInfo } from '../core/listener-url.ts';
 import { startContainerBroker } from '../drivers/container-driver.ts';
@@ -27,11 +27,11 @@ export interface ContainerPlan {
 
 /** In-container port per listener. Every image gets the same ones (MQTT's registered 1883/8883, +1 for
  * the second role), so plans and configs read alike; the engine maps each to a free host port. */
-export const CONTAINER_PORTS: Readonly<Record<ListenerName, number>> = { plain: 1883, tls: 8883, mtls: 8884, auth: 1884 };
+export const CONTAINER_PORTS: Readonly<Record<StandardListenerName, number>> = { plain: 1883, tls: 8883, mtls: 8884, auth: 1884 };
 
 /** CONTAINER_PORTS for the listeners a plan opens (ContainerPlan.listenerPorts). */
 export function containerPortsFor(open: readonly ListenerName[]): Partial<Record<ListenerName, number>> {
-  return Object.fromEntries(open.map((n) => [n, CONTAINER_PORTS[n]]));
+  return Object.fromEntries(open.map((n) => [n, CONTAINER_PORTS[n as StandardListenerName]]));
 }
 
 /** Starts a plan under the container driver; every container target's StartedBroker comes from here. */

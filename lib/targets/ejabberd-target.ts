@@ -9,7 +9,7 @@ import { withFreshPorts } from '../drivers/free-port.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
 import { LOOPBACK_DIST_ARGS, withEpmd, uniqueNodeName } from '../drivers/erlang-node.ts';
 import { findBinary } from '../drivers/resolve-driver.ts';
-import type { Capabilities, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
+import type { Capabilities, ListenerName, StandardListenerName, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
 import { LISTENER_NAMES } from '../core/broker.ts';
 import { listenerInfo, missingListeners } from '../core/listener-url.ts';
 import { credentialsOn, harnessUser, standardUsers, type BrokerUser } from './broker-users.ts';
@@ -54,7 +54,7 @@ export const ejabberdCapabilities: Capabilities = {
 const READY = new RegExp(EJABBERD_USERS_READY);
 const FATAL = new RegExp(`${EJABBERD_USERS_FAILED}|Failed to start|eaddrinuse|Invalid value of option|crash_report|init terminating`);
 
-export function ejabberdListeners(hasPki: boolean): ListenerName[] {
+export function ejabberdListeners(hasPki: boolean): StandardListenerName[] {
   return LISTENER_NAMES.filter((n) => n === 'plain' || n === 'auth' || hasPki);
 }
 
@@ -75,7 +75,7 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
   return withEpmd(o.target, (epmd) =>
     // Another process may take a probed port before ejabberd binds it: withFreshPorts tries again.
     withFreshPorts(4, /eaddrinuse/i, async ([plain, tls, mtls, auth]) => {
-      const ports: Record<ListenerName, number> = { plain, tls, mtls, auth };
+      const ports: Record<StandardListenerName, number> = { plain, tls, mtls, auth };
       const configFile = path.join(dir, 'ejabberd.yml');
       fs.writeFileSync(configFile, renderEjabberdConfig({ bind: '127.0.0.1', ports, users, pki: o.assets.pki }), { mode: 0o600 });
       const mnesia = path.join(dir, 'mnesia');

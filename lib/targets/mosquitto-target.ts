@@ -7,7 +7,7 @@ import path from 'node:path';
 import { withFreshPorts } from '../drivers/free-port.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
 import { findBinary } from '../drivers/resolve-driver.ts';
-import type { Capabilities, ListenerName, PkiPaths, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
+import type { Capabilities, ListenerName, StandardListenerName, PkiPaths, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
 import { LISTENER_NAMES } from '../core/broker.ts';
 import { extraTlsListenerInfo, listenerInfo, missingListeners } from '../core/listener-url.ts';
 import type { MisconfigurationName } from '../core/misconfiguration-name.ts';
@@ -44,7 +44,7 @@ export interface MosquittoFiles {
 
 export interface MosquittoConfigInput {
   bind: string;
-  ports: Record<ListenerName, number>;
+  ports: Record<StandardListenerName, number>;
   /** Ports of the `tls-bad-<scenario>` listeners, keyed by listener name. */
   extraPorts?: Record<string, number>;
   runAsRoot: boolean;
@@ -54,7 +54,7 @@ export interface MosquittoConfigInput {
 }
 
 /** Which listeners a config can open: plain always; the others need their files. */
-export function mosquittoListeners(files: MosquittoFiles): ListenerName[] {
+export function mosquittoListeners(files: MosquittoFiles): StandardListenerName[] {
   return LISTENER_NAMES.filter((name) => {
     if (name === 'plain') return true;
     if (name === 'auth') return Boolean(files.passwordFile && files.aclFile);

@@ -9,7 +9,7 @@ import { withFreshPorts } from '../drivers/free-port.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
 import { findBeam, killIfAlive, withEpmd, uniqueNodeName } from '../drivers/erlang-node.ts';
 import { containerPortsFor, pemsFrom, startContainerPlan } from './container-target.ts';
-import type { Capabilities, ListenerName, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
+import type { Capabilities, ListenerName, StandardListenerName, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
 import { LISTENER_NAMES } from '../core/broker.ts';
 import { listenerInfo, missingListeners } from '../core/listener-url.ts';
 import { credentialsOn, harnessUser, standardUsers } from './broker-users.ts';
@@ -53,7 +53,7 @@ const READY = /Server startup complete/;
 const FATAL = /BOOT FAILED|eaddrinuse|Failed to start Ranch listener|could not start|ERROR: could not/;
 
 /** Listeners one node opens: tcp plain and auth (same rules), no TLS until a PKI is given. */
-export function rabbitmqListeners(hasPki: boolean): ListenerName[] {
+export function rabbitmqListeners(hasPki: boolean): StandardListenerName[] {
   return LISTENER_NAMES.filter((n) => n === 'plain' || n === 'auth' || (n === 'tls' && hasPki));
 }
 

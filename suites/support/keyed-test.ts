@@ -6,7 +6,7 @@
 // no behaviour judgement) has exercised nothing, so it must not be recorded `passed`. It ends
 // `error` (CheckedNothingError): silence is a defect of the test, not a property of the broker. A
 // test that finds nothing to check on a broker says so with notApplicable(ctx, reason).
-import { expect as globalExpect, test, type TestContext } from 'vitest';
+import { expect as globalExpect, inject, test, type TestContext } from 'vitest';
 import { KEY_FORM, keyFormProblem } from '../../lib/core/test-key.ts';
 
 export { KEY_FORM };
@@ -79,10 +79,20 @@ export function assertChecked(ctx: TestContext): void {
   if (checksMade(ctx) <= 0) throw new CheckedNothingError(CHECKED_NOTHING);
 }
 
+function selectedKeys(): string[] | undefined {
+  try {
+    return inject('harness')?.keys;
+  } catch {
+    return undefined; // collected outside a harness run (the test registry)
+  }
+}
+
 export function keyedTest(key: string, name: string, options: KeyedTestOptions, fn: (ctx: TestContext) => Promise<void> | void): void {
   assertKey(key);
   const spec = (options.spec ?? []).filter((i) => i.startsWith('MQTT-'));
-  test(name, { meta: { key, spec }, ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) }, async (ctx) => {
+  // --key: a test whose key was not asked for is registered skipped, so it is "not selected".
+  const only = selectedKeys();
+  (only && !only.includes(key) ? test.skip : test)(name, { meta: { key, spec }, ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) }, async (ctx) => {
     // notApplicable / ctx.skip and failures throw out of fn, so only a normal completion is judged.
     await fn(ctx);
     assertChecked(ctx);
