@@ -1,5 +1,6 @@
 // A publisher: closed loop (keep a bounded window outstanding) or open loop (each message has an
-// intended send time on a fixed schedule, sent when due whatever the broker does).
+// intended send time on a fixed schedule, sent when due whatever the broker does, or — with an
+// in-flight window at QoS ≥ 1 — as soon as the window has room, like a real QoS 1 client).
 import { LoadConnection } from './load-connection.ts';
 import { PACKET, PublishTemplate, writeAck, type Frame } from './wire-codec.ts';
 import { nowMs, writeHeader } from './message-header.ts';
@@ -52,7 +53,7 @@ export class LoadPublisher {
         conn.write(Buffer.from(ackBuf.subarray(0, writeAck(ackBuf, 0, PACKET.PUBREL, id))));
       }
     };
-    conn.onChunkEnd = () => this.pump();
+    conn.onChunkEnd = () => (this.plan.mode === 'open' ? this.tickOpen() : this.pump());
   }
 
   start(startMs: number): void {
@@ -110,9 +111,17 @@ export class LoadPublisher {
     const now = nowMs();
     const intervalMs = 1000 / this.plan.ratePerSec;
     const due = Math.min(this.total, Math.floor((now - this.startMs) / intervalMs) + 1);
-    // Everything due is sent now, stamped with the time it *should* have gone out (coordinated omission).
-    while (this.sent < due) this.send(Math.min(due - this.sent, MAX_BATCH), (seq) => this.startMs + seq * intervalMs, true);
+    // Everything due is sent now (as far as an in-flight window lets it), stamped with the time it
+    // *should* have gone out (coordinated omission); the TEST-ONLY switch stamps the actual send instead.
+    const stamp = this.plan.stampAtActualSend ? () => now : (seq: number) => this.startMs + seq * intervalMs;
+    for (let n = this.openRoom(due); n > 0; n = this.openRoom(due)) this.send(Math.min(n, MAX_BATCH), stamp, true);
     if (this.sent >= this.total || now >= this.endMs + 1000) this.stop();
+  }
+
+  /** Open loop: messages due now that may go out; with an in-flight window, only while it has room. */
+  private openRoom(due: number): number {
+    const limit = this.plan.inFlightWindow;
+    return limit === undefined ? due - this.sent : Math.min(due - this.sent, limit - (this.sent - this.acked));
   }
 
   private send(n: number, intended: (seq: number) => number, ignoreBackpressure = false): void {

@@ -1,6 +1,7 @@
 // The header every benchmark message carries at the start of its payload, so subscribers can count
 // loss, duplicates and reordering per publisher and measure latency from the *intended* send time
-// (open loop: the schedule; closed loop: the moment it was handed to the socket).
+// (open loop: the schedule, also when an in-flight window held the message back; closed loop: the
+// moment it was handed to the socket).
 // Layout (16 bytes, big endian): u32 publisher id · u32 sequence number · f64 intended time (ms).
 
 export const HEADER_BYTES = 16;

@@ -26,6 +26,8 @@ export interface EngineOptions {
   ratePerSec: number;
   progress?: (line: string) => void;
   onStarted?: () => void;
+  /** TEST-ONLY: see WorkerPlan.stampAtActualSend. */
+  stampAtActualSend?: boolean;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -79,6 +81,8 @@ async function setUpWorkers(run: EngineRun, listener: ListenerInfo): Promise<voi
       ...layout.perWorker[i]!,
       mode: kind.loop,
       inflight: s.inflight,
+      ...(s.inFlightWindow !== undefined ? { inFlightWindow: s.inFlightWindow } : {}),
+      ...(o.stampAtActualSend ? { stampAtActualSend: true } : {}),
       ratePerSec: o.ratePerSec,
       durationMs: s.durationMs,
       publisherCount: layout.publisherCount,

@@ -51,9 +51,10 @@ export const SCENARIO_KIND_REGISTRY: { readonly [K in ScenarioKind]: ScenarioKin
   },
   latency: {
     summary: 'open loop at a fixed rate; latency from each message\'s intended send time',
-    fields: ['topology', 'clients', 'ratePerSec', 'rateFraction'],
+    fields: ['topology', 'clients', 'ratePerSec', 'rateFraction', 'inFlightWindow'],
     validate: (s, fail) => {
       if (!s.ratePerSec === !s.rateFraction) fail('ratePerSec', s.ratePerSec, 'a latency scenario needs exactly one of ratePerSec or rateFraction');
+      if (s.inFlightWindow !== undefined && s.qos === 0) fail('inFlightWindow', s.inFlightWindow, 'an in-flight window needs qos 1 or 2 (QoS 0 has no acknowledgement to wait for)');
     },
     // Open loop at a fixed rate: one thread is plenty, and one thread to schedule instead of two keeps
     // the generator's own share of the measured latency small on a busy machine.

@@ -16,6 +16,12 @@ export interface RunScenarioOptions {
   progress?: (line: string) => void;
   /** Called once publishing has started (used by the coordinated-omission proof to freeze the broker). */
   onStarted?: () => void;
+  /**
+   * TEST-ONLY switches, settable from code only (bench-suite and the CLI never pass them).
+   * stampAtActualSend: stamp open-loop messages at their actual send time (the coordinated-omission
+   * mistake), the control run of test/bench-coordinated-omission.test.ts.
+   */
+  testOnly?: { stampAtActualSend?: boolean };
 }
 
 /** The listener this scenario connects to, or why the target cannot run it. */
@@ -42,6 +48,7 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
       runId: o.runId, prefix, workers, ratePerSec,
       ...(o.progress ? { progress: o.progress } : {}),
       ...(o.onStarted ? { onStarted: o.onStarted } : {}),
+      ...(o.testOnly?.stampAtActualSend ? { stampAtActualSend: true } : {}),
     });
     return aggregateScenario(s, kind, layout, samples, broker.target);
   } catch (e) {

@@ -30,6 +30,12 @@ export interface Scenario {
   ratePerSec?: number;
   /** ... or as a fraction of the msgsPerSec a throughput scenario measured earlier in this run. */
   rateFraction?: { of: string; fraction: number };
+  /**
+   * Open loop (latency) at QoS ≥ 1: at most this many PUBLISHes unacknowledged. When the window is full
+   * the sender waits for PUBACK/PUBCOMP, as a real QoS 1 client does, and messages due meanwhile go out
+   * late, still stamped with their intended time. Absent: the open loop never waits for the broker.
+   */
+  inFlightWindow?: number;
   durationMs: number;
   /** connections: how many to open and hold; retained-storm: how many retained topics. */
   count?: number;
@@ -77,6 +83,7 @@ export function parseScenario(raw: Raw, file: string): Scenario {
     rateFraction = { of: rf.of, fraction: rf.fraction };
   }
   const count = int(file, name, raw, 'count', 1, 100_000);
+  const inFlightWindow = int(file, name, raw, 'inFlightWindow', 1, 65_535);
   const scenario: Scenario = {
     name,
     kind,
@@ -91,6 +98,7 @@ export function parseScenario(raw: Raw, file: string): Scenario {
     inflight: int(file, name, raw, 'inflight', 1, 65_535) ?? DEFAULTS.inflight,
     ...(ratePerSec ? { ratePerSec } : {}),
     ...(rateFraction ? { rateFraction } : {}),
+    ...(inFlightWindow !== undefined ? { inFlightWindow } : {}),
     durationMs: int(file, name, raw, 'durationMs', 100, 3_600_000) ?? DEFAULTS.durationMs,
     ...(count !== undefined ? { count } : {}),
     ...(raw.workers !== undefined ? { workers: int(file, name, raw, 'workers', 1, 8) } : {}),

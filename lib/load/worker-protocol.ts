@@ -32,6 +32,14 @@ export interface WorkerPlan {
   connectors: string[];
   mode: 'closed' | 'open';
   inflight: number;
+  /** Open loop at QoS ≥ 1: PUBLISHes unacknowledged before the sender waits (absent: it never waits). */
+  inFlightWindow?: number;
+  /**
+   * TEST-ONLY (set from code by the coordinated-omission proof, never from a scenario file or the CLI):
+   * stamp open-loop messages with their actual send time instead of their intended one — the classic
+   * coordinated-omission mistake, run as the proof's control.
+   */
+  stampAtActualSend?: boolean;
   ratePerSec: number;
   durationMs: number;
   publisherCount: number;
