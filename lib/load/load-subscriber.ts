@@ -1,5 +1,5 @@
 // A subscriber: records latency from each message's intended send time into an HDR histogram, counts
-// deliveries per publisher (shared counters let publishers bound their window) and acknowledges QoS 1/2.
+// first deliveries per publisher (shared counters let publishers bound their window) and acknowledges QoS 1/2.
 import { LoadConnection } from './load-connection.ts';
 import { PACKET, publishLayout, writeAck, type Frame } from './wire-codec.ts';
 import { nowMs, readHeader, type MessageHeader } from './message-header.ts';
@@ -49,9 +49,11 @@ export class LoadSubscriber {
     if (!t) this.trackers.set(h.publisherId, (t = new SequenceTracker()));
     let order = this.order.get(h.publisherId);
     if (!order) this.order.set(h.publisherId, (order = { highest: -1 }));
-    t.record(h.seq, order);
     this.received++;
-    if (h.publisherId < this.counters.publisherCount) {
+    // The shared delivery count (publishers' window, the engine's drain) counts first arrivals only:
+    // counting a duplicate would let it stand in for a message still on its way, and the drain would
+    // end before that one arrived, reporting it lost.
+    if (t.record(h.seq, order) && h.publisherId < this.counters.publisherCount) {
       Atomics.add(this.counters.slots, h.publisherId, 1);
       this.touched.add(h.publisherId);
     }

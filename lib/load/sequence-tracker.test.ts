@@ -4,8 +4,10 @@ import { SequenceTracker } from './sequence-tracker.ts';
 describe('SequenceTracker', () => {
   it('counts unique, duplicate and reordered deliveries', () => {
     const t = new SequenceTracker();
-    for (const s of [0, 1, 3, 2, 2, 5000, 4]) t.record(s);
+    const first = [0, 1, 3, 2, 2, 5000, 4].map((s) => t.record(s));
     expect(t.counts).toEqual({ unique: 6, duplicates: 1, reordered: 2 });
+    // The subscriber counts only first arrivals as deliveries (so a duplicate never stands in for a lost one).
+    expect(first).toEqual([true, true, true, true, false, true, true]);
   });
 });
 

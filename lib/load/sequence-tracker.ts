@@ -16,8 +16,9 @@ export class SequenceTracker {
   private readonly order = { highest: -1 };
   readonly counts: DeliveryCounts = { unique: 0, duplicates: 0, reordered: 0 };
 
-  record(seq: number, order: { highest: number } = this.order): void {
-    if (seq >= MAX_SEQ) return;
+  /** Records one arrival; true when it is the first of this sequence number (not a duplicate). */
+  record(seq: number, order: { highest: number } = this.order): boolean {
+    if (seq >= MAX_SEQ) return false;
     const byte = seq >> 3;
     if (byte >= this.seen.length) {
       let size = this.seen.length;
@@ -29,11 +30,12 @@ export class SequenceTracker {
     const bit = 1 << (seq & 7);
     if (this.seen[byte]! & bit) {
       this.counts.duplicates++;
-      return;
+      return false;
     }
     this.seen[byte]! |= bit;
     this.counts.unique++;
     if (seq < order.highest) this.counts.reordered++;
     else order.highest = seq;
+    return true;
   }
 }
