@@ -34,4 +34,11 @@ describe('scenario kind registry', () => {
     for (const m of spec.metrics) expect(METRICS[m](r), m).not.toBeUndefined();
     for (const key of Object.keys(r.extra ?? {})) expect(spec.result.extraKeys).toContain(key);
   });
+
+  it('latency: inFlightWindow is read at QoS 1/2 and refused at QoS 0, naming the field', () => {
+    expect(parseScenario({ name: 'w', kind: 'latency', qos: 1, ratePerSec: 100, inFlightWindow: 20 }, 'f').inFlightWindow).toBe(20);
+    expect(parseScenario({ name: 'w', kind: 'latency', qos: 1, ratePerSec: 100 }, 'f').inFlightWindow).toBeUndefined();
+    expect(() => parseScenario({ name: 'w', kind: 'latency', qos: 0, ratePerSec: 100, inFlightWindow: 20 }, 'f')).toThrow(/inFlightWindow 20 .*qos 1 or 2/);
+    expect(() => parseScenario({ name: 'w', kind: 'latency', qos: 1, ratePerSec: 100, inFlightWindow: 0 }, 'f')).toThrow(/inFlightWindow 0 .*integer from 1 to 65535/);
+  });
 });
