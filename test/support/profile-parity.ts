@@ -17,21 +17,22 @@ export function statusDifferences(local: ResultsDocument, profile: ResultsDocume
 
 /**
  * One parity test over every default suite (smoke, tls, auth, conformance). The two runs are
- * sequential: timing tests must not compete with each other for the CPU.
+ * sequential: timing tests must not compete with each other for the CPU. About 1 min per run on an
+ * idle machine; the generous timeouts are for a loaded one.
  */
 export function parityTest(target: TargetDescriptor, binary?: string): void {
   test(`${target.name}: --profile and --driver local give every test the same status`, async (ctx) => {
     if (binary) needBinary(ctx, binary);
-    const local = await runHarness(['--target', target.name, '--driver', 'local'], { timeoutMs: 150_000 });
+    const local = await runHarness(['--target', target.name, '--driver', 'local'], { timeoutMs: 240_000 });
     expect(local.results, local.stderr).toBeDefined();
     const profiled = await startProfiledBroker(target, 'local');
     onTestFinished(() => profiled.stop());
-    const external = await runHarness(['--profile', profiled.profileFile], { timeoutMs: 150_000 });
+    const external = await runHarness(['--profile', profiled.profileFile], { timeoutMs: 240_000 });
     expect(external.results, external.stderr).toBeDefined();
     expect(external.results!.targets[0]).toMatchObject({ name: target.name, driver: 'external' });
     expect(statusDifferences(local.results!, external.results!)).toEqual([]);
     // A correct broker gets no failures through its profile either (and it ran the same tests).
     expect(external.results!.tests.filter((t) => t.status === 'failed' || t.status === 'error').map((t) => t.key)).toEqual([]);
     expect(external.results!.tests.length).toBe(local.results!.tests.length);
-  }, 320_000);
+  }, 500_000);
 }
