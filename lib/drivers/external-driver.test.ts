@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { externalBroker, loadProfile } from './external-driver.ts';
 import { ProfileError } from '../core/errors.ts';
+import { certificateToPem, generateKeyPair, issueCertificate, privateKeyToPem, validity } from '../pki/certificate-builder.ts';
+import { pkcs8EncryptedPem } from '../pki/encrypted-keys.ts';
 
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
@@ -66,5 +68,21 @@ describe('external profile', () => {
     const file = profile(content);
     expect(() => loadProfile(file)).toThrow(ProfileError);
     expect(() => loadProfile(file)).toThrow(message);
+  });
+
+  test('an encrypted client key opens with the passphrase from the environment; a wrong one names the field', async () => {
+    const key = await generateKeyPair();
+    const cert = issueCertificate({ subjectCn: 'alice', role: 'client', publicKey: key.publicKey, selfKey: key, validity: validity('current') });
+    const file = profile({ name: 'lab', listeners: { mtls: 'mqtts://localhost:8884' }, clientCertFile: 'c.crt', clientKeyFile: 'c.key', clientKeyPassphraseEnv: 'HARNESS_TEST_KEY_PASS' });
+    fs.writeFileSync(path.join(path.dirname(file), 'c.crt'), certificateToPem(cert));
+    fs.writeFileSync(path.join(path.dirname(file), 'c.key'), pkcs8EncryptedPem(privateKeyToPem(key.privateKey), 'right'));
+    try {
+      process.env.HARNESS_TEST_KEY_PASS = 'right';
+      expect(loadProfile(file).material?.client).toMatchObject({ certFile: path.join(path.dirname(file), 'c.crt'), passphrase: 'right' });
+      process.env.HARNESS_TEST_KEY_PASS = 'wrong';
+      expect(() => loadProfile(file)).toThrow(/clientKeyFile points to .*c\.key, which is encrypted and clientKeyPassphrase \(or clientKeyPassphraseEnv\) does not open it/);
+    } finally {
+      delete process.env.HARNESS_TEST_KEY_PASS;
+    }
   });
 });
