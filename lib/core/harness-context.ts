@@ -1,6 +1,7 @@
 // What every test file receives (via vitest's provide/inject): the started broker's connection
 // details, its capabilities and the protocol versions to run. Plain JSON, no functions.
 import type { PkiSet } from './pki-files.ts';
+import type { TestPolicy } from './access-policy.ts';
 import type { Capabilities, DriverName, ListenerInfo, ListenerName, ProtocolVersion } from './broker.ts';
 
 export interface HarnessContext {
@@ -24,8 +25,33 @@ export interface HarnessContext {
   strict: boolean;
   /** --key: only the tests with these stable keys run; every other test is skipped as not selected. */
   keys?: string[];
-  /** The run's certificate set (client certificates, CAs, keys); absent for external brokers. */
+  /**
+   * The run's certificate set. For a managed broker: its CA, server and client certificates. For an
+   * external broker only client-side material the harness makes itself (a foreign CA's client
+   * certificate, a self-signed one): its CA is never the trust anchor of an external listener.
+   */
   pki?: PkiSet;
+  /** An external broker's own material, from its profile (absent for managed brokers). */
+  external?: ExternalMaterial;
+}
+
+/** A client certificate with its key (paths) and the key's passphrase. */
+export interface ClientIdentity {
+  certFile: string;
+  keyFile: string;
+  passphrase?: string;
+}
+
+/** What a profile gives the suites beyond listener URLs (TLS trust per listener lives in ListenerInfo). */
+export interface ExternalMaterial {
+  /** The identity the mtls listener accepts (profile clientCertFile/clientKeyFile). */
+  client?: ClientIdentity;
+  /** A user the password listeners accept (profile credentials). */
+  credentials?: { username: string; password: string };
+  /** The users and ACL the auth suite may assume: the profile's policy, else the standard test policy. */
+  policy?: TestPolicy;
+  /** Client certificates from the operator's CA that the mtls listener must refuse. */
+  negative?: { expired?: ClientIdentity; revoked?: ClientIdentity; notYetValid?: ClientIdentity };
 }
 
 declare module 'vitest' {

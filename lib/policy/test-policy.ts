@@ -1,25 +1,11 @@
 // The standard test policy, defined once: users, passwords and ACL. Every target renders it into its
 // own format (mosquitto password + ACL files, aedes hooks); the auth suite tests against it.
 // Semantics follow mosquitto's ACL file: rules grant, nothing else is allowed; `%u` is the user name.
+// An external broker's profile may name its own policy instead (the HarnessContext's external.policy).
 
-export type Access = 'read' | 'write' | 'readwrite';
+import type { Access, AclRule, TestPolicy } from '../core/access-policy.ts';
 
-export interface AclRule {
-  /** Absent = a pattern rule for every authenticated user (may use %u). */
-  user?: string;
-  access: Access;
-  topic: string;
-}
-
-export interface TestUser {
-  name: string;
-  password: string;
-}
-
-export interface TestPolicy {
-  users: TestUser[];
-  rules: AclRule[];
-}
+export type { Access, AclRule, TestPolicy, TestUser } from '../core/access-policy.ts';
 
 export const TEST_POLICY: TestPolicy = {
   users: [

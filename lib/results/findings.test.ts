@@ -46,7 +46,18 @@ test('one finding per target, listing each test key once across protocols', () =
 
 test('every key a rule reads has the key form', () => {
   for (const key of FINDING_TEST_KEYS) expect(key).toMatch(KEY_FORM);
-  expect(FINDING_TEST_KEYS.length).toBe(27);
+  expect(FINDING_TEST_KEYS.length).toBe(30);
+});
+
+test('each issue of a served server certificate is its own finding; the operator\'s on a profile, the rig\'s on a managed broker', () => {
+  const seen = result('tls.server-certificate.tls', 'passed', { behaviour: 'expired, SHA-1 signature' });
+  const clean = { ...result('tls.server-certificate.mtls', 'passed', { behaviour: 'no issues' }) };
+  const external = deriveFindings([seen, clean], [{ name: seen.target, driver: 'external' }]);
+  expect(external.map((f) => [f.title, f.attribution, f.tests])).toEqual([
+    ['server certificate: expired', 'operator', ['tls.server-certificate.tls']],
+    ['server certificate: SHA-1 signature', 'operator', ['tls.server-certificate.tls']],
+  ]);
+  expect(deriveFindings([seen], [{ name: seen.target, driver: 'local' }]).map((f) => f.attribution)).toEqual(['rig', 'rig']);
 });
 
 describe('attribution: whose doing a finding is', () => {

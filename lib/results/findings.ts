@@ -38,7 +38,25 @@ const acceptedLogin = (t: TestResult) => failed(t) && /CONNACK code 0,/.test(t.d
 /** Failed for a reason other than a --strict code choice. */
 const notOnlyStrict = (t: TestResult) => failed(t) && !/^strict:/.test(t.detail?.reason ?? '');
 
+/** One finding per issue the server-certificate tests record (lib/pki/certificate-quality.ts). */
+const SERVER_CERTIFICATE_KEYS = ['tls.server-certificate.tls', 'tls.server-certificate.mtls', 'tls.server-certificate.tls-auth'] as const;
+const certificateRule = (issue: string, severity: Finding['severity'], detail: string, rigReason: string): FindingRule => ({
+  keys: SERVER_CERTIFICATE_KEYS,
+  when: (t) => t.status === 'passed' && (t.detail?.behaviour ?? '').split(', ').includes(issue),
+  severity,
+  title: `server certificate: ${issue}`,
+  detail,
+  decidedBy: 'configuration',
+  rigReason,
+});
+const PER_RUN_CERTIFICATE = 'the harness serves its own per-run certificate';
+
 const RULES: readonly FindingRule[] = [
+  certificateRule('expired', 'high', 'A TLS listener serves a certificate past its notAfter date; verifying clients refuse it.', `${PER_RUN_CERTIFICATE}, valid from an hour ago`),
+  certificateRule('expires within 30 days', 'low', 'A TLS listener serves a certificate that expires within 30 days.', `${PER_RUN_CERTIFICATE}, which lives two days on purpose (generated per run, never committed)`),
+  certificateRule('RSA key under 2048 bits', 'medium', 'A TLS listener serves a certificate with an RSA key under 2048 bits.', `${PER_RUN_CERTIFICATE} (RSA 2048)`),
+  certificateRule('SHA-1 signature', 'medium', 'A TLS listener serves a certificate signed with SHA-1, which is broken for collision resistance.', `${PER_RUN_CERTIFICATE} (SHA-256)`),
+  certificateRule('no subjectAltName', 'medium', 'A TLS listener serves a certificate without subjectAltName; clients match host names there (RFC 6125).', `${PER_RUN_CERTIFICATE} (with subjectAltName)`),
   {
     keys: ['tls.wire-confidentiality.password-in-clear'],
     when: (t) => t.status === 'passed' && /credentials sent in clear/.test(t.detail?.behaviour ?? ''),

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { RunPlan, TargetPlan } from './run-plan.ts';
 import { findTarget } from '../targets/registry.ts';
-import type { DriverName, ProtocolVersion, StartedBroker, TargetDescriptor } from '../core/broker.ts';
+import type { DriverName, ListenerInfo, ProtocolVersion, StartedBroker, TargetDescriptor } from '../core/broker.ts';
 import { PROTOCOL_VERSIONS } from '../core/broker.ts';
 import { resolveDriver } from '../drivers/resolve-driver.ts';
 import { externalBroker, loadProfile } from '../drivers/external-driver.ts';
@@ -88,7 +88,8 @@ async function resolveAll(plan: RunPlan): Promise<ResolvedPlan[]> {
   for (const t of plan.targets) {
     if (t.driver === 'external') {
       const profile = t.profile ?? loadProfile(t.profileFile!);
-      await assertReachable({ name: profile.name, listeners: profile.listeners, ...(profile.clientCertFile ? { clientCertFile: profile.clientCertFile } : {}), ...(profile.clientKeyFile ? { clientKeyFile: profile.clientKeyFile } : {}) });
+      const broker = externalBroker(profile);
+      await assertReachable({ name: profile.name, listeners: { ...broker.listeners, ...broker.extraListeners } as Record<string, ListenerInfo>, ...(profile.material?.client ? { client: profile.material.client } : {}) });
       out.push({ ...t, profile, driver: 'external' });
       continue;
     }
@@ -181,7 +182,10 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
         missingListeners: broker.missingListeners,
         ...(broker.extraListeners ? { extraListeners: broker.extraListeners } : {}),
       },
-      ...(broker.driver !== 'external' ? { pki } : {}),
+      // External brokers get the PKI for client-side material the harness makes (foreign CA,
+      // self-signed); their trust anchors and identities come from the profile (external).
+      pki,
+      ...(plan.driver === 'external' && plan.profile?.material ? { external: plan.profile.material } : {}),
       protocols,
       requestedProtocols: runPlan.protocols ?? [...PROTOCOL_VERSIONS],
       strict: runPlan.strict,

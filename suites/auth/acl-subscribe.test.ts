@@ -7,7 +7,7 @@ import { describe, expect } from 'vitest';
 import { nextPacket, uniqueId } from '../../lib/mqtt/test-client.ts';
 import { forEachProtocol, harness } from '../support/harness.ts';
 import { keyedTest } from '../support/keyed-test.ts';
-import { asUser, observer, publishAndObserveAck, deliveredWithin, QUIET_MS } from './auth-support.ts';
+import { assumePolicy, asUser, observer, publishAndObserveAck, deliveredWithin, QUIET_MS } from './auth-support.ts';
 
 forEachProtocol((protocol) => {
   describe('acl', () => {
@@ -15,6 +15,7 @@ forEachProtocol((protocol) => {
     // subscription and filter each message on delivery instead; without --strict that is accepted
     // and recorded as the behaviour, provided nothing from the denied topic reaches the subscriber.
     keyedTest('auth.acl.deny-subscribe', 'refuses a denied subscription in SUBACK (or never delivers on it)', {}, async (ctx) => {
+      assumePolicy(ctx, [['alice', 'bob/x', 'read', false]]);
       const alice = await asUser(ctx, protocol, 'alice');
       const obs = await observer(ctx, protocol);
       const topic = `bob/${uniqueId('acl')}`;
@@ -37,6 +38,7 @@ forEachProtocol((protocol) => {
     });
 
     keyedTest('auth.acl.read-only-topic', 'allows subscribing to a read-only topic but not publishing to it', {}, async (ctx) => {
+      assumePolicy(ctx, [['alice', 'public/x', 'read', true], ['alice', 'public/x', 'write', false]]);
       const alice = await asUser(ctx, protocol, 'alice');
       const obs = await observer(ctx, protocol);
       const topic = `public/${uniqueId('acl')}`;
@@ -51,6 +53,7 @@ forEachProtocol((protocol) => {
     });
 
     keyedTest('auth.acl.wildcard-subscribe-filtered', "a restricted user's # subscription receives only what the user may read", {}, async (ctx) => {
+      assumePolicy(ctx, [['bob', 'bob/x', 'read', true], ['bob', 'alice/x', 'read', false]]);
       const bob = await asUser(ctx, protocol, 'bob');
       const obs = await observer(ctx, protocol);
       const id = uniqueId('acl');

@@ -1,15 +1,17 @@
 // The standard test ACL (lib/policy/test-policy.ts): alice rw alice/#, r public/#; bob rw bob/#;
+// (an external profile's policy may differ: each test states the facts it relies on, assumePolicy)
 // everyone rw users/%u/#. Each "not delivered" check first proves the observation works (a positive
 // control through the same observer), then waits an explicit quiet window.
 import { describe, expect } from 'vitest';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
 import { forEachProtocol } from '../support/harness.ts';
 import { keyedTest } from '../support/keyed-test.ts';
-import { aliceByCertificate, asUser, observer, publishAndObserveAck, deliveredWithin, QUIET_MS } from './auth-support.ts';
+import { assumePolicy, aliceByCertificate, asUser, observer, publishAndObserveAck, deliveredWithin, QUIET_MS } from './auth-support.ts';
 
 forEachProtocol((protocol) => {
   describe('acl', () => {
     keyedTest('auth.acl.allow-publish', 'delivers an allowed publish', {}, async (ctx) => {
+      assumePolicy(ctx, [['alice', 'alice/x', 'write', true], ['alice', 'alice/x', 'read', true]]);
       const alice = await asUser(ctx, protocol, 'alice');
       const obs = await observer(ctx, protocol);
       const topic = `alice/${uniqueId('acl')}`;
@@ -22,6 +24,7 @@ forEachProtocol((protocol) => {
     });
 
     keyedTest('auth.acl.deny-publish', 'does not deliver a denied publish to any subscriber', {}, async (ctx) => {
+      assumePolicy(ctx, [['alice', 'alice/x', 'write', true], ['alice', 'bob/x', 'write', false], ['bob', 'bob/x', 'read', true]]);
       const alice = await asUser(ctx, protocol, 'alice');
       const bob = await asUser(ctx, protocol, 'bob');
       const obs = await observer(ctx, protocol);
@@ -36,6 +39,7 @@ forEachProtocol((protocol) => {
     });
 
     keyedTest('auth.acl.user-pattern', 'honours the %u pattern rule', {}, async (ctx) => {
+      assumePolicy(ctx, [['alice', 'users/alice/x', 'write', true], ['alice', 'users/bob/x', 'write', false]]);
       const alice = await asUser(ctx, protocol, 'alice');
       const obs = await observer(ctx, protocol);
       const id = uniqueId('acl');
@@ -48,6 +52,7 @@ forEachProtocol((protocol) => {
     });
 
     keyedTest('auth.acl.certificate-identity', 'certificate identity as user name meets the same ACL (mtls listener)', {}, async (ctx) => {
+      assumePolicy(ctx, [['alice', 'alice/x', 'write', true], ['alice', 'bob/x', 'write', false]]);
       const alice = await aliceByCertificate(ctx, protocol);
       const obs = await observer(ctx, protocol);
       const id = uniqueId('acl');

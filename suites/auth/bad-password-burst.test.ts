@@ -23,7 +23,7 @@ forEachProtocol((protocol) => {
         accepted += wave.filter((r) => r.connackCode === 0).length;
       }
       const t0 = performance.now();
-      const good = await attemptConnect(listener, { protocol, username: 'alice', password: passwordOf('alice'), timeoutMs: 1000 });
+      const good = await attemptConnect(listener, { protocol, username: 'alice', password: passwordOf(ctx, 'alice'), timeoutMs: 1000 });
       const ms = Math.round(performance.now() - t0);
       ctx.task.meta.detail = { expected: `all ${ATTEMPTS} refused; valid client CONNACK 0 within 1000 ms`, actual: `${refused} refused, ${accepted} accepted; valid client after ${ms} ms: ${describeAttempt(good)}` };
       expect(accepted, 'bad passwords accepted').toBe(0);

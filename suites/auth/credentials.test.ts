@@ -44,7 +44,7 @@ forEachProtocol((protocol) => {
       expectRefusedLogin(ctx, protocol, 'bad-credentials', { username: 'alice' }));
     keyedTest('auth.credentials.valid-user-accepted', 'accepts a valid user', {}, async (ctx) => {
       requireCapability(ctx, 'passwordAuth');
-      const r = await attemptConnect(requireListener(ctx, 'auth'), { protocol, username: 'alice', password: passwordOf('alice') });
+      const r = await attemptConnect(requireListener(ctx, 'auth'), { protocol, username: 'alice', password: passwordOf(ctx, 'alice') });
       ctx.task.meta.detail = { expected: 'CONNACK 0', actual: describeAttempt(r) };
       expect(r.connackCode).toBe(0);
     });

@@ -1,10 +1,12 @@
 // The seed scenario: subscribe to a topic, publish `^o^`, receive it — on every listener the target
 // has working, at QoS 0, 1 and 2, for each protocol version it supports.
 // Keys: smoke.round-trip.<listener>.qos<n>, one per listener and QoS (the same under both protocols).
-import { describe, expect, onTestFinished } from 'vitest';
+import { describe, expect, onTestFinished, type TestContext } from 'vitest';
+import type { IClientOptions } from 'mqtt';
 import { connectClient, endClient, MessageLog, uniqueId } from '../../lib/mqtt/test-client.ts';
-import { LISTENER_NAMES } from '../../lib/core/broker.ts';
-import fs from 'node:fs';
+import { LISTENER_NAMES, type ListenerInfo } from '../../lib/core/broker.ts';
+import { listenerTrust } from '../tls/tls-support.ts';
+import { certificateUser, policyUser, topicPrefixOf } from '../auth/auth-support.ts';
 import { forEachProtocol, harness, requireListener, requireQos } from '../support/harness.ts';
 import { keyedTest } from '../support/keyed-test.ts';
 
@@ -15,13 +17,13 @@ forEachProtocol((protocol) => {
     for (const qos of QOS_LEVELS) keyedTest(`smoke.round-trip.${listenerName}.qos${qos}`, `publish ^o^ and receive it at QoS ${qos}`, {}, async (ctx) => {
       const listener = requireListener(ctx, listenerName);
       requireQos(ctx, qos);
-      const credentials = listenerCredentials(listenerName);
+      const { topicPrefix, ...credentials } = listenerCredentials(ctx, listener);
       const sub = await connectClient(listener, protocol, credentials);
       onTestFinished(() => endClient(sub));
       const pub = await connectClient(listener, protocol, credentials);
       onTestFinished(() => endClient(pub));
 
-      const topic = `${credentials.topicPrefix}${uniqueId('smoke')}/round-trip`;
+      const topic = `${topicPrefix}${uniqueId('smoke')}/round-trip`;
       const log = new MessageLog(sub);
       const granted = await sub.subscribeAsync(topic, { qos });
       expect(granted[0]?.qos, 'granted QoS').toBe(qos);
@@ -33,18 +35,22 @@ forEachProtocol((protocol) => {
   });
 });
 
-interface Credentials { username?: string; password?: string; ca?: Buffer; cert?: Buffer; key?: Buffer; topicPrefix: string }
+type Credentials = IClientOptions & { topicPrefix: string };
 
 /**
- * The auth listener needs the standard test policy's user (lib/policy/test-policy.ts); TLS listeners
- * need the run's CA; mtls also alice's client certificate, whose CN becomes the user the ACL sees.
+ * The auth listener needs a user of the assumed policy (the profile's credentials, else alice of the
+ * standard test policy); TLS listeners need their CA (the run's, or the profile's with its server
+ * name); mtls also a client certificate, whose CN becomes the user the ACL sees.
  */
-function listenerCredentials(name: string): Credentials {
-  const pki = harness().pki;
-  const ca = pki ? { ca: fs.readFileSync(pki.caRootCert) } : {};
-  if (name === 'auth') return { username: 'alice', password: 'alice-secret', topicPrefix: 'alice/' };
-  if (name === 'mtls' && pki) return { ...ca, cert: fs.readFileSync(pki.clientAliceCert), key: fs.readFileSync(pki.clientKey), topicPrefix: 'alice/' };
-  if (name === 'mtls') return { topicPrefix: 'alice/' };
-  if (name === 'tls') return { ...ca, topicPrefix: '' };
+function listenerCredentials(ctx: TestContext, listener: ListenerInfo): Credentials {
+  if (listener.name === 'auth') {
+    const { topicPrefix, ...user } = policyUser(ctx);
+    return { ...user, ...(listener.tls ? (listenerTrust(ctx, listener) as IClientOptions) : {}), topicPrefix };
+  }
+  if (listener.name === 'mtls') {
+    const byCert = certificateUser(ctx, listener);
+    return { ...(byCert.tls as IClientOptions), topicPrefix: topicPrefixOf(byCert.username) };
+  }
+  if (listener.tls) return { ...(listenerTrust(ctx, listener) as IClientOptions), topicPrefix: '' };
   return { topicPrefix: '' };
 }

@@ -3,6 +3,7 @@
 // Used where a refusal is the expected outcome; MQTT.js hides too much of that (retries, error
 // mapping). Under TLS 1.3 a refused client certificate surfaces only after the client's handshake has
 // completed (alert or bare close after CONNECT), so "refused" = no successful CONNACK + closed.
+import fs from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import mqttPacket from 'mqtt-packet';
@@ -44,7 +45,7 @@ function errorName(e: Error & { code?: string }): string {
   return e.code ? `${e.code}${e.message && !e.message.includes(e.code) ? ` (${e.message.split('\n')[0]})` : ''}` : e.message;
 }
 
-export function attemptConnect(listener: Pick<ListenerInfo, 'host' | 'port' | 'credentials'>, o: AttemptOptions): Promise<AttemptResult> {
+export function attemptConnect(listener: Pick<ListenerInfo, 'host' | 'port' | 'credentials' | 'caFile' | 'serverName' | 'alpn'>, o: AttemptOptions): Promise<AttemptResult> {
   const timeoutMs = o.timeoutMs ?? 5000;
   // A listener without anonymous access names the credentials every client must bring (ListenerInfo).
   if (o.username === undefined && listener.credentials) o = { ...o, ...listener.credentials };
@@ -64,7 +65,7 @@ export function attemptConnect(listener: Pick<ListenerInfo, 'host' | 'port' | 'c
     let socket: net.Socket;
     try {
       socket = o.tls
-        ? tls.connect({ host: listener.host, port: listener.port, servername: net.isIP(listener.host) ? undefined : listener.host, ...o.tls })
+        ? tls.connect({ host: listener.host, port: listener.port, ...listenerTls(listener), ...o.tls })
         : net.connect({ host: listener.host, port: listener.port });
     } catch (e) {
       // The client could not even build its TLS context (e.g. a cipher this OpenSSL lacks).
@@ -98,6 +99,20 @@ export function attemptConnect(listener: Pick<ListenerInfo, 'host' | 'port' | 'c
       });
     } else socket.once('connect', send);
   });
+}
+
+/**
+ * What a listener itself says about TLS (an external broker's profile): its trust anchor, the name to
+ * verify and send as SNI (default: the host, unless an address), its ALPN protocols. Options the
+ * caller passes win, e.g. another CA for the wrong-CA test.
+ */
+export function listenerTls(listener: Pick<ListenerInfo, 'host' | 'caFile' | 'serverName' | 'alpn'>): tls.ConnectionOptions {
+  const servername = listener.serverName ?? (net.isIP(listener.host) ? undefined : listener.host);
+  return {
+    ...(servername ? { servername } : {}),
+    ...(listener.caFile ? { ca: fs.readFileSync(listener.caFile) } : {}),
+    ...(listener.alpn ? { ALPNProtocols: listener.alpn } : {}),
+  };
 }
 
 /** Sends raw bytes, optionally half-closes, and reports whether the server closed within the timeout. */

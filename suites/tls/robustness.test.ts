@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import mqttPacket from 'mqtt-packet';
 import { harness, requireCapability, requireListener } from '../support/harness.ts';
 import { attemptConnect, captureClientHello, describeAttempt, sendRaw } from './connect-attempt.ts';
-import { requirePki, trustRunCa } from './tls-support.ts';
+import { listenerTrust } from './tls-support.ts';
 import { keyedTest } from '../support/keyed-test.ts';
 import type { ListenerInfo } from '../../lib/core/broker.ts';
 
@@ -25,8 +25,7 @@ const garbage = () => Buffer.concat([Buffer.from([0x00, 0x7f]), randomBytes(254)
 
 async function closesAndSurvives(ctx: TestContext, listener: ListenerInfo, bytes: Buffer, halfClose = false) {
   const r = await sendRaw(listener, bytes, { halfClose, timeoutMs: 5000 });
-  const pki = listener.tls ? requirePki(ctx) : undefined;
-  const good = await attemptConnect(listener, { protocol: protocol(), ...(pki ? { tls: trustRunCa(pki) } : {}) });
+  const good = await attemptConnect(listener, { protocol: protocol(), ...(listener.tls ? { tls: listenerTrust(ctx, listener) } : {}) });
   ctx.task.meta.detail = {
     expected: 'connection closed; a good client then gets CONNACK 0',
     actual: `${r.closed ? 'closed' : 'not closed within 5 s'}${r.error ? ` (${r.error})` : ''}, ${r.replyBytes} reply bytes; good client: ${describeAttempt(good)}`,

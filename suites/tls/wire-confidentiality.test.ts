@@ -5,10 +5,10 @@ import { describe, expect, onTestFinished, type TestContext } from 'vitest';
 import { connectClient, endClient, MessageLog, uniqueId } from '../../lib/mqtt/test-client.ts';
 import { harness, requireCapability, requireListener } from '../support/harness.ts';
 import { startRecordingRelay } from './recording-relay.ts';
-import { requirePki, trustRunCa } from './tls-support.ts';
+import { listenerTrust } from './tls-support.ts';
+import { policyUser } from '../auth/auth-support.ts';
 import { keyedTest } from '../support/keyed-test.ts';
 import type { ListenerInfo } from '../../lib/core/broker.ts';
-import { TEST_POLICY } from '../../lib/policy/test-policy.ts';
 
 const protocol = () => harness().protocols[0] ?? '3.1.1';
 
@@ -16,8 +16,8 @@ const protocol = () => harness().protocols[0] ?? '3.1.1';
 async function throughRelay(ctx: TestContext, listener: ListenerInfo, creds: { username: string; password: string; topic: string }) {
   const relay = await startRecordingRelay(listener);
   onTestFinished(() => relay.close());
-  const tlsOptions = listener.tls ? { ca: trustRunCa(requirePki(ctx)).ca as Buffer } : {};
-  // The relay listens on 127.0.0.1; for TLS the name checked stays "localhost".
+  // The relay listens on 127.0.0.1; for TLS the name checked stays the listener's (serverName, else its host).
+  const tlsOptions = listener.tls ? { ...listenerTrust(ctx, listener), servername: listener.serverName ?? listener.host } : {};
   const via: ListenerInfo = { ...listener, host: listener.tls ? 'localhost' : '127.0.0.1', port: relay.port, url: `${listener.tls ? 'mqtts' : 'mqtt'}://${listener.tls ? 'localhost' : '127.0.0.1'}:${relay.port}` };
   const client = await connectClient(via, protocol(), { username: creds.username, password: creds.password, ...tlsOptions });
   onTestFinished(() => endClient(client));
@@ -52,8 +52,8 @@ describe('wire confidentiality', () => {
   keyedTest('tls.wire-confidentiality.password-in-clear', 'password listener without TLS: is the password readable on the wire?', {}, async (ctx) => {
     requireCapability(ctx, 'passwordAuth');
     const listener = requireListener(ctx, 'auth');
-    const alice = TEST_POLICY.users.find((u) => u.name === 'alice')!;
-    const seen = await throughRelay(ctx, listener, { username: alice.name, password: alice.password, topic: `alice/${uniqueId('wire')}` });
+    const user = policyUser(ctx);
+    const seen = await throughRelay(ctx, listener, { username: user.username, password: user.password, topic: `${user.topicPrefix}${uniqueId('wire')}` });
     const clear = !listener.tls && seen.passwordSeen;
     ctx.task.meta.detail = {
       expected: 'recorded; a listener accepting passwords without TLS is reported as a finding',
