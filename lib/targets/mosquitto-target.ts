@@ -42,9 +42,14 @@ export interface MosquittoFiles {
   misconfig?: MisconfigurationName;
 }
 
+/** The WebSocket listeners a managed Mosquitto opens beside the standard four. */
+export const MOSQUITTO_WEBSOCKET_LISTENERS = ['ws', 'wss'] as const;
+export type MosquittoWebSocketListener = (typeof MOSQUITTO_WEBSOCKET_LISTENERS)[number];
+
 export interface MosquittoConfigInput {
   bind: string;
-  ports: Record<StandardListenerName, number>;
+  /** Ports of the standard listeners, and of ws/wss where given (no port: not opened). */
+  ports: Record<StandardListenerName, number> & Partial<Record<MosquittoWebSocketListener, number>>;
   /** Ports of the `tls-bad-<scenario>` listeners, keyed by listener name. */
   extraPorts?: Record<string, number>;
   runAsRoot: boolean;
@@ -60,6 +65,11 @@ export function mosquittoListeners(files: MosquittoFiles): StandardListenerName[
     if (name === 'auth') return Boolean(files.passwordFile && files.aclFile);
     return Boolean(files.pki);
   });
+}
+
+/** ws always; wss needs the PKI. */
+export function mosquittoWebSocketListeners(files: MosquittoFiles): MosquittoWebSocketListener[] {
+  return MOSQUITTO_WEBSOCKET_LISTENERS.filter((name) => name === 'ws' || Boolean(files.pki));
 }
 
 /** `tls-bad-<scenario>` listener names for the bad server certificates a config carries. */
@@ -114,6 +124,14 @@ export function renderMosquittoConfig(c: MosquittoConfigInput): string {
         break;
     }
   }
+  // MQTT over WebSocket (libwebsockets in Debian's build), anonymous like plain/tls. Mosquitto 2.0.11
+  // starts no WebSocket listener alone ("Unable to start any listening sockets"); plain always exists.
+  for (const name of mosquittoWebSocketListeners(c.files)) {
+    const port = c.ports[name];
+    if (port === undefined) continue;
+    lines.push('', `# ${name}: MQTT over WebSocket${name === 'wss' ? ' over TLS' : ''}`, `listener ${port} ${c.bind}`, 'protocol websockets', 'allow_anonymous true');
+    if (name === 'wss') lines.push(...tlsLines(pki!));
+  }
   for (const [scenario, certFile] of Object.entries(pki?.badServerCerts ?? {})) {
     const name = `tls-bad-${scenario}`;
     const port = c.extraPorts?.[name];
@@ -143,10 +161,11 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
   const misconfig = o.misconfiguration;
   const files: MosquittoFiles = { pki: o.assets.pki, misconfig, ...writePolicyFiles(o.assets.workDir, misconfig) };
   const open = mosquittoListeners(files);
+  const webSockets = mosquittoWebSocketListeners(files);
   const extras = mosquittoExtraListeners(files);
   // Another process may take a probed port before mosquitto binds it: withFreshPorts tries again.
-  return withFreshPorts(4 + extras.length, /Address already in use/, async ([plain, tls, mtls, auth, ...rest]) => {
-    const ports = { plain: plain!, tls: tls!, mtls: mtls!, auth: auth! };
+  return withFreshPorts(6 + extras.length, /Address already in use|Unable to start any listening/, async ([plain, tls, mtls, auth, ws, wss, ...rest]) => {
+    const ports = { plain: plain!, tls: tls!, mtls: mtls!, auth: auth!, ws: ws!, wss: wss! };
     const extraPorts = Object.fromEntries(extras.map((n, i) => [n, rest[i]!]));
     const configFile = path.join(o.assets.workDir, 'mosquitto.conf');
     const runAsRoot = process.getuid?.() === 0;
@@ -164,8 +183,8 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
       target: o.target,
       driver: 'local',
       brokerVersion: mosquittoVersionFrom(proc.output()),
-      listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n])])),
-      missingListeners: missingListeners(open, noFiles),
+      listeners: Object.fromEntries([...open, ...webSockets].map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n])])),
+      missingListeners: { ...missingListeners(open, noFiles), ...missingWebSockets(webSockets) },
       extraListeners: Object.fromEntries(extras.map((n) => [n, extraTlsListenerInfo(n, extraPorts[n]!)])),
       capabilities: mosquittoCapabilities,
       logFile: o.assets.logFile,
@@ -174,6 +193,10 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
       stop: () => proc.stop(),
     };
   });
+}
+
+function missingWebSockets(open: readonly MosquittoWebSocketListener[]): Partial<Record<ListenerName, string>> {
+  return Object.fromEntries(MOSQUITTO_WEBSOCKET_LISTENERS.filter((n) => !open.includes(n)).map((n) => [n, noFiles]));
 }
 
 const CONTAINER_CONFIG_DIR = '/mosquitto/config';
@@ -203,7 +226,7 @@ async function startContainer(o: StartOptions): Promise<StartedBroker> {
   const misconfig = o.misconfiguration;
   const hostFiles: MosquittoFiles = { pki: o.assets.pki, misconfig, ...writePolicyFiles(o.assets.workDir, misconfig) };
   const { inContainer, copies } = containerFiles(hostFiles);
-  const open = mosquittoListeners(inContainer);
+  const open = [...mosquittoListeners(inContainer), ...mosquittoWebSocketListeners(inContainer)];
   const extraPorts = Object.fromEntries(mosquittoExtraListeners(inContainer).map((n, i) => [n, 8890 + i]));
   const config = renderMosquittoConfig({ bind: '0.0.0.0', ports: CONTAINER_PORTS, extraPorts, runAsRoot: true, files: inContainer });
   return startContainerPlan({
@@ -217,7 +240,7 @@ async function startContainer(o: StartOptions): Promise<StartedBroker> {
     ],
     listenerPorts: containerPortsFor(open),
     extraListenerPorts: extraPorts,
-    missing: missingListeners(open, noFiles),
+    missing: { ...missingListeners(open, noFiles), ...missingWebSockets(mosquittoWebSocketListeners(inContainer)) },
     ready: /mosquitto version \S+ running/,
     timeoutMs: 30_000,
   }, o, mosquittoCapabilities, mosquittoVersionFrom);
