@@ -126,10 +126,12 @@ export function renderMosquittoConfig(c: MosquittoConfigInput): string {
   }
   // MQTT over WebSocket (libwebsockets in Debian's build), anonymous like plain/tls. Mosquitto 2.0.11
   // starts no WebSocket listener alone ("Unable to start any listening sockets"); plain always exists.
+  // Without `socket_domain ipv4` its IPv6-enabled libwebsockets binds [::] whatever the address, i.e.
+  // every interface (seen with strace); with it the listener binds the address given.
   for (const name of mosquittoWebSocketListeners(c.files)) {
     const port = c.ports[name];
     if (port === undefined) continue;
-    lines.push('', `# ${name}: MQTT over WebSocket${name === 'wss' ? ' over TLS' : ''}`, `listener ${port} ${c.bind}`, 'protocol websockets', 'allow_anonymous true');
+    lines.push('', `# ${name}: MQTT over WebSocket${name === 'wss' ? ' over TLS' : ''}`, `listener ${port} ${c.bind}`, 'socket_domain ipv4', 'protocol websockets', 'allow_anonymous true');
     if (name === 'wss') lines.push(...tlsLines(pki!));
   }
   for (const [scenario, certFile] of Object.entries(pki?.badServerCerts ?? {})) {
