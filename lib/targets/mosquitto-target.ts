@@ -48,8 +48,11 @@ export type MosquittoWebSocketListener = (typeof MOSQUITTO_WEBSOCKET_LISTENERS)[
 
 export interface MosquittoConfigInput {
   bind: string;
-  /** Ports of the standard listeners, and of ws/wss where given (no port: not opened). */
-  ports: Record<StandardListenerName, number> & Partial<Record<MosquittoWebSocketListener, number>>;
+  /**
+   * Ports of the standard listeners, and of ws/wss, tls-auth (TLS + password file + ACL) and
+   * tls-expired (an expired server certificate) where given (no port: not opened).
+   */
+  ports: Record<StandardListenerName, number> & Partial<Record<MosquittoWebSocketListener | 'tls-auth' | 'tls-expired', number>>;
   /** Ports of the `tls-bad-<scenario>` listeners, keyed by listener name. */
   extraPorts?: Record<string, number>;
   runAsRoot: boolean;
@@ -133,6 +136,12 @@ export function renderMosquittoConfig(c: MosquittoConfigInput): string {
     if (port === undefined) continue;
     lines.push('', `# ${name}: MQTT over WebSocket${name === 'wss' ? ' over TLS' : ''}`, `listener ${port} ${c.bind}`, 'socket_domain ipv4', 'protocol websockets', 'allow_anonymous true');
     if (name === 'wss') lines.push(...tlsLines(pki!));
+  }
+  if (c.ports['tls-auth'] !== undefined && pki && passwordFile && aclFile) {
+    lines.push('', '# tls-auth: TLS, then a password', `listener ${c.ports['tls-auth']} ${c.bind}`, ...tlsLines(pki), 'allow_anonymous false', `password_file ${passwordFile}`, `acl_file ${aclFile}`);
+  }
+  if (c.ports['tls-expired'] !== undefined && pki?.expiredServerCertFile) {
+    lines.push('', '# tls-expired: a server certificate past its validity; clients must refuse it', `listener ${c.ports['tls-expired']} ${c.bind}`, 'allow_anonymous true', ...tlsLines(pki, pki.expiredServerCertFile));
   }
   for (const [scenario, certFile] of Object.entries(pki?.badServerCerts ?? {})) {
     const name = `tls-bad-${scenario}`;
