@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { withFreshPorts } from '../drivers/free-port.ts';
-import { startBrokerProcess } from '../drivers/broker-process.ts';
+import { startBrokerProcess, type BrokerProcess } from '../drivers/broker-process.ts';
 import { findBinary } from '../drivers/resolve-driver.ts';
 import type { Capabilities, ListenerName, StandardListenerName, PkiPaths, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
 import { LISTENER_NAMES } from '../core/broker.ts';
@@ -160,12 +160,25 @@ export function mosquittoVersionFrom(log: string): string {
 const noFiles = 'the run has no PKI / test policy files for it (external PKI not generated)';
 
 /** Writes the standard test policy's password and ACL files into the broker's work dir. */
-function writePolicyFiles(workDir: string, misconfig: MisconfigurationName | undefined): { passwordFile: string; aclFile: string } {
+export function writePolicyFiles(workDir: string, misconfig: MisconfigurationName | undefined): { passwordFile: string; aclFile: string } {
   const passwordFile = path.join(workDir, 'policy-users.passwd');
   const aclFile = path.join(workDir, 'policy.acl');
   fs.writeFileSync(passwordFile, renderMosquittoPasswordFile(TEST_POLICY), { mode: 0o600 });
   fs.writeFileSync(aclFile, renderMosquittoAcl(misconfig === 'acl-allow-all' ? ALLOW_ALL_RULES : TEST_POLICY.rules), { mode: 0o600 });
   return { passwordFile, aclFile };
+}
+
+/** Debian's mosquitto on a rendered config, ready on its "running" line (the local driver, the public-layout fixture). */
+export function spawnMosquitto(target: string, configFile: string, logFile: string): Promise<BrokerProcess> {
+  return startBrokerProcess({
+    target,
+    command: findBinary('mosquitto') ?? 'mosquitto',
+    args: ['-c', configFile],
+    logFile,
+    ready: /mosquitto version \S+ running/,
+    fatal: /Address already in use|Error: /,
+    timeoutMs: 10_000,
+  });
 }
 
 async function startLocal(o: StartOptions): Promise<StartedBroker> {
@@ -181,15 +194,7 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
     const configFile = path.join(o.assets.workDir, 'mosquitto.conf');
     const runAsRoot = process.getuid?.() === 0;
     fs.writeFileSync(configFile, renderMosquittoConfig({ bind: '127.0.0.1', ports, extraPorts, runAsRoot, files, ...(o.extraSettings ? { extraSettings: o.extraSettings } : {}) }), { mode: 0o600 });
-    const proc = await startBrokerProcess({
-      target: o.target,
-      command: findBinary('mosquitto') ?? 'mosquitto',
-      args: ['-c', configFile],
-      logFile: o.assets.logFile,
-      ready: /mosquitto version \S+ running/,
-      fatal: /Address already in use|Error: /,
-      timeoutMs: 10_000,
-    });
+    const proc = await spawnMosquitto(o.target, configFile, o.assets.logFile);
     return {
       target: o.target,
       driver: 'local',
