@@ -74,7 +74,8 @@ function profileFor(root: string, pki: PkiSet, brokerVersion: string, listeners:
   const { protocols, notes: _notes, ...capabilities } = mosquittoCapabilities;
   const alice = TEST_POLICY.users.find((u) => u.name === 'alice')!;
   return {
-    name: 'public-layout',
+    // It is Mosquitto: named so, the run applies fixtures/expectations/mosquitto.json.
+    name: 'mosquitto',
     brokerVersion,
     protocols,
     caFile: rel(pki.caRootCert),
