@@ -225,9 +225,9 @@ export class RawClient {
   }
 }
 
-/** Opens a raw client and completes CONNECT/CONNACK with return code 0. */
-export async function connectRaw(host: string, port: number, protocol: ProtocolVersion, opts: Partial<IConnectPacket> = {}, credentials?: ListenerCredentials): Promise<{ client: RawClient; connack: IConnackPacket }> {
-  const client = await RawClient.open(host, port, protocol, 5000, credentials);
+/** Opens a raw client on a listener (its transport and credentials) and completes CONNECT/CONNACK with return code 0. */
+export async function connectRaw(listener: ListenerInfo, protocol: ProtocolVersion, opts: Partial<IConnectPacket> = {}): Promise<{ client: RawClient; connack: IConnackPacket }> {
+  const client = await RawClient.openListener(listener, protocol);
   const connack = await client.connect(opts);
   const code = connack.returnCode ?? connack.reasonCode ?? 0;
   if (code !== 0) {
