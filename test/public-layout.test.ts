@@ -19,7 +19,7 @@ const WEBSOCKET_STATEMENTS = ['MQTT-6.0.0-1', 'MQTT-6.0.0-2', 'MQTT-6.0.0-4'];
 
 test('every default suite through --profile against the public layout exits 0, over WebSocket too', async (ctx) => {
   needBinary(ctx, 'mosquitto');
-  const run = await runHarness(['--profile', fixture!.profileFile], { timeoutMs: 170_000 });
+  const run = await runHarness(['--profile', fixture!.profileFile], { timeoutMs: 280_000 });
   const tests = run.results?.tests ?? [];
   const bad = tests.filter((t) => t.status === 'failed' || t.status === 'error');
   expect(bad.map((t) => `${t.protocol} ${t.key}: ${t.detail?.reason ?? ''}`)).toEqual([]);
@@ -33,4 +33,4 @@ test('every default suite through --profile against the public layout exits 0, o
     const coverage = run.results?.coverage?.find((c) => c.protocol === protocol);
     expect(coverage?.exercisedIds, `WebSocket statements exercised under ${protocol}`).toEqual(expect.arrayContaining(WEBSOCKET_STATEMENTS));
   }
-}, 180_000);
+}, 300_000);
