@@ -18,3 +18,9 @@ test('missing listeners: every standard listener not open, with one reason or on
   expect(missingListeners(['plain', 'auth', 'tls'], (n) => `${n}?`)).toEqual({ mtls: 'mtls?' });
   expect(missingListeners(['plain', 'tls', 'mtls', 'auth'], 'x')).toEqual({});
 });
+
+test('WebSocket listeners carry their transport and path; wss is addressed by the certificate name', () => {
+  expect(listenerInfo('ws', '127.0.0.1', 8080)).toEqual({ name: 'ws', host: '127.0.0.1', port: 8080, tls: false, transport: 'ws', path: '/mqtt', url: 'ws://127.0.0.1:8080/mqtt' });
+  expect(listenerInfo('wss', '127.0.0.1', 8081)).toMatchObject({ host: 'localhost', tls: true, transport: 'wss', url: 'wss://localhost:8081/mqtt' });
+  expect(listenerUrl({ tls: true, host: 'h', port: 1, transport: 'wss', path: '/ws' })).toBe('wss://h:1/ws');
+});

@@ -1,16 +1,27 @@
 // The one listener-URL builder: every target and driver describes a listener through these, so the
 // scheme, the host a TLS client must name and the "missing" reasons are written in one place.
-import type { ListenerInfo, ListenerName } from './broker.ts';
+import type { ListenerInfo, ListenerName, Transport } from './broker.ts';
 import { LISTENER_NAMES } from './broker.ts';
 
-/** The standard listeners that speak TLS. */
+/** The listeners that speak TLS. */
 export function isTlsListener(name: ListenerName): boolean {
-  return name === 'tls' || name === 'mtls';
+  return name === 'tls' || name === 'mtls' || name === 'tls-auth' || name === 'tls-expired' || name === 'wss';
 }
 
-/** mqtt://host:port or mqtts://host:port. */
-export function listenerUrl(l: { tls: boolean; host: string; port: number }): string {
-  return `${l.tls ? 'mqtts' : 'mqtt'}://${l.host}:${l.port}`;
+/** The WebSocket path a managed broker serves MQTT on (what most brokers and clients default to). */
+export const DEFAULT_WEBSOCKET_PATH = '/mqtt';
+
+/** How a listener of this name carries MQTT. */
+export function transportFor(name: ListenerName): Transport {
+  if (name === 'ws' || name === 'wss') return name;
+  return isTlsListener(name) ? 'mqtts' : 'mqtt';
+}
+
+/** mqtt://host:port, mqtts://host:port, or ws(s)://host:port/path for a WebSocket transport. */
+export function listenerUrl(l: { tls: boolean; host: string; port: number; transport?: Transport; path?: string }): string {
+  const scheme = l.transport ?? (l.tls ? 'mqtts' : 'mqtt');
+  const ws = scheme === 'ws' || scheme === 'wss';
+  return `${scheme}://${l.host}:${l.port}${ws ? (l.path ?? DEFAULT_WEBSOCKET_PATH) : ''}`;
 }
 
 /**
@@ -35,7 +46,9 @@ export function extraTlsListenerInfo(name: string, port: number): ListenerInfo {
 }
 
 function tlsAware(name: ListenerName, tls: boolean, host: string, port: number, credentials?: { username: string; password: string }): ListenerInfo {
-  return { name, host, port, tls, url: listenerUrl({ tls, host, port }), ...(credentials ? { credentials } : {}) };
+  const transport = transportFor(name);
+  const ws = transport === 'ws' || transport === 'wss' ? { transport, path: DEFAULT_WEBSOCKET_PATH } : {};
+  return { name, host, port, tls, url: listenerUrl({ tls, host, port, ...ws }), ...ws, ...(credentials ? { credentials } : {}) };
 }
 
 /**

@@ -3,11 +3,12 @@
 // consume packets one by one (step-by-step flows, the vector runner); `log` keeps every packet for
 // tests that look at a connection's history. Waits end on the awaited packet, on close, or on a
 // stated deadline; absence is proven with an explicit quiet window. Never sleeps and then counts.
-import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Packet, IConnackPacket, IConnectPacket, IDisconnectPacket } from 'mqtt-packet';
 import type { ListenerInfo, ProtocolVersion } from '../core/broker.ts';
 import { FrameSplitter, decodeFrame, encode, hexToBytes, type Frame } from './frames.ts';
 import { PacketLog } from './packet-log.ts';
+import { openListenerStream, type ListenerStreamOptions, type StreamListener } from './listener-stream.ts';
 import { WaitTimeoutError, protocolVersionNumber, uniqueId } from './test-client.ts';
 
 type ListenerCredentials = NonNullable<ListenerInfo['credentials']>;
@@ -61,7 +62,7 @@ export class RawClient {
 
   private readonly connectDefaults: Partial<IConnectPacket>;
 
-  private constructor(readonly socket: net.Socket, readonly protocol: ProtocolVersion, credentials?: ListenerCredentials) {
+  private constructor(readonly socket: Duplex, readonly protocol: ProtocolVersion, credentials?: ListenerCredentials) {
     this.connectDefaults = credentials ? { username: credentials.username, password: Buffer.from(credentials.password) } : {};
     this.protocolVersion = protocolVersionNumber(protocol);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -74,18 +75,19 @@ export class RawClient {
    * ListenerInfo.credentials) go into every CONNECT that sets no user name itself.
    */
   static open(host: string, port: number, protocol: ProtocolVersion, timeoutMs = 5000, credentials?: ListenerCredentials): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port });
-      socket.setNoDelay(true);
-      const timer = setTimeout(() => { socket.destroy(); reject(new Error(`TCP connect to ${host}:${port} timed out after ${timeoutMs} ms`)); }, timeoutMs);
-      socket.once('connect', () => { clearTimeout(timer); resolve(new RawClient(socket, protocol, credentials)); });
-      socket.once('error', (e) => { clearTimeout(timer); reject(e); });
-    });
+    return RawClient.openStream({ host, port, tls: false }, protocol, timeoutMs, credentials);
   }
 
-  /** Opens a TCP connection to a listener, with the listener's required credentials. */
-  static openListener(listener: ListenerInfo, protocol: ProtocolVersion, timeoutMs = 5000): Promise<RawClient> {
-    return RawClient.open(listener.host, listener.port, protocol, timeoutMs, listener.credentials);
+  /**
+   * Opens a connection to a listener over its transport (TCP, TLS, WebSocket, WebSocket over TLS:
+   * lib/mqtt/listener-stream.ts), with the listener's required credentials.
+   */
+  static openListener(listener: ListenerInfo, protocol: ProtocolVersion, timeoutMs = 5000, streamOptions: ListenerStreamOptions = {}): Promise<RawClient> {
+    return RawClient.openStream(listener, protocol, timeoutMs, listener.credentials, streamOptions);
+  }
+
+  private static async openStream(l: StreamListener, protocol: ProtocolVersion, timeoutMs: number, credentials?: ListenerCredentials, o: ListenerStreamOptions = {}): Promise<RawClient> {
+    return new RawClient(await openListenerStream(l, o, timeoutMs), protocol, credentials);
   }
 
   private onData(chunk: Buffer): void {
@@ -223,9 +225,9 @@ export class RawClient {
   }
 }
 
-/** Opens a raw client and completes CONNECT/CONNACK with return code 0. */
-export async function connectRaw(host: string, port: number, protocol: ProtocolVersion, opts: Partial<IConnectPacket> = {}, credentials?: ListenerCredentials): Promise<{ client: RawClient; connack: IConnackPacket }> {
-  const client = await RawClient.open(host, port, protocol, 5000, credentials);
+/** Opens a raw client on a listener (its transport and credentials) and completes CONNECT/CONNACK with return code 0. */
+export async function connectRaw(listener: ListenerInfo, protocol: ProtocolVersion, opts: Partial<IConnectPacket> = {}): Promise<{ client: RawClient; connack: IConnackPacket }> {
+  const client = await RawClient.openListener(listener, protocol);
   const connack = await client.connect(opts);
   const code = connack.returnCode ?? connack.reasonCode ?? 0;
   if (code !== 0) {

@@ -1,8 +1,10 @@
 // MQTT.js clients for tests: connect with a timeout, wait for a message with a timeout, prove absence
 // with an explicit quiet window. No sleeps: every wait ends on the awaited event or its deadline.
-import mqtt, { type IClientOptions, type MqttClient, type IPublishPacket, type Packet } from 'mqtt';
+import { MqttClient, type IClientOptions, type IPublishPacket, type Packet } from 'mqtt';
+import type tls from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import type { ListenerInfo, ProtocolVersion } from '../core/broker.ts';
+import { listenerStream } from './listener-stream.ts';
 
 /** The broker could not be reached at all (refused, reset before CONNACK, or no answer). */
 export class BrokerUnreachableError extends Error {
@@ -34,7 +36,8 @@ export async function connectClient(listener: ListenerInfo, protocol: ProtocolVe
   const { timeoutMs = 5000, ...rest } = opts;
   // A listener without anonymous access names the harness's own user; explicit credentials win.
   if (listener.credentials && rest.username === undefined) Object.assign(rest, listener.credentials);
-  const client = mqtt.connect(listener.url, {
+  // MQTT.js over the harness's own transport (lib/mqtt/listener-stream.ts): TCP, TLS, ws, wss alike.
+  const client = new MqttClient(() => listenerStream(listener, { tls: tlsOptionsOf(rest) }), {
     protocolVersion: protocolVersionNumber(protocol),
     clientId: uniqueId('c'),
     reconnectPeriod: 0,
@@ -56,6 +59,14 @@ export async function connectClient(listener: ListenerInfo, protocol: ProtocolVe
     });
     client.once('close', () => fail(new BrokerUnreachableError(listener.url, 'connection closed before CONNACK')));
   });
+}
+
+/** The TLS settings among MQTT.js options (MQTT.js passes the same keys to tls.connect). */
+const TLS_OPTION_KEYS = ['ca', 'cert', 'key', 'passphrase', 'pfx', 'rejectUnauthorized', 'servername', 'ALPNProtocols', 'minVersion', 'maxVersion', 'ciphers', 'checkServerIdentity'] as const;
+
+function tlsOptionsOf(o: IClientOptions): tls.ConnectionOptions {
+  const source = o as Record<string, unknown>;
+  return Object.fromEntries(TLS_OPTION_KEYS.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]));
 }
 
 export function endClient(client: MqttClient): Promise<void> {

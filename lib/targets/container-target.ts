@@ -26,12 +26,13 @@ export interface ContainerPlan {
 }
 
 /** In-container port per listener. Every image gets the same ones (MQTT's registered 1883/8883, +1 for
- * the second role), so plans and configs read alike; the engine maps each to a free host port. */
-export const CONTAINER_PORTS: Readonly<Record<StandardListenerName, number>> = { plain: 1883, tls: 8883, mtls: 8884, auth: 1884 };
+ * the second role; ws/wss where a target opens them on test.mosquitto.org's 8080/8081), so plans and
+ * configs read alike; the engine maps each to a free host port. */
+export const CONTAINER_PORTS: Readonly<Record<StandardListenerName | 'ws' | 'wss', number>> = { plain: 1883, tls: 8883, mtls: 8884, auth: 1884, ws: 8080, wss: 8081 };
 
 /** CONTAINER_PORTS for the listeners a plan opens (ContainerPlan.listenerPorts). */
 export function containerPortsFor(open: readonly ListenerName[]): Partial<Record<ListenerName, number>> {
-  return Object.fromEntries(open.map((n) => [n, CONTAINER_PORTS[n as StandardListenerName]]));
+  return Object.fromEntries(open.map((n) => [n, CONTAINER_PORTS[n as keyof typeof CONTAINER_PORTS]]));
 }
 
 /** Starts a plan under the container driver; every container target's StartedBroker comes from here. */

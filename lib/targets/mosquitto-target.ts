@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { withFreshPorts } from '../drivers/free-port.ts';
-import { startBrokerProcess } from '../drivers/broker-process.ts';
+import { startBrokerProcess, type BrokerProcess } from '../drivers/broker-process.ts';
 import { findBinary } from '../drivers/resolve-driver.ts';
 import type { Capabilities, ListenerName, StandardListenerName, PkiPaths, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
 import { LISTENER_NAMES } from '../core/broker.ts';
@@ -42,9 +42,17 @@ export interface MosquittoFiles {
   misconfig?: MisconfigurationName;
 }
 
+/** The WebSocket listeners a managed Mosquitto opens beside the standard four. */
+export const MOSQUITTO_WEBSOCKET_LISTENERS = ['ws', 'wss'] as const;
+export type MosquittoWebSocketListener = (typeof MOSQUITTO_WEBSOCKET_LISTENERS)[number];
+
 export interface MosquittoConfigInput {
   bind: string;
-  ports: Record<StandardListenerName, number>;
+  /**
+   * Ports of the standard listeners, and of ws/wss, tls-auth (TLS + password file + ACL) and
+   * tls-expired (an expired server certificate) where given (no port: not opened).
+   */
+  ports: Record<StandardListenerName, number> & Partial<Record<MosquittoWebSocketListener | 'tls-auth' | 'tls-expired', number>>;
   /** Ports of the `tls-bad-<scenario>` listeners, keyed by listener name. */
   extraPorts?: Record<string, number>;
   runAsRoot: boolean;
@@ -60,6 +68,11 @@ export function mosquittoListeners(files: MosquittoFiles): StandardListenerName[
     if (name === 'auth') return Boolean(files.passwordFile && files.aclFile);
     return Boolean(files.pki);
   });
+}
+
+/** ws always; wss needs the PKI. */
+export function mosquittoWebSocketListeners(files: MosquittoFiles): MosquittoWebSocketListener[] {
+  return MOSQUITTO_WEBSOCKET_LISTENERS.filter((name) => name === 'ws' || Boolean(files.pki));
 }
 
 /** `tls-bad-<scenario>` listener names for the bad server certificates a config carries. */
@@ -114,6 +127,22 @@ export function renderMosquittoConfig(c: MosquittoConfigInput): string {
         break;
     }
   }
+  // MQTT over WebSocket (libwebsockets in Debian's build), anonymous like plain/tls. Mosquitto 2.0.11
+  // starts no WebSocket listener alone ("Unable to start any listening sockets"); plain always exists.
+  // Without `socket_domain ipv4` its IPv6-enabled libwebsockets binds [::] whatever the address, i.e.
+  // every interface (seen with strace); with it the listener binds the address given.
+  for (const name of mosquittoWebSocketListeners(c.files)) {
+    const port = c.ports[name];
+    if (port === undefined) continue;
+    lines.push('', `# ${name}: MQTT over WebSocket${name === 'wss' ? ' over TLS' : ''}`, `listener ${port} ${c.bind}`, 'socket_domain ipv4', 'protocol websockets', 'allow_anonymous true');
+    if (name === 'wss') lines.push(...tlsLines(pki!));
+  }
+  if (c.ports['tls-auth'] !== undefined && pki && passwordFile && aclFile) {
+    lines.push('', '# tls-auth: TLS, then a password', `listener ${c.ports['tls-auth']} ${c.bind}`, ...tlsLines(pki), 'allow_anonymous false', `password_file ${passwordFile}`, `acl_file ${aclFile}`);
+  }
+  if (c.ports['tls-expired'] !== undefined && pki?.expiredServerCertFile) {
+    lines.push('', '# tls-expired: a server certificate past its validity; clients must refuse it', `listener ${c.ports['tls-expired']} ${c.bind}`, 'allow_anonymous true', ...tlsLines(pki, pki.expiredServerCertFile));
+  }
   for (const [scenario, certFile] of Object.entries(pki?.badServerCerts ?? {})) {
     const name = `tls-bad-${scenario}`;
     const port = c.extraPorts?.[name];
@@ -131,7 +160,7 @@ export function mosquittoVersionFrom(log: string): string {
 const noFiles = 'the run has no PKI / test policy files for it (external PKI not generated)';
 
 /** Writes the standard test policy's password and ACL files into the broker's work dir. */
-function writePolicyFiles(workDir: string, misconfig: MisconfigurationName | undefined): { passwordFile: string; aclFile: string } {
+export function writePolicyFiles(workDir: string, misconfig: MisconfigurationName | undefined): { passwordFile: string; aclFile: string } {
   const passwordFile = path.join(workDir, 'policy-users.passwd');
   const aclFile = path.join(workDir, 'policy.acl');
   fs.writeFileSync(passwordFile, renderMosquittoPasswordFile(TEST_POLICY), { mode: 0o600 });
@@ -139,33 +168,39 @@ function writePolicyFiles(workDir: string, misconfig: MisconfigurationName | und
   return { passwordFile, aclFile };
 }
 
+/** Debian's mosquitto on a rendered config, ready on its "running" line (the local driver, the public-layout fixture). */
+export function spawnMosquitto(target: string, configFile: string, logFile: string): Promise<BrokerProcess> {
+  return startBrokerProcess({
+    target,
+    command: findBinary('mosquitto') ?? 'mosquitto',
+    args: ['-c', configFile],
+    logFile,
+    ready: /mosquitto version \S+ running/,
+    fatal: /Address already in use|Error: /,
+    timeoutMs: 10_000,
+  });
+}
+
 async function startLocal(o: StartOptions): Promise<StartedBroker> {
   const misconfig = o.misconfiguration;
   const files: MosquittoFiles = { pki: o.assets.pki, misconfig, ...writePolicyFiles(o.assets.workDir, misconfig) };
   const open = mosquittoListeners(files);
+  const webSockets = mosquittoWebSocketListeners(files);
   const extras = mosquittoExtraListeners(files);
   // Another process may take a probed port before mosquitto binds it: withFreshPorts tries again.
-  return withFreshPorts(4 + extras.length, /Address already in use/, async ([plain, tls, mtls, auth, ...rest]) => {
-    const ports = { plain: plain!, tls: tls!, mtls: mtls!, auth: auth! };
+  return withFreshPorts(6 + extras.length, /Address already in use|Unable to start any listening/, async ([plain, tls, mtls, auth, ws, wss, ...rest]) => {
+    const ports = { plain: plain!, tls: tls!, mtls: mtls!, auth: auth!, ws: ws!, wss: wss! };
     const extraPorts = Object.fromEntries(extras.map((n, i) => [n, rest[i]!]));
     const configFile = path.join(o.assets.workDir, 'mosquitto.conf');
     const runAsRoot = process.getuid?.() === 0;
     fs.writeFileSync(configFile, renderMosquittoConfig({ bind: '127.0.0.1', ports, extraPorts, runAsRoot, files, ...(o.extraSettings ? { extraSettings: o.extraSettings } : {}) }), { mode: 0o600 });
-    const proc = await startBrokerProcess({
-      target: o.target,
-      command: findBinary('mosquitto') ?? 'mosquitto',
-      args: ['-c', configFile],
-      logFile: o.assets.logFile,
-      ready: /mosquitto version \S+ running/,
-      fatal: /Address already in use|Error: /,
-      timeoutMs: 10_000,
-    });
+    const proc = await spawnMosquitto(o.target, configFile, o.assets.logFile);
     return {
       target: o.target,
       driver: 'local',
       brokerVersion: mosquittoVersionFrom(proc.output()),
-      listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n])])),
-      missingListeners: missingListeners(open, noFiles),
+      listeners: Object.fromEntries([...open, ...webSockets].map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n])])),
+      missingListeners: { ...missingListeners(open, noFiles), ...missingWebSockets(webSockets) },
       extraListeners: Object.fromEntries(extras.map((n) => [n, extraTlsListenerInfo(n, extraPorts[n]!)])),
       capabilities: mosquittoCapabilities,
       logFile: o.assets.logFile,
@@ -174,6 +209,10 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
       stop: () => proc.stop(),
     };
   });
+}
+
+function missingWebSockets(open: readonly MosquittoWebSocketListener[]): Partial<Record<ListenerName, string>> {
+  return Object.fromEntries(MOSQUITTO_WEBSOCKET_LISTENERS.filter((n) => !open.includes(n)).map((n) => [n, noFiles]));
 }
 
 const CONTAINER_CONFIG_DIR = '/mosquitto/config';
@@ -203,7 +242,7 @@ async function startContainer(o: StartOptions): Promise<StartedBroker> {
   const misconfig = o.misconfiguration;
   const hostFiles: MosquittoFiles = { pki: o.assets.pki, misconfig, ...writePolicyFiles(o.assets.workDir, misconfig) };
   const { inContainer, copies } = containerFiles(hostFiles);
-  const open = mosquittoListeners(inContainer);
+  const open = [...mosquittoListeners(inContainer), ...mosquittoWebSocketListeners(inContainer)];
   const extraPorts = Object.fromEntries(mosquittoExtraListeners(inContainer).map((n, i) => [n, 8890 + i]));
   const config = renderMosquittoConfig({ bind: '0.0.0.0', ports: CONTAINER_PORTS, extraPorts, runAsRoot: true, files: inContainer });
   return startContainerPlan({
@@ -217,7 +256,7 @@ async function startContainer(o: StartOptions): Promise<StartedBroker> {
     ],
     listenerPorts: containerPortsFor(open),
     extraListenerPorts: extraPorts,
-    missing: missingListeners(open, noFiles),
+    missing: { ...missingListeners(open, noFiles), ...missingWebSockets(mosquittoWebSocketListeners(inContainer)) },
     ready: /mosquitto version \S+ running/,
     timeoutMs: 30_000,
   }, o, mosquittoCapabilities, mosquittoVersionFrom);

@@ -16,7 +16,7 @@ forEachProtocol((protocol) => {
     describe.concurrent(`vectors: ${file.area}`, () => {
       for (const vector of file.vectors) {
         conformanceTest(vector.key, { [file.protocol]: vector.spec }, vector.name, async ({ ctx, listener, behaviour }) => {
-          const client = await RawClient.open(listener.host, listener.port, protocol, 5000, listener.credentials);
+          const client = await RawClient.openListener(listener, protocol);
           ctx.onTestFinished(() => client.destroy());
           if (vector.connect) {
             const connack = await client.connect();
@@ -28,7 +28,7 @@ forEachProtocol((protocol) => {
           for (const step of vector.steps) if (!('send' in step)) recordCheck(ctx);
           if (outcome.behaviour) behaviour(outcome.behaviour, file.vectors.length ? vectorAlternatives(vector) : [], outcome.intended!);
           if (outcome.closed) {
-            const { client: probe } = await connectRaw(listener.host, listener.port, protocol, {}, listener.credentials);
+            const { client: probe } = await connectRaw(listener, protocol);
             ctx.onTestFinished(() => probe.destroy());
             probe.send({ cmd: 'pingreq' });
             await probe.nextOf('pingresp', undefined, 3000);

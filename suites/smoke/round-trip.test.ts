@@ -1,19 +1,21 @@
 // The seed scenario: subscribe to a topic, publish `^o^`, receive it — on every listener the target
-// has working, at QoS 0, 1 and 2, for each protocol version it supports.
+// has working (the standard four, and MQTT over WebSocket: ws, wss), at QoS 0, 1 and 2, for each protocol version it supports.
 // Keys: smoke.round-trip.<listener>.qos<n>, one per listener and QoS (the same under both protocols).
 import { describe, expect, onTestFinished, type TestContext } from 'vitest';
 import type { IClientOptions } from 'mqtt';
 import { connectClient, endClient, MessageLog, uniqueId } from '../../lib/mqtt/test-client.ts';
-import { LISTENER_NAMES, type ListenerInfo } from '../../lib/core/broker.ts';
+import { LISTENER_NAMES, type ListenerInfo, type ListenerName } from '../../lib/core/broker.ts';
 import { listenerTrust } from '../tls/tls-support.ts';
 import { certificateUser, policyUser, topicPrefixOf } from '../auth/auth-support.ts';
-import { forEachProtocol, harness, requireListener, requireQos } from '../support/harness.ts';
+import { forEachProtocol, requireListener, requireQos } from '../support/harness.ts';
 import { keyedTest } from '../support/keyed-test.ts';
 
 const QOS_LEVELS = [0, 1, 2] as const;
+/** A target without a WebSocket listener reports these not-applicable with its reason. */
+const SMOKE_LISTENERS: readonly ListenerName[] = [...LISTENER_NAMES, 'ws', 'wss'];
 
 forEachProtocol((protocol) => {
-  describe.each(LISTENER_NAMES)('%s listener', (listenerName) => {
+  describe.each(SMOKE_LISTENERS)('%s listener', (listenerName) => {
     for (const qos of QOS_LEVELS) keyedTest(`smoke.round-trip.${listenerName}.qos${qos}`, `publish ^o^ and receive it at QoS ${qos}`, {}, async (ctx) => {
       const listener = requireListener(ctx, listenerName);
       requireQos(ctx, qos);

@@ -32,7 +32,7 @@ export interface ConformanceEnv {
   ctx: TestContext;
   protocol: ProtocolVersion;
   h: HarnessContext;
-  /** The plain TCP listener (the one --fault wraps with the proxy). */
+  /** The plain TCP listener (the one --fault wraps with the proxy), or ws/wss under MQTT_HARNESS_CONFORMANCE_LISTENER. */
   listener: ListenerInfo;
   strict: boolean;
   /**
@@ -114,9 +114,29 @@ export function v5Test(key: string, ids: string[], title: string, fn: Body, opti
 function register(key: string, name: string, protocol: ProtocolVersion, spec: string[], fn: Body, timeoutMs: number | undefined): void {
   keyedTest(key, name, { spec, ...(timeoutMs ? { timeoutMs } : {}) }, async (ctx) => {
     const h = harness();
-    const listener = requireListener(ctx, 'plain');
+    const listener = withRunCa(requireListener(ctx, conformanceListener()), h);
     await fn(environment(ctx, protocol, h, listener));
   });
+}
+
+/** Listeners the conformance suite can run over: anonymous, no client certificate. */
+const CONFORMANCE_LISTENERS = ['plain', 'ws', 'wss'] as const;
+
+/**
+ * The listener every conformance connection uses: `plain`, or MQTT over WebSocket when the run sets
+ * MQTT_HARNESS_CONFORMANCE_LISTENER=ws (or wss), so the whole suite runs over that transport.
+ * `--fault` wraps the plain listener only.
+ */
+export function conformanceListener(): (typeof CONFORMANCE_LISTENERS)[number] {
+  const name = process.env['MQTT_HARNESS_CONFORMANCE_LISTENER'] ?? 'plain';
+  const known = CONFORMANCE_LISTENERS.find((n) => n === name);
+  if (!known) throw new Error(`MQTT_HARNESS_CONFORMANCE_LISTENER=${name}: must be one of ${CONFORMANCE_LISTENERS.join(', ')}`);
+  return known;
+}
+
+/** A managed broker's TLS listener is trusted through the run's CA (an external one names its own caFile). */
+function withRunCa(listener: ListenerInfo, h: HarnessContext): ListenerInfo {
+  return listener.tls && !listener.caFile && h.pki ? { ...listener, caFile: h.pki.caRootCert } : listener;
 }
 
 function environment(ctx: TestContext, protocol: ProtocolVersion, h: HarnessContext, listener: ListenerInfo): ConformanceEnv {
