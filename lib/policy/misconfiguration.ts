@@ -26,8 +26,11 @@ export const MISCONFIGURATIONS = {
   'tls-weak-protocols': 'tls listener accepts TLS 1.0/1.1 and NULL cipher suites',
   /** aedes: the plain listener keeps a connection that starts with garbage open instead of closing it. */
   'hold-malformed-open': 'plain listener keeps connections that start with garbage open',
-  /** mosquitto: the auth listener has no `password_file` (anonymous still off), so any password of any user name passes. */
-  'no-password-file': 'auth listener has no password file: any user name and password pass',
+  /**
+   * mosquitto: the auth listener without `password_file` and with `allow_anonymous true`, as the plain
+   * one (2.0 refuses every client on a listener with neither, so anonymous has to be on for a login to pass).
+   */
+  'no-password-file': 'auth listener has no password file and allows anonymous clients: any user name and password pass',
   /** mosquitto/aedes: the password file holds other passwords than the test policy's (rotated, not redeployed). */
   'rotated-passwords': 'auth listener checks against other passwords than the test policy\'s',
   /** aedes: after 10 bad passwords a user name is locked out for 60 s, its right password refused too. */

@@ -118,7 +118,8 @@ export function renderMosquittoConfig(c: MosquittoConfigInput): string {
         if (aclFile) lines.push(`acl_file ${aclFile}`);
         break;
       case 'auth':
-        lines.push(`allow_anonymous ${misconfig === 'anonymous-auth'}`, ...(misconfig === 'no-password-file' ? [] : [`password_file ${passwordFile}`]), `acl_file ${aclFile}`);
+        if (misconfig === 'no-password-file') lines.push('allow_anonymous true', `acl_file ${aclFile}`);
+        else lines.push(`allow_anonymous ${misconfig === 'anonymous-auth'}`, `password_file ${passwordFile}`, `acl_file ${aclFile}`);
         break;
     }
   }
