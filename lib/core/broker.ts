@@ -93,6 +93,7 @@ export interface PkiPaths {
   expiredServerCertFile?: string;
   /** The foreign CA and a server certificate it issued: only for the mtls-*-ca and tls-foreign-server-cert misconfigurations. */
   foreignCaFile?: string;
+  foreignCrlFile?: string;
   foreignServerCertFile?: string;
 }
 

@@ -34,6 +34,8 @@ export interface PkiSet {
   clientRevokedCert: string;
   /** Root CA's CRL, revoking client-revoked. */
   crlRoot: string;
+  /** The foreign CA's CRL, revoking nothing (for a broker misconfigured to trust that CA). */
+  crlForeign: string;
   generatedInMs: number;
 }
 

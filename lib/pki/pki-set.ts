@@ -77,6 +77,8 @@ export async function generatePkiSet(dir: string, now = Date.now()): Promise<Pki
     'client-bad-not-yet-valid.crt': certificateToPem(client('alice', validity('not-yet-valid', now))),
     'client-bad-foreign-ca.crt': certificateToPem(client('alice', current, { cert: foreign, key: foreignKey! })),
     'client-bad-revoked.crt': certificateToPem(revoked),
+    // The foreign CA's own (empty) CRL: a broker that trusts that CA and checks CRLs needs one from it.
+    'crl-foreign-empty.pem': buildCrlPem({ issuerCert: foreign, issuerKey: foreignKey!, revokedSerials: [], thisUpdate: current.notBefore, nextUpdate: current.notAfter, crlNumber: 1 }),
     'crl-root-revokes-client-bad-revoked.pem': buildCrlPem({
       issuerCert: root, issuerKey: rootKey!, revokedSerials: [revoked.serialNumber],
       thisUpdate: current.notBefore, nextUpdate: current.notAfter, crlNumber: 1,
@@ -111,6 +113,7 @@ export async function generatePkiSet(dir: string, now = Date.now()): Promise<Pki
     clientForeignCaCert: p('client-bad-foreign-ca.crt'),
     clientRevokedCert: p('client-bad-revoked.crt'),
     crlRoot: p('crl-root-revokes-client-bad-revoked.pem'),
+    crlForeign: p('crl-foreign-empty.pem'),
     generatedInMs: Math.round(performance.now() - t0),
   };
 }
@@ -125,6 +128,7 @@ export function brokerPkiPaths(set: PkiSet): PkiPaths {
     badServerCerts: { ...set.badServerChains },
     expiredServerCertFile: set.badServerChains.expired,
     foreignCaFile: set.caForeignCert,
+    foreignCrlFile: set.crlForeign,
     foreignServerCertFile: set.serverForeignCaCert,
   };
 }

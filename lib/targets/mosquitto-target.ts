@@ -40,8 +40,9 @@ export interface MosquittoFiles {
   aclFile?: string;
   /** TEST-ONLY (StartOptions.misconfiguration): render one deliberately broken setting. */
   misconfig?: MisconfigurationName;
-  /** TEST-ONLY (mtls-trusts-foreign-ca): the root and the foreign CA in one file, written by the start. */
+  /** TEST-ONLY (mtls-trusts-foreign-ca): the root and the foreign CA, and their CRLs, each in one file written by the start. */
   caBundleWithForeignFile?: string;
+  crlBundleWithForeignFile?: string;
 }
 
 export interface MosquittoConfigInput {
@@ -114,7 +115,7 @@ export function renderMosquittoConfig(c: MosquittoConfigInput): string {
         } else {
           lines.push(...tlsLines(pki!, undefined, mtlsCa), 'require_certificate true', 'use_identity_as_username true');
         }
-        if (pki!.crlFile && misconfig !== 'no-crl') lines.push(`crlfile ${pki!.crlFile}`);
+        if (pki!.crlFile && misconfig !== 'no-crl') lines.push(`crlfile ${c.files.crlBundleWithForeignFile ?? pki!.crlFile}`);
         if (aclFile) lines.push(`acl_file ${aclFile}`);
         break;
       case 'auth':
@@ -150,10 +151,17 @@ function writePolicyFiles(workDir: string, pki: PkiPaths | undefined, misconfig:
   const policy = policyUnder(misconfig);
   fs.writeFileSync(passwordFile, renderMosquittoPasswordFile(policy), { mode: 0o600 });
   fs.writeFileSync(aclFile, renderMosquittoAcl(policy.rules), { mode: 0o600 });
-  if (misconfig !== 'mtls-trusts-foreign-ca' || !pki?.foreignCaFile) return { passwordFile, aclFile };
-  const caBundleWithForeignFile = path.join(workDir, 'ca-root-and-foreign.crt');
-  fs.writeFileSync(caBundleWithForeignFile, fs.readFileSync(pki.caFile, 'utf8') + fs.readFileSync(pki.foreignCaFile, 'utf8'), { mode: 0o600 });
-  return { passwordFile, aclFile, caBundleWithForeignFile };
+  if (misconfig !== 'mtls-trusts-foreign-ca' || !pki?.foreignCaFile || !pki.crlFile || !pki.foreignCrlFile) return { passwordFile, aclFile };
+  // With a crlfile OpenSSL wants a CRL from every CA it trusts, so the foreign CA comes with its own.
+  const bundle = (name: string, files: string[]) => {
+    fs.writeFileSync(path.join(workDir, name), files.map((f) => fs.readFileSync(f, 'utf8')).join(''), { mode: 0o600 });
+    return path.join(workDir, name);
+  };
+  return {
+    passwordFile, aclFile,
+    caBundleWithForeignFile: bundle('ca-root-and-foreign.crt', [pki.caFile, pki.foreignCaFile]),
+    crlBundleWithForeignFile: bundle('crl-root-and-foreign.pem', [pki.crlFile, pki.foreignCrlFile]),
+  };
 }
 
 async function startLocal(o: StartOptions): Promise<StartedBroker> {
@@ -211,10 +219,11 @@ function containerFiles(files: MosquittoFiles): { inContainer: MosquittoFiles; c
     crlFile: map(files.pki.crlFile),
     expiredServerCertFile: map(files.pki.expiredServerCertFile),
     foreignCaFile: map(files.pki.foreignCaFile),
+    foreignCrlFile: map(files.pki.foreignCrlFile),
     foreignServerCertFile: map(files.pki.foreignServerCertFile),
     badServerCerts: Object.fromEntries(Object.entries(files.pki.badServerCerts ?? {}).map(([k, v]) => [k, map(v)!])),
   };
-  const inContainer = { ...files, pki, passwordFile: map(files.passwordFile), aclFile: map(files.aclFile), caBundleWithForeignFile: map(files.caBundleWithForeignFile) };
+  const inContainer = { ...files, pki, passwordFile: map(files.passwordFile), aclFile: map(files.aclFile), caBundleWithForeignFile: map(files.caBundleWithForeignFile), crlBundleWithForeignFile: map(files.crlBundleWithForeignFile) };
   return { inContainer, copies: [...copies].map(([source, target]) => ({ source, target })) };
 }
 
