@@ -22,8 +22,6 @@ export const MISCONFIGURATION_NAMES = [
   'bad-listeners-serve-good-cert',
   'tls-foreign-server-cert',
   'tls-hold-malformed-open',
-  'tls-listener-plaintext',
-  'plain-listener-tls',
 ] as const;
 
 export type MisconfigurationName = (typeof MISCONFIGURATION_NAMES)[number];

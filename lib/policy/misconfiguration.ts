@@ -53,10 +53,6 @@ export const MISCONFIGURATIONS = {
   'tls-foreign-server-cert': 'tls listener serves a certificate issued by the foreign CA',
   /** aedes: the tls listener keeps a connection open until a complete ClientHello record arrives (no timeout, FIN ignored). */
   'tls-hold-malformed-open': 'tls listener keeps connections that do not start a complete TLS handshake open',
-  /** mosquitto: the tls listener has no certificate settings, so it serves plain MQTT. */
-  'tls-listener-plaintext': 'tls listener serves plain MQTT (no certificate settings)',
-  /** mosquitto: the plain listener is given the tls listener's certificate settings, so it speaks TLS only. */
-  'plain-listener-tls': 'plain listener speaks TLS only',
 } as const satisfies Record<MisconfigurationName, string>;
 
 /**

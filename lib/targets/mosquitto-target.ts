@@ -101,12 +101,10 @@ export function renderMosquittoConfig(c: MosquittoConfigInput): string {
     lines.push('', `# ${name}`, `listener ${c.ports[name]} ${c.bind}`);
     switch (name) {
       case 'plain':
-        lines.push('allow_anonymous true', ...(misconfig === 'plain-listener-tls' ? tlsLines(pki!) : []));
+        lines.push('allow_anonymous true');
         break;
       case 'tls':
-        lines.push('allow_anonymous true');
-        // tls-listener-plaintext: a listener without certificate settings is plain MQTT in mosquitto.
-        if (misconfig !== 'tls-listener-plaintext') lines.push(...tlsLines(pki!, tlsListenerCert, undefined, misconfig === 'tls13-only' ? 'tlsv1.3' : undefined));
+        lines.push('allow_anonymous true', ...tlsLines(pki!, tlsListenerCert, undefined, misconfig === 'tls13-only' ? 'tlsv1.3' : undefined));
         break;
       case 'mtls':
         if (misconfig === 'no-require-certificate') {
