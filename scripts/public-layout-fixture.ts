@@ -35,7 +35,7 @@ export async function startPublicLayoutFixture(dir?: string): Promise<PublicLayo
   try {
     const pki = await generatePkiSet(path.join(root, 'pki'));
     const { badServerCerts: _onlyTheExpiredOne, ...brokerPki } = brokerPkiPaths(pki);
-    const files = { pki: brokerPki, ...writePolicyFiles(root, undefined) };
+    const files = { pki: brokerPki, ...writePolicyFiles(root, brokerPki, undefined) };
     return await withFreshPorts(PUBLIC_LAYOUT.length, /Address already in use|Unable to start any listening/, async (numbers) => {
       const ports = Object.fromEntries(PUBLIC_LAYOUT.map((n, i) => [n, numbers[i]!])) as Record<ListenerName, number>;
       const configFile = path.join(root, 'mosquitto.conf');

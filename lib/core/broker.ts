@@ -91,6 +91,10 @@ export interface PkiPaths {
   badServerCerts?: Record<string, string>;
   /** Expired server chain, used only by the tls-expired-cert test misconfiguration. */
   expiredServerCertFile?: string;
+  /** The foreign CA and a server certificate it issued: only for the mtls-*-ca and tls-foreign-server-cert misconfigurations. */
+  foreignCaFile?: string;
+  foreignCrlFile?: string;
+  foreignServerCertFile?: string;
 }
 
 export interface StartedBroker {

@@ -10,6 +10,18 @@ export const MISCONFIGURATION_NAMES = [
   'tls-expired-cert',
   'tls-weak-protocols',
   'hold-malformed-open',
+  'no-password-file',
+  'rotated-passwords',
+  'password-lockout',
+  'acl-deny-all',
+  'mtls-trusts-foreign-ca',
+  'mtls-wrong-ca',
+  'mtls-ignores-validity',
+  'tls12-only',
+  'tls13-only',
+  'bad-listeners-serve-good-cert',
+  'tls-foreign-server-cert',
+  'tls-hold-malformed-open',
 ] as const;
 
 export type MisconfigurationName = (typeof MISCONFIGURATION_NAMES)[number];

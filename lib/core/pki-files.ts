@@ -18,6 +18,8 @@ export interface PkiSet {
   /** Leaf + intermediate, as a broker serves it. */
   serverLocalhostChain: string;
   serverKey: string;
+  /** `localhost` leaf issued directly by the foreign CA (a broker serving the wrong certificate). */
+  serverForeignCaCert: string;
   badServerChains: Record<BadServerCert, string>;
   clientAliceCert: string;
   clientBobCert: string;
@@ -32,6 +34,8 @@ export interface PkiSet {
   clientRevokedCert: string;
   /** Root CA's CRL, revoking client-revoked. */
   crlRoot: string;
+  /** The foreign CA's CRL, revoking nothing (for a broker misconfigured to trust that CA). */
+  crlForeign: string;
   generatedInMs: number;
 }
 

@@ -63,6 +63,8 @@ describe('per-run PKI', () => {
     ['not-yet-valid client fails: not yet valid (9)', () => ['-CAfile', pki.caRootCert, pki.clientNotYetValidCert], 'error 9'],
     ['foreign-CA client fails: no local issuer (20)', () => ['-CAfile', pki.caRootCert, pki.clientForeignCaCert], 'error 20'],
     ['foreign-CA client verifies against its own CA', () => ['-CAfile', pki.caForeignCert, pki.clientForeignCaCert], 'OK'],
+    ['foreign-CA server verifies for localhost against its own CA', () => ['-CAfile', pki.caForeignCert, '-verify_hostname', 'localhost', pki.serverForeignCaCert], 'OK'],
+    ['foreign-CA server fails against the root: no local issuer (20)', () => ['-CAfile', pki.caRootCert, pki.serverForeignCaCert], 'error 20'],
   ];
   test.for(cases)('%s', ([, args, verdict], ctx) => {
     needBinary(ctx, 'openssl');

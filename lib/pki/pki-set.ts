@@ -65,6 +65,9 @@ export async function generatePkiSet(dir: string, now = Date.now()): Promise<Pki
     // Signed by the fake root without an authorityKeyIdentifier: a verifier finds the real root by
     // name and must then fail on the signature.
     'server-bad-fake-root-signed.crt': certificateToPem(issueCertificate({ subjectCn: 'localhost', role: 'server', publicKey: serverKey!.publicKey, issuer: { cert: fakeRoot, key: fakeRootKey! }, validity: current, omitAuthorityKeyId: true, ...SERVER_NAMES })),
+    // Issued by the foreign CA for localhost: what a broker serves when its operator installed the
+    // wrong certificate (the tls-foreign-server-cert misconfiguration; a client trusting that CA verifies it).
+    'server-foreign-ca-signed.crt': certificateToPem(issueCertificate({ subjectCn: 'localhost', role: 'server', publicKey: serverKey!.publicKey, issuer: { cert: foreign, key: foreignKey! }, validity: current, ...SERVER_NAMES })),
     'client-alice-valid.crt': certificateToPem(client('alice')),
     'client-bob-valid.crt': certificateToPem(client('bob')),
     'client-shared.key': clientKeyPem,
@@ -74,6 +77,8 @@ export async function generatePkiSet(dir: string, now = Date.now()): Promise<Pki
     'client-bad-not-yet-valid.crt': certificateToPem(client('alice', validity('not-yet-valid', now))),
     'client-bad-foreign-ca.crt': certificateToPem(client('alice', current, { cert: foreign, key: foreignKey! })),
     'client-bad-revoked.crt': certificateToPem(revoked),
+    // The foreign CA's own (empty) CRL: a broker that trusts that CA and checks CRLs needs one from it.
+    'crl-foreign-empty.pem': buildCrlPem({ issuerCert: foreign, issuerKey: foreignKey!, revokedSerials: [], thisUpdate: current.notBefore, nextUpdate: current.notAfter, crlNumber: 1 }),
     'crl-root-revokes-client-bad-revoked.pem': buildCrlPem({
       issuerCert: root, issuerKey: rootKey!, revokedSerials: [revoked.serialNumber],
       thisUpdate: current.notBefore, nextUpdate: current.notAfter, crlNumber: 1,
@@ -88,6 +93,7 @@ export async function generatePkiSet(dir: string, now = Date.now()): Promise<Pki
     caFakeRootCert: p('ca-fake-root-same-dn.crt'),
     caForeignCert: p('ca-foreign.crt'),
     serverLocalhostChain: p('server-localhost-chain.crt'),
+    serverForeignCaCert: p('server-foreign-ca-signed.crt'),
     serverKey: p('server-shared.key'),
     badServerChains: {
       'wrong-host': p('server-bad-wrong-host-chain.crt'),
@@ -107,6 +113,7 @@ export async function generatePkiSet(dir: string, now = Date.now()): Promise<Pki
     clientForeignCaCert: p('client-bad-foreign-ca.crt'),
     clientRevokedCert: p('client-bad-revoked.crt'),
     crlRoot: p('crl-root-revokes-client-bad-revoked.pem'),
+    crlForeign: p('crl-foreign-empty.pem'),
     generatedInMs: Math.round(performance.now() - t0),
   };
 }
@@ -120,5 +127,8 @@ export function brokerPkiPaths(set: PkiSet): PkiPaths {
     crlFile: set.crlRoot,
     badServerCerts: { ...set.badServerChains },
     expiredServerCertFile: set.badServerChains.expired,
+    foreignCaFile: set.caForeignCert,
+    foreignCrlFile: set.crlForeign,
+    foreignServerCertFile: set.serverForeignCaCert,
   };
 }

@@ -100,8 +100,16 @@ const firstLine = (s: string | undefined): string => (s ?? 'unknown error').spli
 const ASSERTION_ERRORS = new Set(['AssertionError', 'UnexpectedPacketError', 'ConnectionClosedError']);
 
 /** TestDetail.failureKind from the first error vitest recorded (serialized: name and message). */
+/**
+ * Matchers vitest implements through expect.extend (toBeOneOf, ...) throw its JestExtendError, whose
+ * name stays 'Error'; its message opens with the matcher hint, e.g. `expect(received).toBeOneOf(expected)`.
+ */
+const JEST_MATCHER_HINT = /^(?:[^\n]*: )?expect\(received\)\.(?:not\.)?\w+\(/;
+const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
+
 export function failureKindOf(err: { name?: string; message?: string } | undefined): FailureKind {
   if (err?.name && ASSERTION_ERRORS.has(err.name)) return 'assertion';
+  if (err?.name === 'Error' && JEST_MATCHER_HINT.test(stripAnsi(err.message ?? ''))) return 'assertion';
   if (err?.name === 'WaitTimeoutError') return 'wait-timeout';
   if (/^Test timed out in \d+ms/.test(err?.message ?? '')) return 'test-timeout';
   return 'exception';

@@ -26,6 +26,17 @@ export interface AedesTlsFiles {
   requireCertificate?: boolean;
   /** true: the tls listener also accepts TLS 1.0/1.1 and NULL suites (the tls-weak-protocols misconfiguration). */
   weakProtocols?: boolean;
+  /** The tls listener's TLS versions, if not TLS 1.2 and up (the tls12-only / tls13-only misconfigurations). */
+  tlsVersions?: { min?: tls.SecureVersion; max?: tls.SecureVersion };
+  /** CAs the mtls listener trusts for client certificates, if not caFile (the mtls-*-ca misconfigurations). */
+  mtlsCaFiles?: string[];
+  /** true: the mtls listener's own check lets expired and not-yet-valid client certificates in (mtls-ignores-validity). */
+  ignoreClientCertDates?: boolean;
+  /**
+   * true (tls-hold-malformed-open): the tls listener waits, without a timeout and ignoring the
+   * client's FIN, for a complete ClientHello record, and holds a connection that starts otherwise open.
+   */
+  holdMalformedOpen?: boolean;
   /** Extra `tls-bad-<scenario>` listeners, each serving one chain (with keyFile) clients must reject. */
   badServerCerts?: Record<string, string>;
 }
@@ -53,6 +64,27 @@ export interface RunningAedes {
 function listenerOf(client: Client | null, byPort: Map<number, ListenerName>): ListenerName {
   const socket = client?.conn as net.Socket | undefined;
   return byPort.get(socket?.localPort ?? -1) ?? 'plain';
+}
+
+/** The errors the mtls-ignores-validity misconfiguration lets through; every other one still refuses. */
+const DATE_ERRORS = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+
+/**
+ * TEST-ONLY: hands a connection to `next` once its first TLS record (the ClientHello) is complete;
+ * a connection that starts with anything but a handshake record (0x16) is held open, unanswered.
+ */
+function holdUntilClientHello(s: net.Socket, next: (s: net.Socket) => void): void {
+  let buffered = Buffer.alloc(0);
+  const onData = (d: Buffer) => {
+    buffered = Buffer.concat([buffered, d]);
+    if (buffered[0] !== 0x16) return; // held open, never answered
+    if (buffered.length < 5 || buffered.length < 5 + buffered.readUInt16BE(3)) return;
+    s.off('data', onData);
+    s.pause();
+    s.unshift(buffered);
+    next(s);
+  };
+  s.on('data', onData);
 }
 
 function listen(server: net.Server, host: string): Promise<number> {
@@ -133,12 +165,28 @@ export async function startAedesBroker(options: AedesBrokerOptions = {}): Promis
       ...base,
       ...(t.tlsListenerCertFile ? { cert: fs.readFileSync(t.tlsListenerCertFile) } : {}),
       ...(t.weakProtocols ? { minVersion: 'TLSv1', ciphers: 'ALL:eNULL:@SECLEVEL=0' } : {}),
+      ...(t.tlsVersions?.min ? { minVersion: t.tlsVersions.min } : {}),
+      ...(t.tlsVersions?.max ? { maxVersion: t.tlsVersions.max } : {}),
     };
-    await open('tls', tls.createServer(tlsBase, (s) => { track(s); broker.handle(s); }));
+    const tlsServer = tls.createServer(tlsBase, (s) => { track(s); broker.handle(s); });
+    // A tls.Server takes a raw socket through its 'connection' event (it reads what was unshifted).
+    await open('tls', t.holdMalformedOpen
+      ? net.createServer({ allowHalfOpen: true }, (s) => { track(s); holdUntilClientHello(s, (raw) => tlsServer.emit('connection', raw)); })
+      : tlsServer);
     const requireCert = t.requireCertificate !== false;
     const mtls = tls.createServer(
-      { ...base, requestCert: requireCert, rejectUnauthorized: requireCert, crl: t.crlFile ? fs.readFileSync(t.crlFile) : undefined },
-      (s) => { track(s); broker.handle(s); },
+      {
+        ...base,
+        ...(t.mtlsCaFiles ? { ca: t.mtlsCaFiles.map((f) => fs.readFileSync(f)) } : {}),
+        requestCert: requireCert,
+        rejectUnauthorized: requireCert && !t.ignoreClientCertDates,
+        crl: t.crlFile ? fs.readFileSync(t.crlFile) : undefined,
+      },
+      (s) => {
+        if (t.ignoreClientCertDates && !s.authorized && !DATE_ERRORS.has(String(s.authorizationError))) return void s.destroy();
+        track(s);
+        broker.handle(s);
+      },
     );
     await open('mtls', mtls);
     for (const [scenario, certFile] of Object.entries(t.badServerCerts ?? {})) {

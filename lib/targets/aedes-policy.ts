@@ -5,8 +5,13 @@
 import type tls from 'node:tls';
 import type { Client } from 'aedes';
 import type { AedesListenerHooks } from './aedes-broker.ts';
-import { ALLOW_ALL_RULES, TEST_POLICY, checkPassword, policyAllows, type TestPolicy } from '../policy/test-policy.ts';
+import { checkPassword, policyAllows, type TestPolicy } from '../policy/test-policy.ts';
+import { policyUnder } from '../policy/misconfiguration.ts';
 import type { MisconfigurationName } from '../core/misconfiguration-name.ts';
+
+/** TEST-ONLY (password-lockout): after this many bad passwords a user name is refused for LOCKOUT_MS, right password or not. */
+const LOCKOUT_AFTER = 10;
+const LOCKOUT_MS = 60_000;
 
 /** aedes turns an error's returnCode into the CONNACK code (3.1.1: 4 bad credentials, 5 not authorized). */
 function refusal(returnCode: 4 | 5, message: string): Error & { returnCode: number } {
@@ -14,14 +19,21 @@ function refusal(returnCode: 4 | 5, message: string): Error & { returnCode: numb
 }
 
 export function aedesPolicyHooks(misconfig?: MisconfigurationName): AedesListenerHooks {
-  const policy: TestPolicy = misconfig === 'acl-allow-all' ? { ...TEST_POLICY, rules: ALLOW_ALL_RULES } : TEST_POLICY;
+  const policy: TestPolicy = policyUnder(misconfig);
+  const badPasswords = new Map<string, { count: number; lockedUntil: number }>();
   const users = new WeakMap<Client, string>();
   const userOf = (client: Client | null) => (client ? users.get(client) : undefined);
 
   const authenticatePassword: NonNullable<AedesListenerHooks['authenticate']>['auth'] = (client, username, password, done) => {
     if (!username) return done(refusal(5, 'anonymous clients are not allowed'), false);
+    const record = badPasswords.get(username) ?? { count: 0, lockedUntil: 0 };
+    if (record.lockedUntil > Date.now()) return done(refusal(5, `${username} is locked out`), false);
     const ok = misconfig === 'any-password' || checkPassword(policy, username, password?.toString());
-    if (!ok) return done(refusal(4, 'bad user name or password'), false);
+    if (!ok) {
+      if (misconfig === 'password-lockout' && ++record.count >= LOCKOUT_AFTER) badPasswords.set(username, { count: 0, lockedUntil: Date.now() + LOCKOUT_MS });
+      else if (misconfig === 'password-lockout') badPasswords.set(username, record);
+      return done(refusal(4, 'bad user name or password'), false);
+    }
     users.set(client, username);
     done(null, true);
   };

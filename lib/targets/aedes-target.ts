@@ -49,10 +49,19 @@ function brokerOptions(o: StartOptions): Omit<AedesBrokerOptions, 'hooks' | 'log
       certFile: pki.serverCertFile,
       keyFile: pki.serverKeyFile,
       crlFile: misconfig === 'no-crl' ? undefined : pki.crlFile,
-      tlsListenerCertFile: misconfig === 'tls-expired-cert' ? pki.expiredServerCertFile : undefined,
+      tlsListenerCertFile: misconfig === 'tls-expired-cert' ? pki.expiredServerCertFile
+        : misconfig === 'tls-foreign-server-cert' ? pki.foreignServerCertFile : undefined,
       requireCertificate: misconfig !== 'no-require-certificate',
       ...(misconfig === 'tls-weak-protocols' ? { weakProtocols: true } : {}),
-      badServerCerts: pki.badServerCerts,
+      ...(misconfig === 'tls12-only' ? { tlsVersions: { max: 'TLSv1.2' } } : {}),
+      ...(misconfig === 'tls13-only' ? { tlsVersions: { min: 'TLSv1.3' } } : {}),
+      ...(misconfig === 'mtls-wrong-ca' && pki.foreignCaFile ? { mtlsCaFiles: [pki.foreignCaFile] } : {}),
+      ...(misconfig === 'mtls-trusts-foreign-ca' && pki.foreignCaFile ? { mtlsCaFiles: [pki.caFile, pki.foreignCaFile] } : {}),
+      ...(misconfig === 'mtls-ignores-validity' ? { ignoreClientCertDates: true } : {}),
+      ...(misconfig === 'tls-hold-malformed-open' ? { holdMalformedOpen: true } : {}),
+      badServerCerts: misconfig === 'bad-listeners-serve-good-cert'
+        ? Object.fromEntries(Object.keys(pki.badServerCerts ?? {}).map((k) => [k, pki.serverCertFile]))
+        : pki.badServerCerts,
     },
   };
 }

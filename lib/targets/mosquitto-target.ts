@@ -11,7 +11,7 @@ import type { Capabilities, ListenerName, StandardListenerName, PkiPaths, Starte
 import { LISTENER_NAMES } from '../core/broker.ts';
 import { extraTlsListenerInfo, listenerInfo, missingListeners } from '../core/listener-url.ts';
 import type { MisconfigurationName } from '../core/misconfiguration-name.ts';
-import { ALLOW_ALL_RULES, TEST_POLICY } from '../policy/test-policy.ts';
+import { policyUnder } from '../policy/misconfiguration.ts';
 import { renderMosquittoAcl, renderMosquittoPasswordFile } from '../policy/mosquitto-policy-files.ts';
 import { CONTAINER_PORTS, containerPortsFor, startContainerPlan } from './container-target.ts';
 
@@ -40,6 +40,9 @@ export interface MosquittoFiles {
   aclFile?: string;
   /** TEST-ONLY (StartOptions.misconfiguration): render one deliberately broken setting. */
   misconfig?: MisconfigurationName;
+  /** TEST-ONLY (mtls-trusts-foreign-ca): the root and the foreign CA, and their CRLs, each in one file written by the start. */
+  caBundleWithForeignFile?: string;
+  crlBundleWithForeignFile?: string;
 }
 
 /** The WebSocket listeners a managed Mosquitto opens beside the standard four. */
@@ -97,12 +100,16 @@ export function renderMosquittoConfig(c: MosquittoConfigInput): string {
   lines.push(...(c.extraSettings ?? []));
   const { pki, passwordFile, aclFile, misconfig } = c.files;
   // tls_version is the listener's minimum in mosquitto 2.x: TLS 1.2 and 1.3 are offered.
-  const tlsLines = (p: PkiPaths, certFile = p.serverCertFile) => [
-    `cafile ${p.caFile}`,
+  const tlsLines = (p: PkiPaths, certFile = p.serverCertFile, caFile = p.caFile, minVersion = 'tlsv1.2') => [
+    `cafile ${caFile}`,
     `certfile ${certFile}`,
     `keyfile ${p.serverKeyFile}`,
-    'tls_version tlsv1.2',
+    `tls_version ${minVersion}`,
   ];
+  const tlsListenerCert = misconfig === 'tls-expired-cert' ? pki?.expiredServerCertFile
+    : misconfig === 'tls-foreign-server-cert' ? pki?.foreignServerCertFile : undefined;
+  const mtlsCa = misconfig === 'mtls-wrong-ca' ? pki?.foreignCaFile
+    : misconfig === 'mtls-trusts-foreign-ca' ? c.files.caBundleWithForeignFile : undefined;
   for (const name of mosquittoListeners(c.files)) {
     lines.push('', `# ${name}`, `listener ${c.ports[name]} ${c.bind}`);
     switch (name) {
@@ -110,20 +117,21 @@ export function renderMosquittoConfig(c: MosquittoConfigInput): string {
         lines.push('allow_anonymous true');
         break;
       case 'tls':
-        lines.push('allow_anonymous true', ...tlsLines(pki!, misconfig === 'tls-expired-cert' ? pki!.expiredServerCertFile : undefined));
+        lines.push('allow_anonymous true', ...tlsLines(pki!, tlsListenerCert, undefined, misconfig === 'tls13-only' ? 'tlsv1.3' : undefined));
         break;
       case 'mtls':
         if (misconfig === 'no-require-certificate') {
           // The misconfiguration as it happens in practice: the mtls listener set up like the tls one.
           lines.push(...tlsLines(pki!), 'require_certificate false', 'allow_anonymous true');
         } else {
-          lines.push(...tlsLines(pki!), 'require_certificate true', 'use_identity_as_username true');
+          lines.push(...tlsLines(pki!, undefined, mtlsCa), 'require_certificate true', 'use_identity_as_username true');
         }
-        if (pki!.crlFile && misconfig !== 'no-crl') lines.push(`crlfile ${pki!.crlFile}`);
+        if (pki!.crlFile && misconfig !== 'no-crl') lines.push(`crlfile ${c.files.crlBundleWithForeignFile ?? pki!.crlFile}`);
         if (aclFile) lines.push(`acl_file ${aclFile}`);
         break;
       case 'auth':
-        lines.push(`allow_anonymous ${misconfig === 'anonymous-auth'}`, `password_file ${passwordFile}`, `acl_file ${aclFile}`);
+        if (misconfig === 'no-password-file') lines.push('allow_anonymous true', `acl_file ${aclFile}`);
+        else lines.push(`allow_anonymous ${misconfig === 'anonymous-auth'}`, `password_file ${passwordFile}`, `acl_file ${aclFile}`);
         break;
     }
   }
@@ -147,7 +155,8 @@ export function renderMosquittoConfig(c: MosquittoConfigInput): string {
     const name = `tls-bad-${scenario}`;
     const port = c.extraPorts?.[name];
     if (port === undefined) continue;
-    lines.push('', `# ${name}: a certificate a verifying client must reject`, `listener ${port} ${c.bind}`, 'allow_anonymous true', ...tlsLines(pki!, certFile));
+    const served = misconfig === 'bad-listeners-serve-good-cert' ? pki!.serverCertFile : certFile;
+    lines.push('', `# ${name}: a certificate a verifying client must reject`, `listener ${port} ${c.bind}`, 'allow_anonymous true', ...tlsLines(pki!, served));
   }
   return lines.join('\n') + '\n';
 }
@@ -159,13 +168,27 @@ export function mosquittoVersionFrom(log: string): string {
 
 const noFiles = 'the run has no PKI / test policy files for it (external PKI not generated)';
 
-/** Writes the standard test policy's password and ACL files into the broker's work dir. */
-export function writePolicyFiles(workDir: string, misconfig: MisconfigurationName | undefined): { passwordFile: string; aclFile: string } {
+/**
+ * Writes the standard test policy's password and ACL files into the broker's work dir (and, for the
+ * mtls-trusts-foreign-ca misconfiguration, the root + foreign CA bundle).
+ */
+export function writePolicyFiles(workDir: string, pki: PkiPaths | undefined, misconfig: MisconfigurationName | undefined): Omit<MosquittoFiles, 'pki' | 'misconfig'> {
   const passwordFile = path.join(workDir, 'policy-users.passwd');
   const aclFile = path.join(workDir, 'policy.acl');
-  fs.writeFileSync(passwordFile, renderMosquittoPasswordFile(TEST_POLICY), { mode: 0o600 });
-  fs.writeFileSync(aclFile, renderMosquittoAcl(misconfig === 'acl-allow-all' ? ALLOW_ALL_RULES : TEST_POLICY.rules), { mode: 0o600 });
-  return { passwordFile, aclFile };
+  const policy = policyUnder(misconfig);
+  fs.writeFileSync(passwordFile, renderMosquittoPasswordFile(policy), { mode: 0o600 });
+  fs.writeFileSync(aclFile, renderMosquittoAcl(policy.rules), { mode: 0o600 });
+  if (misconfig !== 'mtls-trusts-foreign-ca' || !pki?.foreignCaFile || !pki.crlFile || !pki.foreignCrlFile) return { passwordFile, aclFile };
+  // With a crlfile OpenSSL wants a CRL from every CA it trusts, so the foreign CA comes with its own.
+  const bundle = (name: string, files: string[]) => {
+    fs.writeFileSync(path.join(workDir, name), files.map((f) => fs.readFileSync(f, 'utf8')).join(''), { mode: 0o600 });
+    return path.join(workDir, name);
+  };
+  return {
+    passwordFile, aclFile,
+    caBundleWithForeignFile: bundle('ca-root-and-foreign.crt', [pki.caFile, pki.foreignCaFile]),
+    crlBundleWithForeignFile: bundle('crl-root-and-foreign.pem', [pki.crlFile, pki.foreignCrlFile]),
+  };
 }
 
 /** Debian's mosquitto on a rendered config, ready on its "running" line (the local driver, the public-layout fixture). */
@@ -183,7 +206,7 @@ export function spawnMosquitto(target: string, configFile: string, logFile: stri
 
 async function startLocal(o: StartOptions): Promise<StartedBroker> {
   const misconfig = o.misconfiguration;
-  const files: MosquittoFiles = { pki: o.assets.pki, misconfig, ...writePolicyFiles(o.assets.workDir, misconfig) };
+  const files: MosquittoFiles = { pki: o.assets.pki, misconfig, ...writePolicyFiles(o.assets.workDir, o.assets.pki, misconfig) };
   const open = mosquittoListeners(files);
   const webSockets = mosquittoWebSocketListeners(files);
   const extras = mosquittoExtraListeners(files);
@@ -232,15 +255,18 @@ function containerFiles(files: MosquittoFiles): { inContainer: MosquittoFiles; c
     serverKeyFile: map(files.pki.serverKeyFile)!,
     crlFile: map(files.pki.crlFile),
     expiredServerCertFile: map(files.pki.expiredServerCertFile),
+    foreignCaFile: map(files.pki.foreignCaFile),
+    foreignCrlFile: map(files.pki.foreignCrlFile),
+    foreignServerCertFile: map(files.pki.foreignServerCertFile),
     badServerCerts: Object.fromEntries(Object.entries(files.pki.badServerCerts ?? {}).map(([k, v]) => [k, map(v)!])),
   };
-  const inContainer = { ...files, pki, passwordFile: map(files.passwordFile), aclFile: map(files.aclFile) };
+  const inContainer = { ...files, pki, passwordFile: map(files.passwordFile), aclFile: map(files.aclFile), caBundleWithForeignFile: map(files.caBundleWithForeignFile), crlBundleWithForeignFile: map(files.crlBundleWithForeignFile) };
   return { inContainer, copies: [...copies].map(([source, target]) => ({ source, target })) };
 }
 
 async function startContainer(o: StartOptions): Promise<StartedBroker> {
   const misconfig = o.misconfiguration;
-  const hostFiles: MosquittoFiles = { pki: o.assets.pki, misconfig, ...writePolicyFiles(o.assets.workDir, misconfig) };
+  const hostFiles: MosquittoFiles = { pki: o.assets.pki, misconfig, ...writePolicyFiles(o.assets.workDir, o.assets.pki, misconfig) };
   const { inContainer, copies } = containerFiles(hostFiles);
   const open = [...mosquittoListeners(inContainer), ...mosquittoWebSocketListeners(inContainer)];
   const extraPorts = Object.fromEntries(mosquittoExtraListeners(inContainer).map((n, i) => [n, 8890 + i]));

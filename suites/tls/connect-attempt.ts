@@ -20,6 +20,14 @@ export interface AttemptResult {
   /** CONNACK return code (3.1.1) or reason code (5); absent when none arrived. */
   connackCode?: number;
   closed: boolean;
+  /**
+   * The TCP connection was established. Over TLS, Node's client writes its ClientHello as soon as it
+   * is, so an error after this point is the server's answer to the ClientHello; ECONNREFUSED (or a
+   * reset) without it never reached TLS.
+   */
+  tcpConnected?: boolean;
+  /** Neither a verdict nor a close within the attempt's timeout: the server did not answer. */
+  timedOut?: boolean;
 }
 
 export interface AttemptOptions {
@@ -76,7 +84,7 @@ export function attemptConnect(listener: Pick<ListenerInfo, 'host' | 'port' | 'c
       socket.destroy();
       resolve(result);
     };
-    const timer = setTimeout(finish, timeoutMs);
+    const timer = setTimeout(() => { result.timedOut = true; finish(); }, timeoutMs);
     const parser = mqttPacket.parser({ protocolVersion: version });
     parser.on('packet', (p) => {
       if (p.cmd !== 'connack') return;
@@ -89,6 +97,7 @@ export function attemptConnect(listener: Pick<ListenerInfo, 'host' | 'port' | 'c
     socket.on('error', (e) => { result.error ??= errorName(e); });
     socket.on('close', () => { result.closed = true; finish(); });
     const send = () => socket.write(connect);
+    socket.once('connect', () => { result.tcpConnected = true; });
     if (o.tls) {
       socket.once('secureConnect', () => {
         const t = socket as tls.TLSSocket;
