@@ -77,8 +77,12 @@ const TWINS: Twin[] = [
   { misconfig: 'mtls-ignores-validity', target: 'aedes', mustFail: ['tls.mutual-tls.expired', 'tls.mutual-tls.not-yet-valid'] },
   { misconfig: 'mtls-wrong-ca', target: 'mosquitto', mustFail: ['tls.mutual-tls.valid-certificate', 'tls.mutual-tls.encrypted-key-legacy-des3', 'tls.mutual-tls.encrypted-key-pkcs8'] },
   // tls: client verification (the broker only decides which certificate a listener serves)
-  { misconfig: 'tls-expired-cert', target: 'mosquitto', mustFail: ['tls.client-verification.trust-ok'], finding: 'server certificate does not verify' },
-  { misconfig: 'tls-foreign-server-cert', target: 'mosquitto', mustFail: ['tls.client-verification.wrong-ca'] },
+  {
+    misconfig: 'tls-expired-cert', target: 'mosquitto', finding: 'server certificate does not verify',
+    mustFail: ['tls.client-verification.trust-ok', 'tls.server-certificate.tls', 'tls.server-certificate.mtls', 'tls.wss.trust-ok'],
+  },
+  { misconfig: 'tls-foreign-server-cert', target: 'mosquitto', mustFail: ['tls.client-verification.wrong-ca', 'tls.wss.wrong-ca'] },
+  { misconfig: 'mtls-accepts-any-cert', target: 'aedes', mustFail: ['tls.mutual-tls.self-signed', 'tls.mutual-tls.foreign-ca'], finding: 'untrusted client certificates accepted' },
   {
     misconfig: 'bad-listeners-serve-good-cert', target: 'mosquitto',
     mustFail: ['wrong-host', 'expired', 'not-yet-valid', 'self-signed', 'fake-root'].map((s) => `tls.client-verification.${s}`),
@@ -106,6 +110,10 @@ const TWINS: Twin[] = [
  * coverage test fails on an uncovered variant not listed here, and on an entry that is covered.
  */
 const NO_TWIN: { key: string; protocol: ProtocolVersion | null; why: string }[] = [
+  {
+    key: 'tls.server-certificate.tls-auth', protocol: null,
+    why: 'managed brokers open no tls-auth listener (profiles and the public-layout fixture do); the check is the one tls.server-certificate.tls and .mtls run, whose twin is tls-expired-cert',
+  },
   {
     key: 'tls.wire-confidentiality.tls-opaque', protocol: null,
     why: "the client never offers a NULL suite, so no server setting puts plaintext inside a TLS session; a 'TLS' port serving plain MQTT stops the client at connect, which the runner rightly records as error (broker unreachable), not a verdict",

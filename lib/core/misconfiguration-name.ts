@@ -22,6 +22,7 @@ export const MISCONFIGURATION_NAMES = [
   'bad-listeners-serve-good-cert',
   'tls-foreign-server-cert',
   'tls-hold-malformed-open',
+  'mtls-accepts-any-cert',
 ] as const;
 
 export type MisconfigurationName = (typeof MISCONFIGURATION_NAMES)[number];

@@ -21,7 +21,7 @@ export const MISCONFIGURATIONS = {
   /** mosquitto/aedes: an ACL that allows every user everything. */
   'acl-allow-all': 'ACL allows everything',
   /** mosquitto/aedes: the tls listener serves the expired server certificate. */
-  'tls-expired-cert': 'tls listener serves an expired certificate',
+  'tls-expired-cert': 'tls, mtls and wss listeners serve an expired certificate',
   /** aedes: the tls listener accepts TLS 1.0/1.1 and NULL-encryption suites (security level 0). */
   'tls-weak-protocols': 'tls listener accepts TLS 1.0/1.1 and NULL cipher suites',
   /** aedes: the plain listener keeps a connection that starts with garbage open instead of closing it. */
@@ -42,6 +42,8 @@ export const MISCONFIGURATIONS = {
   /** mosquitto/aedes: the mtls listener trusts only the foreign CA (the wrong `cafile`). */
   'mtls-wrong-ca': 'mtls listener trusts the foreign CA instead of the root',
   /** aedes: the mtls listener's own certificate check ignores validity dates (mosquitto has no such setting). */
+  /** aedes: the mtls listener asks for a certificate but lets any one in (self-signed, foreign CA, expired). */
+  'mtls-accepts-any-cert': 'mtls listener accepts any client certificate',
   'mtls-ignores-validity': 'mtls listener accepts expired and not-yet-valid client certificates',
   /** aedes: the tls listener stops at TLS 1.2 (`maxVersion`; mosquitto 2.0 has no maximum). */
   'tls12-only': 'tls listener offers TLS 1.2 only',
@@ -50,7 +52,7 @@ export const MISCONFIGURATIONS = {
   /** mosquitto/aedes: every `tls-bad-<scenario>` listener serves the good chain (the bad certificate replaced). */
   'bad-listeners-serve-good-cert': 'tls-bad-* listeners serve the good certificate chain',
   /** mosquitto/aedes: the tls listener serves a `localhost` certificate issued by the foreign CA. */
-  'tls-foreign-server-cert': 'tls listener serves a certificate issued by the foreign CA',
+  'tls-foreign-server-cert': 'tls and wss listeners serve a certificate issued by the foreign CA',
   /** aedes: the tls listener keeps a connection open until a complete ClientHello record arrives (no timeout, FIN ignored). */
   'tls-hold-malformed-open': 'tls listener keeps connections that do not start a complete TLS handshake open',
 } as const satisfies Record<MisconfigurationName, string>;

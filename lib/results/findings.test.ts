@@ -46,7 +46,7 @@ test('one finding per target, listing each test key once across protocols', () =
 
 test('every key a rule reads has the key form', () => {
   for (const key of FINDING_TEST_KEYS) expect(key).toMatch(KEY_FORM);
-  expect(FINDING_TEST_KEYS.length).toBe(30);
+  expect(FINDING_TEST_KEYS.length).toBe(31);
 });
 
 test('each issue of a served server certificate is its own finding; the operator\'s on a profile, the rig\'s on a managed broker', () => {

@@ -42,7 +42,8 @@ const notOnlyStrict = (t: TestResult) => failed(t) && !/^strict:/.test(t.detail?
 const SERVER_CERTIFICATE_KEYS = ['tls.server-certificate.tls', 'tls.server-certificate.mtls', 'tls.server-certificate.tls-auth'] as const;
 const certificateRule = (issue: string, severity: Finding['severity'], detail: string, rigReason: string): FindingRule => ({
   keys: SERVER_CERTIFICATE_KEYS,
-  when: (t) => t.status === 'passed' && (t.detail?.behaviour ?? '').split(', ').includes(issue),
+  // A defect fails the test (suites/tls/server-certificate.test.ts); a near expiry passes it. Both are findings.
+  when: (t) => (t.status === 'passed' || t.status === 'failed') && (t.detail?.behaviour ?? '').split(', ').includes(issue),
   severity,
   title: `server certificate: ${issue}`,
   detail,
@@ -72,6 +73,14 @@ const RULES: readonly FindingRule[] = [
     severity: 'high',
     title: 'client certificates not enforced',
     detail: 'The mutual-TLS listener accepted a client that presented no certificate.',
+    decidedBy: 'enforcement',
+  },
+  {
+    keys: ['tls.mutual-tls.self-signed', 'tls.mutual-tls.foreign-ca'],
+    when: failed,
+    severity: 'high',
+    title: 'untrusted client certificates accepted',
+    detail: 'The mutual-TLS listener accepted a client certificate that does not chain to its CA (self-signed, or from a foreign CA).',
     decidedBy: 'enforcement',
   },
   {

@@ -32,6 +32,8 @@ export interface AedesTlsFiles {
   mtlsCaFiles?: string[];
   /** true: the mtls listener's own check lets expired and not-yet-valid client certificates in (mtls-ignores-validity). */
   ignoreClientCertDates?: boolean;
+  /** true: the mtls listener requests a certificate but accepts any (mtls-accepts-any-cert). */
+  acceptAnyClientCert?: boolean;
   /**
    * true (tls-hold-malformed-open): the tls listener waits, without a timeout and ignoring the
    * client's FIN, for a complete ClientHello record, and holds a connection that starts otherwise open.
@@ -179,10 +181,11 @@ export async function startAedesBroker(options: AedesBrokerOptions = {}): Promis
         ...base,
         ...(t.mtlsCaFiles ? { ca: t.mtlsCaFiles.map((f) => fs.readFileSync(f)) } : {}),
         requestCert: requireCert,
-        rejectUnauthorized: requireCert && !t.ignoreClientCertDates,
+        rejectUnauthorized: requireCert && !t.ignoreClientCertDates && !t.acceptAnyClientCert,
         crl: t.crlFile ? fs.readFileSync(t.crlFile) : undefined,
       },
       (s) => {
+        if (t.acceptAnyClientCert && !s.getPeerCertificate()?.raw) return void s.destroy();
         if (t.ignoreClientCertDates && !s.authorized && !DATE_ERRORS.has(String(s.authorizationError))) return void s.destroy();
         track(s);
         broker.handle(s);

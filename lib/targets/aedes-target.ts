@@ -58,6 +58,7 @@ function brokerOptions(o: StartOptions): Omit<AedesBrokerOptions, 'hooks' | 'log
       ...(misconfig === 'mtls-wrong-ca' && pki.foreignCaFile ? { mtlsCaFiles: [pki.foreignCaFile] } : {}),
       ...(misconfig === 'mtls-trusts-foreign-ca' && pki.foreignCaFile ? { mtlsCaFiles: [pki.caFile, pki.foreignCaFile] } : {}),
       ...(misconfig === 'mtls-ignores-validity' ? { ignoreClientCertDates: true } : {}),
+      ...(misconfig === 'mtls-accepts-any-cert' ? { acceptAnyClientCert: true } : {}),
       ...(misconfig === 'tls-hold-malformed-open' ? { holdMalformedOpen: true } : {}),
       badServerCerts: misconfig === 'bad-listeners-serve-good-cert'
         ? Object.fromEntries(Object.keys(pki.badServerCerts ?? {}).map((k) => [k, pki.serverCertFile]))

@@ -124,7 +124,8 @@ export function renderMosquittoConfig(c: MosquittoConfigInput): string {
           // The misconfiguration as it happens in practice: the mtls listener set up like the tls one.
           lines.push(...tlsLines(pki!), 'require_certificate false', 'allow_anonymous true');
         } else {
-          lines.push(...tlsLines(pki!, undefined, mtlsCa), 'require_certificate true', 'use_identity_as_username true');
+          // tls-expired-cert: every TLS listener serves the expired chain (tls.server-certificate.* per listener).
+          lines.push(...tlsLines(pki!, misconfig === 'tls-expired-cert' ? tlsListenerCert : undefined, mtlsCa), 'require_certificate true', 'use_identity_as_username true');
         }
         if (pki!.crlFile && misconfig !== 'no-crl') lines.push(`crlfile ${c.files.crlBundleWithForeignFile ?? pki!.crlFile}`);
         if (aclFile) lines.push(`acl_file ${aclFile}`);
@@ -143,7 +144,7 @@ export function renderMosquittoConfig(c: MosquittoConfigInput): string {
     const port = c.ports[name];
     if (port === undefined) continue;
     lines.push('', `# ${name}: MQTT over WebSocket${name === 'wss' ? ' over TLS' : ''}`, `listener ${port} ${c.bind}`, 'socket_domain ipv4', 'protocol websockets', 'allow_anonymous true');
-    if (name === 'wss') lines.push(...tlsLines(pki!));
+    if (name === 'wss') lines.push(...tlsLines(pki!, tlsListenerCert));
   }
   if (c.ports['tls-auth'] !== undefined && pki && passwordFile && aclFile) {
     lines.push('', '# tls-auth: TLS, then a password', `listener ${c.ports['tls-auth']} ${c.bind}`, ...tlsLines(pki), 'allow_anonymous false', `password_file ${passwordFile}`, `acl_file ${aclFile}`);
