@@ -21,9 +21,14 @@ function trustedWss(ctx: Parameters<typeof requireListener>[0]): ListenerInfo {
 describe('MQTT over WebSocket over TLS', () => {
   keyedTest('tls.wss.trust-ok', 'wss: with the listener\'s CA the TLS and WebSocket handshakes succeed ("mqtt" selected) and CONNECT gets CONNACK 0', {}, async (ctx) => {
     const listener = trustedWss(ctx);
-    const ws = await openWebSocket(listener);
-    ws.terminate();
-    expect(ws.protocol, 'subprotocol selected over wss').toBe(MQTT_WEBSOCKET_SUBPROTOCOL);
+    // A failed verification is the check failing (an assertion), not an error of the test.
+    const opened = await openWebSocket(listener).then(
+      (ws) => { ws.terminate(); return { protocol: ws.protocol }; },
+      (e: Error & { code?: string }) => ({ refused: e.code ?? e.message }),
+    );
+    ctx.task.meta.detail = { expected: 'TLS and WebSocket handshakes succeed, subprotocol "mqtt"', actual: JSON.stringify(opened) };
+    expect(opened, 'the TLS/WebSocket handshake with the listener\'s CA').not.toHaveProperty('refused');
+    expect((opened as { protocol: string }).protocol, 'subprotocol selected over wss').toBe(MQTT_WEBSOCKET_SUBPROTOCOL);
     const client = await RawClient.openListener(listener, protocol());
     try {
       const connack = await client.connect();
