@@ -98,7 +98,7 @@ forEachProtocol((protocol) => {
         await pub.nextOf('puback', (p) => p.messageId === 9, WAIT_MS);
         pub.send({ cmd: 'publish', topic, payload: 'a', qos: 1, messageId: 9, dup: true, retain: false });
         await pub.nextOf('puback', (p) => p.messageId === 9, WAIT_MS);
-        const deliveries = [await receive(sub, topic), await receive(sub, topic)];
+        const deliveries = [await receive(sub, topic), await env.expectPacket(sub, receive(sub, topic), 'the second publication (same id, DUP 1, after PUBACK)')];
         env.ctx.expect(deliveries.map((d) => d.payload.toString()), 'both publications delivered').toEqual(['a', 'a']);
       });
 
@@ -153,7 +153,8 @@ forEachProtocol((protocol) => {
           void pub.publishAsync(topic, payload, { qos });
         }
       }
-      await log.next((m) => m.payload.toString() === 'q2-9', 5000, 'the last message');
+      await env.expectPacket(undefined, log.next((m) => m.payload.toString() === 'q2-9', 5000, 'the last message'),
+        `the last message q2-9 (got ${log.messages.length} of 30)`);
       for (const qos of [0, 1, 2]) {
         const got = log.messages.filter((m) => m.packet.qos === qos).map((m) => m.payload.toString());
         env.ctx.expect(got, `order of QoS ${qos} messages`).toEqual(sent.filter((s) => s.startsWith(`q${qos}-`)));

@@ -14,7 +14,7 @@ forEachProtocol(() => {
         await subscribe(sub, [[topic, 2]]);
         const { client: dying } = await rawClient(env, { will: { topic, payload: Buffer.from('gone'), qos: 1, retain: false } });
         dying.destroy();
-        const will = await receive(sub, topic);
+        const will = await env.expectPacket(sub, receive(sub, topic), 'the Will after the connection dropped');
         env.ctx.expect(will.payload.toString()).toBe('gone');
         env.ctx.expect(will.qos, 'Will QoS (subscription granted 2)').toBe(1);
         env.ctx.expect(will.retain, 'RETAIN on a Will published with Will Retain 0').toBe(false);

@@ -57,7 +57,7 @@ export interface ConformanceEnv {
    * bound runs out, the test fails on an assertion that names what was missing and what `client` did
    * receive, rather than on the wait timeout: the packet's absence is what the statement forbids.
    */
-  expectPacket<T>(client: RawClient, wait: Promise<T>, what: string): Promise<T>;
+  expectPacket<T>(client: RawClient | undefined, wait: Promise<T>, what: string): Promise<T>;
   /** Opens a raw client on the plain listener without sending CONNECT; destroyed when the test finishes. */
   open(): Promise<RawClient>;
   /** Opens a raw client and sends CONNECT; resolves with the CONNACK whatever its code. Destroyed when the test finishes. */
@@ -156,12 +156,12 @@ function environment(ctx: TestContext, protocol: ProtocolVersion, h: HarnessCont
       if (problem) throw new Error(problem);
     },
     note,
-    async expectPacket<T>(client: RawClient, wait: Promise<T>, what: string): Promise<T> {
+    async expectPacket<T>(client: RawClient | undefined, wait: Promise<T>, what: string): Promise<T> {
       try {
         return await wait;
       } catch (e) {
         if (!(e instanceof WaitTimeoutError)) throw e;
-        const seen = client.received.slice(-8).map(describeFrame).join(', ') || 'nothing';
+        const seen = client?.received.slice(-8).map(describeFrame).join(', ') || 'nothing';
         return ctx.expect.fail(`${what} did not arrive (${e.message}); the client received: ${seen}`);
       }
     },
