@@ -33,7 +33,12 @@ export const SESSION_311_FAULTS: readonly Fault[] = [
   {
     name: 'session-present-for-new-session', statement: 'MQTT-3.2.2-3', catchers: ['connect.persistent-session-queues'],
     description: 'sets Session Present on the first CleanSession 0 connection of a client id (no session was stored)',
-    fromClient: (f, c) => { const p = connect(f); if (p && p.clean === false) c.state.set('first', !persistentIds.has(p.clientId)), persistentIds.add(p.clientId); },
+    fromClient: (f, c) => {
+      const p = connect(f);
+      if (p?.clean !== false) return;
+      c.state.set('first', !persistentIds.has(p.clientId));
+      persistentIds.add(p.clientId);
+    },
     fromServer: (f, c) => { const p = connack(f); return p && code(p) === 0 && c.state.get('first') ? { ...p, sessionPresent: true } : undefined; },
   },
   {
