@@ -64,14 +64,9 @@ export const SESSION_311_FAULTS: readonly Fault[] = [
     clientClosed: (c) => { if (!c.sawDisconnect && c.clientId) droppedIds.add(c.clientId); },
   },
   {
-    name: 'keep-session-despite-clean', statement: 'MQTT-3.1.2-6', catchers: ['arrangements.session.clean.exact.disconnect'],
-    description: 'resumes the stored session when a client that had one reconnects with CleanSession 1',
-    fromClient: (f) => {
-      const p = connect(f);
-      if (!p) return undefined;
-      if (p.clean === false) { persistentIds.add(p.clientId); return undefined; }
-      return persistentIds.has(p.clientId) ? { ...p, clean: false } : undefined;
-    },
+    name: 'keep-clean-session', statement: 'MQTT-3.1.2-6', catchers: ['arrangements.session.clean.exact.disconnect'],
+    description: 'keeps the session of a CleanSession 1 connection with a client id of its own after the connection ends (treats it as CleanSession 0)',
+    fromClient: (f) => { const p = connect(f); return p && p.clean !== false && p.clientId !== '' ? { ...p, clean: false } : undefined; },
   },
   {
     name: 'lose-queued-qos1-on-resume', statement: 'MQTT-3.1.2-5', catchers: ['connect.persistent-session-queues'],
