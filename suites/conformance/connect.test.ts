@@ -39,8 +39,8 @@ forEachProtocol(() => {
         await publish(pub, topic, 'queued-2', 2);
         const again = await rawClient(env, persistentSession(env, id));
         env.ctx.expect(again.connack.sessionPresent, 'Session Present when resuming a stored session').toBe(true);
-        const m1 = await receive(again.client, topic);
-        const m2 = await receive(again.client, topic);
+        const m1 = await env.expectPacket(again.client, receive(again.client, topic), 'the first queued message');
+        const m2 = await env.expectPacket(again.client, receive(again.client, topic), 'the second queued message');
         // Both queued messages, each at its QoS. Their order is not judged here: ordering is guaranteed
         // per QoS level (4.6), and these two differ (aedes was seen to deliver the QoS 2 one first).
         const byPayload = Object.fromEntries([m1, m2].map((m) => [m.payload.toString(), m.qos]));
@@ -75,7 +75,7 @@ forEachProtocol(() => {
       const id = uniqueId('take');
       const { client: a } = await rawClient(env, { clientId: id });
       const { client: b } = await rawClient(env, { clientId: id });
-      await a.expectClose(WAIT_TAKEOVER_MS, 'the broker to close the older connection');
+      await env.expectPacket(a, a.expectClose(WAIT_TAKEOVER_MS, 'the broker to close the older connection'), 'the close of the older connection');
       env.ctx.expect(a.closed, 'the older connection closed').toBe(true);
       b.send({ cmd: 'pingreq' });
       await b.nextOf('pingresp');

@@ -34,8 +34,8 @@ forEachProtocol(() => {
       await publish(pub, `${base}/a`, 'A', 0, true);
       await publish(pub, `${base}/b`, 'B', 0, true);
       const sub = await freshSubscriber(env, `${base}/+`, 0);
-      const a = await receive(sub, `${base}/a`);
-      const b = await receive(sub, `${base}/b`);
+      const a = await env.expectPacket(sub, receive(sub, `${base}/a`), 'the retained message of a');
+      const b = await env.expectPacket(sub, receive(sub, `${base}/b`), 'the retained message of b');
       env.ctx.expect([a.payload.toString(), b.payload.toString(), a.retain, b.retain]).toEqual(['A', 'B', true, true]);
       await publish(pub, `${base}/a`, '', 0, true);
       await publish(pub, `${base}/b`, '', 0, true);
@@ -105,7 +105,7 @@ forEachProtocol(() => {
         env.ctx.expect(await subscribe(sub, [[topic, 0]])).toEqual([0]);
         env.ctx.expect((await receive(sub, topic)).qos).toBe(0);
         env.ctx.expect(await subscribe(sub, [[topic, 1]])).toEqual([1]);
-        const again = await receive(sub, topic);
+        const again = await env.expectPacket(sub, receive(sub, topic), 'the retained message re-sent for the repeated SUBSCRIBE');
         env.ctx.expect([again.payload.toString(), again.retain, again.qos]).toEqual(['retained', true, 1]);
         await publish(pub, topic, 'live', 1, false);
         const live = await receive(sub, topic);

@@ -84,7 +84,7 @@ forEachProtocol((protocol) => {
       await unsub(`${base}/#`);
       const { client: pub } = await rawClient(env);
       await publish(pub, `${base}/a`, 'still-subscribed', 0);
-      await nextPublish(client, `${base}/a`);
+      await env.expectPacket(client, nextPublish(client, `${base}/a`), 'a delivery through the filter that was not unsubscribed');
       await unsub(`${base}/+`);
       await publish(pub, `${base}/a`, 'after-unsubscribe', 0);
       env.ctx.expect(await quietOn(client, `${base}/a`, QUIET_MS), 'deliveries after the exact UNSUBSCRIBE').toEqual([]);
@@ -97,7 +97,7 @@ forEachProtocol((protocol) => {
         await subscribe(client, [[`${base}/1`, 1], [`${base}/2`, 1]]);
         const messageId = packetId();
         client.send({ cmd: 'unsubscribe', messageId, unsubscriptions: [`${base}/1`, `${base}/2`] });
-        await client.nextOf('unsuback', (p) => p.messageId === messageId, WAIT_MS);
+        await env.expectPacket(client, client.nextOf('unsuback', (p) => p.messageId === messageId, WAIT_MS), 'the UNSUBACK for two filters');
         const { client: pub } = await rawClient(env);
         await publish(pub, `${base}/1`, 'x', 1);
         await publish(pub, `${base}/2`, 'x', 1);
@@ -116,7 +116,7 @@ forEachProtocol((protocol) => {
       client.send({ cmd: 'unsubscribe', messageId, unsubscriptions: [topic] });
       await client.nextOf('unsuback', (u) => u.messageId === messageId, WAIT_MS);
       client.send({ cmd: 'pubrec', messageId: p.messageId! });
-      const rel = await client.nextOf('pubrel', (r) => r.messageId === p.messageId, WAIT_MS);
+      const rel = await env.expectPacket(client, client.nextOf('pubrel', (r) => r.messageId === p.messageId, WAIT_MS), 'the PUBREL of the QoS 2 delivery started before UNSUBSCRIBE');
       env.ctx.expect(rel.messageId, 'PUBREL continues the QoS 2 flow started before UNSUBSCRIBE').toBe(p.messageId);
       client.send({ cmd: 'pubcomp', messageId: p.messageId! });
     });

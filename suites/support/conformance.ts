@@ -11,6 +11,8 @@ import type { IConnackPacket, IConnectPacket } from 'mqtt-packet';
 import type { HarnessContext } from '../../lib/core/harness-context.ts';
 import type { ListenerInfo, ProtocolVersion } from '../../lib/core/broker.ts';
 import { RawClient } from '../../lib/mqtt/raw-client.ts';
+import { WaitTimeoutError } from '../../lib/mqtt/test-client.ts';
+import type { Frame } from '../../lib/mqtt/frames.ts';
 import { judgeBehaviour, judgeIntended } from '../../lib/conformance/behaviour.ts';
 import { harness, measureTiming, notApplicable, requireListener } from './harness.ts';
 import type { TimingInput } from '../../lib/conformance/timing.ts';
@@ -50,6 +52,12 @@ export interface ConformanceEnv {
   notApplicable(reason: string): never;
   /** Judges and records a timing (detail.measured, detail.tolerated); --strict applies the specification's bound. */
   measure(input: TimingInput): Measurement;
+  /**
+   * Awaits a packet the statement requires (the wait carries its own bound, e.g. nextPublish). If the
+   * bound runs out, the test fails on an assertion that names what was missing and what `client` did
+   * receive, rather than on the wait timeout: the packet's absence is what the statement forbids.
+   */
+  expectPacket<T>(client: RawClient | undefined, wait: Promise<T>, what: string): Promise<T>;
   /** Opens a raw client on the plain listener without sending CONNECT; destroyed when the test finishes. */
   open(): Promise<RawClient>;
   /** Opens a raw client and sends CONNECT; resolves with the CONNACK whatever its code. Destroyed when the test finishes. */
@@ -168,6 +176,15 @@ function environment(ctx: TestContext, protocol: ProtocolVersion, h: HarnessCont
       if (problem) throw new Error(problem);
     },
     note,
+    async expectPacket<T>(client: RawClient | undefined, wait: Promise<T>, what: string): Promise<T> {
+      try {
+        return await wait;
+      } catch (e) {
+        if (!(e instanceof WaitTimeoutError)) throw e;
+        const seen = client?.received.slice(-8).map(describeFrame).join(', ') || 'nothing';
+        return ctx.expect.fail(`${what} did not arrive (${e.message}); the client received: ${seen}`);
+      }
+    },
     notApplicable: (reason: string) => notApplicable(ctx, reason),
     measure: (input: TimingInput) => measureTiming(ctx, input),
     open,
@@ -177,4 +194,10 @@ function environment(ctx: TestContext, protocol: ProtocolVersion, h: HarnessCont
       return { client, connack };
     },
   };
+}
+
+function describeFrame(f: Frame): string {
+  const p = f.packet;
+  if (p?.cmd === 'publish') return `PUBLISH ${p.topic} qos ${p.qos}${p.messageId ? ` id ${p.messageId}` : ''}`;
+  return p?.cmd.toUpperCase() ?? f.bytes.toString('hex');
 }
