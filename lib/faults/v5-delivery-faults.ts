@@ -15,6 +15,8 @@ const subIds = (p: IPublishPacket): number[] => {
 
 /** Topic+payload of messages published with RETAIN 1 (across connections: the fault acts on their live copies). */
 const publishedRetained = new Set<string>();
+/** Topic+payload of messages published with DUP 1. */
+const publishedDup = new Set<string>();
 /** Topic Alias mappings per Client Identifier, kept across connections by the "carried over" fault. */
 const aliasesByClient = new Map<string, Map<number, string>>();
 /** Shared messages a fault hands to the next member that subscribes to the group. */
@@ -133,6 +135,37 @@ const QOS_FAULTS: V5Fault[] = [
       return undefined;
     },
   },
+  {
+    name: 'v5-qos0-delivered-as-qos1', statement: 'MQTT-4.3.1-1', catchers: ['v5.delivery.qos0'],
+    description: 'delivers QoS 0 messages as QoS 1 PUBLISHes (with a Packet Identifier)',
+    fromServer: (f, c) => { const p = pub(f, c); return p?.qos === 0 ? { ...p, qos: 1, messageId: nextId(50_000 + count(c, 'up')) } : undefined; },
+  },
+  {
+    name: 'v5-puback-for-qos0', statement: 'MQTT-3.3.4-1', catchers: ['v5.delivery.qos0'],
+    description: 'answers a QoS 0 PUBLISH from a client with a PUBACK',
+    fromClient: (f, c) => { const p = pub(f, c); if (p?.qos === 0) c.toClient({ cmd: 'puback', messageId: 1, reasonCode: 0 }); return undefined; },
+  },
+  {
+    name: 'v5-dup-propagated', statement: 'MQTT-3.3.1-3', catchers: ['publish.dup-not-propagated'],
+    description: 'keeps DUP 1 on the deliveries of a message its publisher sent with DUP 1',
+    fromClient: (f, c) => { const p = pub(f, c); if (p?.dup) publishedDup.add(key(p)); return undefined; },
+    fromServer: (f, c) => { const p = pub(f, c); return p && p.qos > 0 && !p.dup && publishedDup.has(key(p)) ? { ...p, dup: true } : undefined; },
+  },
+  {
+    name: 'v5-qos2-delivered-as-qos1', statement: 'MQTT-3.8.4-8', catchers: ['publish.min-qos'],
+    description: 'delivers QoS 2 messages to QoS 2 subscriptions as QoS 1 (only QoS 2)',
+    fromServer: (f, c) => { const p = pub(f, c); return p?.qos === 2 ? { ...p, qos: 1 } : undefined; },
+  },
+  {
+    name: 'v5-dollar-dropped-before-matching', statement: 'MQTT-4.7.2-1', catchers: ['v5.delivery.dollar-topics-no-normalisation'],
+    description: 'drops the leading \'$\' of a published Topic Name, so wildcard filters match it',
+    fromClient: (f, c) => { const p = pub(f, c); return p?.topic.startsWith('$') ? { ...p, topic: p.topic.slice(1) } : undefined; },
+  },
+  {
+    name: 'v5-empty-levels-normalised', statement: 'MQTT-4.7.3-4', catchers: ['v5.delivery.dollar-topics-no-normalisation'],
+    description: 'collapses empty levels (a//b to a/b) in published Topic Names',
+    fromClient: (f, c) => { const p = pub(f, c); return p?.topic.includes('//') ? { ...p, topic: p.topic.replace(/\/{2,}/g, '/') } : undefined; },
+  },
 ];
 
 const RETAIN_FAULTS: V5Fault[] = [
@@ -183,6 +216,22 @@ const RETAIN_FAULTS: V5Fault[] = [
       const e = p?.properties?.messageExpiryInterval;
       return p && e !== undefined && e < 60 ? withProps(p, { messageExpiryInterval: e + 10 }) : undefined;
     },
+  },
+  {
+    name: 'v5-retain-cleared-on-subscribe-delivery', statement: 'MQTT-3.3.1-9', catchers: ['v5.connack.retain-available'],
+    description: 'clears RETAIN on the retained message sent right after a SUBACK (only that first one)',
+    fromServer: (f, c) => {
+      if (ofType(f, c, 'suback')) c.state.set('afterSuback', true);
+      const p = pub(f, c);
+      if (!p || !c.state.get('afterSuback')) return undefined;
+      c.state.delete('afterSuback');
+      return p.retain ? { ...p, retain: false } : undefined;
+    },
+  },
+  {
+    name: 'v5-refuse-qos2-subscription', statement: 'MQTT-3.2.2-10', catchers: ['v5.connack.maximum-qos'],
+    description: 'refuses a QoS 2 subscription with SUBACK 0x80 (it must be accepted, at most with a lower QoS)',
+    fromServer: (f, c) => { const p = ofType(f, c, 'suback'); return p?.granted.includes(2) ? { ...p, granted: p.granted.map((g) => (g === 2 ? 0x80 : g)) } as Packet : undefined; },
   },
 ];
 

@@ -187,6 +187,16 @@ const WILL_FAULTS: V5Fault[] = [
       return { ...p, will: { ...p.will, properties } };
     },
   },
+  {
+    name: 'v5-will-retain-set', statement: 'MQTT-3.1.2-14', catchers: ['v5.will.delay-interval'],
+    description: 'publishes a Will with Will Retain 0 as a retained message (only Wills with a Will Delay Interval)',
+    fromClient: (f) => { const p = connect(f); return p?.will && !p.will.retain && p.will.properties?.willDelayInterval ? { ...p, will: { ...p.will, retain: true } } : undefined; },
+  },
+  {
+    name: 'v5-refuse-23-char-client-id', statement: 'MQTT-3.1.3-5', catchers: ['v5.delivery.client-id-23-chars'],
+    description: 'refuses a Client Identifier of exactly 23 characters with CONNACK 0x85',
+    fromServer: (f, c) => { const p = connack(f, c); return p && accepted(p) && c.clientId?.length === 23 ? { ...p, reasonCode: 0x85 } : undefined; },
+  },
 ];
 
 export const V5_SESSION_FAULTS: readonly V5Fault[] = [...CONNACK_FAULTS, ...EXPIRY_FAULTS, ...DISCONNECT_FAULTS, ...WILL_FAULTS];
