@@ -34,6 +34,15 @@ export function without<P extends Packet & { properties?: object }>(p: P | undef
   return { ...p, properties } as P;
 }
 
+/** Removes one Will Property from a CONNECT (undefined when it had no Will or no such property). */
+export function withoutWillProperty(p: IConnectPacket | undefined, key: string): IConnectPacket | undefined {
+  const props = p?.will?.properties as Record<string, unknown> | undefined;
+  if (!p?.will || !props || props[key] === undefined) return undefined;
+  const properties = { ...props };
+  delete properties[key];
+  return { ...p, will: { ...p.will, properties } } as IConnectPacket;
+}
+
 /** The packet with some properties added or replaced. */
 export function withProps<P extends Packet>(p: P, props: Record<string, unknown>): P {
   return { ...p, properties: { ...(p as { properties?: object }).properties, ...props } } as P;

@@ -4,7 +4,7 @@
 // test/mutation-v5.test.ts proves that they do. This file holds the first faults and composes
 // V5_FAULTS from the themed files beside it (v5-*-faults.ts).
 import type { Fault } from './fault.ts';
-import { connack, connect, connectOf, pub, rememberConnect, rewriteSubscriptions, rememberShares, sharesOf, v5, without, withProps, type V5Fault } from './v5-fault-kit.ts';
+import { connack, connect, connectOf, pub, rememberConnect, rewriteSubscriptions, rememberShares, sharesOf, v5, without, withoutWillProperty, withProps, type V5Fault } from './v5-fault-kit.ts';
 import { V5_ACK_FAULTS } from './v5-ack-faults.ts';
 import { V5_DELIVERY_FAULTS } from './v5-delivery-faults.ts';
 import { V5_SESSION_FAULTS } from './v5-session-faults.ts';
@@ -189,13 +189,7 @@ const FIRST_V5_FAULTS: V5Fault[] = [
     name: 'v5-will-ignores-delay',
     description: 'removes the Will Delay Interval from CONNECT, so the Will is published at once (even if the client reconnects)',
     statement: 'MQTT-3.1.3-9', catchers: ['v5.will.reconnect-cancels'],
-    fromClient: (f) => {
-      const p = connect(f);
-      if (!p?.will?.properties?.willDelayInterval) return undefined;
-      const properties = { ...p.will.properties };
-      delete properties.willDelayInterval;
-      return { ...p, will: { ...p.will, properties } };
-    },
+    fromClient: (f) => withoutWillProperty(connect(f), 'willDelayInterval'),
   },
   {
     name: 'v5-reuse-assigned-client-id',

@@ -3,7 +3,7 @@
 // Will only with one property, Receive Maximum off by one. Each names the one test that must catch
 // it on an assertion.
 import type { IConnackPacket, Packet } from 'mqtt-packet';
-import { connack, connect, connectOf, rememberConnect, v5, without, withProps, type V5Fault } from './v5-fault-kit.ts';
+import { connack, connect, connectOf, rememberConnect, v5, without, withoutWillProperty, withProps, type V5Fault } from './v5-fault-kit.ts';
 
 /** Client Identifiers the proxy has seen connect (for the fault that acts only on a known client). */
 const knownClients = new Set<string>();
@@ -179,13 +179,7 @@ const WILL_FAULTS: V5Fault[] = [
   {
     name: 'v5-will-content-type-dropped', statement: 'MQTT-3.1.3-10', catchers: ['v5.will.delay-interval'],
     description: 'drops the Content Type of a Will (only that Will Property)',
-    fromClient: (f) => {
-      const p = connect(f);
-      if (!p?.will?.properties?.contentType) return undefined;
-      const properties = { ...p.will.properties };
-      delete properties.contentType;
-      return { ...p, will: { ...p.will, properties } };
-    },
+    fromClient: (f) => withoutWillProperty(connect(f), 'contentType'),
   },
   {
     name: 'v5-will-retain-set', statement: 'MQTT-3.1.2-14', catchers: ['v5.will.delay-interval'],
