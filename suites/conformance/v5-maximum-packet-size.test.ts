@@ -4,8 +4,41 @@
 import { expect } from 'vitest';
 import type { IPublishPacket } from 'mqtt-packet';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
-import { forProtocol5, v5Test } from '../support/conformance.ts';
+import { forProtocol5, v5Test, type ConformanceEnv } from '../support/conformance.ts';
 import { subscribeV5, publishV5, packetId } from '../support/conformance-flow.ts';
+
+/** The smallest Maximum Packet Size a session of every acknowledgement fits into (without optional properties). */
+const ACK_LIMIT = 24;
+
+/** Drives one session with Maximum Packet Size 24 through every acknowledgement the server sends, and a server DISCONNECT; returns what it received. */
+async function acksUnderSmallLimit(env: ConformanceEnv): Promise<{ cmd: string; sizeBytes: number }[]> {
+  const topic = `${uniqueId('a').slice(0, 8)}`; // short, so the 1-byte PUBLISH fits the limit
+  const { client: s } = await env.connect({ properties: { maximumPacketSize: ACK_LIMIT, requestProblemInformation: true } });
+  const other = await env.connect();
+  // SUBACK (one success, one failure-prone filter), QoS 1 and 2 publishing, UNSUBACK of an unknown filter.
+  await subscribeV5(s, [{ topic, qos: 2 }]);
+  await publishV5(s, `${topic}/nobody`, 'x', { qos: 1 }); // PUBACK, maybe 0x10 No matching subscribers + reason string
+  await publishV5(s, `${topic}/nobody`, 'x', { qos: 2 }); // PUBREC, PUBCOMP
+  await publishV5(other.client, topic, 'y', { qos: 2 });       // server sends PUBLISH then PUBREL
+  const msg = await s.log.next<IPublishPacket>('publish');
+  s.send({ cmd: 'pubrec', messageId: msg.messageId!, reasonCode: 0 });
+  await s.log.next('pubrel');
+  s.send({ cmd: 'pubcomp', messageId: msg.messageId!, reasonCode: 0 });
+  const unsubId = packetId();
+  s.send({ cmd: 'unsubscribe', messageId: unsubId, unsubscriptions: [`${topic}/never-subscribed`] });
+  await s.log.next('unsuback');
+  // Provoke a server DISCONNECT with a Protocol Error (Topic Alias 0).
+  s.send({ cmd: 'publish', topic, payload: 'z', qos: 0, dup: false, retain: false, properties: { topicAlias: 0 } });
+  await s.expectClose(5000);
+  return s.log.packets.map((p, i) => ({ cmd: p.cmd, sizeBytes: s.log.sizes[i]! }));
+}
+
+/** Per acknowledgement: the statements that it leaves out a Reason String / User Property rather than exceed the limit. */
+const LIMITED = [
+  ['connack', ['MQTT-3.2.2-19', 'MQTT-3.2.2-20']], ['puback', ['MQTT-3.4.2-2', 'MQTT-3.4.2-3']], ['pubrec', ['MQTT-3.5.2-2', 'MQTT-3.5.2-3']],
+  ['pubrel', ['MQTT-3.6.2-2', 'MQTT-3.6.2-3']], ['pubcomp', ['MQTT-3.7.2-2', 'MQTT-3.7.2-3']], ['suback', ['MQTT-3.9.2-1', 'MQTT-3.9.2-2']],
+  ['unsuback', ['MQTT-3.11.2-1', 'MQTT-3.11.2-2']], ['disconnect', ['MQTT-3.14.2-3', 'MQTT-3.14.2-4']],
+] as const;
 
 forProtocol5(() => {
   v5Test('v5.maximum-packet-size.publish-discarded', ['MQTT-3.1.2-24', 'MQTT-3.1.2-25'],
@@ -24,29 +57,21 @@ forProtocol5(() => {
 
   v5Test('v5.maximum-packet-size.acks-within-24-bytes', ['MQTT-3.2.2-19', 'MQTT-3.2.2-20', 'MQTT-3.4.2-2', 'MQTT-3.4.2-3', 'MQTT-3.5.2-2', 'MQTT-3.5.2-3', 'MQTT-3.6.2-2', 'MQTT-3.6.2-3', 'MQTT-3.7.2-2', 'MQTT-3.7.2-3', 'MQTT-3.9.2-1', 'MQTT-3.9.2-2', 'MQTT-3.11.2-1', 'MQTT-3.11.2-2', 'MQTT-3.14.2-3', 'MQTT-3.14.2-4', 'MQTT-3.1.2-24'],
     'keeps every CONNACK, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK and DISCONNECT within a 24-byte Maximum Packet Size', async (env) => {
-      const LIMIT = 24;
-      const topic = `${uniqueId('a').slice(0, 8)}`; // short, so the 1-byte PUBLISH fits the limit
-      const { client: s } = await env.connect({ properties: { maximumPacketSize: LIMIT, requestProblemInformation: true } });
-      const other = await env.connect();
-      // SUBACK (one success, one failure-prone filter), QoS 1 and 2 publishing, UNSUBACK of an unknown filter.
-      await subscribeV5(s, [{ topic, qos: 2 }]);
-      await publishV5(s, `${topic}/nobody`, 'x', { qos: 1 }); // PUBACK, maybe 0x10 No matching subscribers + reason string
-      await publishV5(s, `${topic}/nobody`, 'x', { qos: 2 }); // PUBREC, PUBCOMP
-      await publishV5(other.client, topic, 'y', { qos: 2 });       // server sends PUBLISH then PUBREL
-      const msg = await s.log.next<IPublishPacket>('publish');
-      s.send({ cmd: 'pubrec', messageId: msg.messageId!, reasonCode: 0 });
-      await s.log.next('pubrel');
-      s.send({ cmd: 'pubcomp', messageId: msg.messageId!, reasonCode: 0 });
-      const unsubId = packetId();
-      s.send({ cmd: 'unsubscribe', messageId: unsubId, unsubscriptions: [`${topic}/never-subscribed`] });
-      await s.log.next('unsuback');
-      // Provoke a server DISCONNECT with a Protocol Error (Topic Alias 0).
-      s.send({ cmd: 'publish', topic, payload: 'z', qos: 0, dup: false, retain: false, properties: { topicAlias: 0 } });
-      await s.expectClose(5000);
-      const sizes = s.log.packets.map((p, i) => `${p.cmd}:${s.log.sizes[i]}`);
-      expect(Math.max(...s.log.sizes), `packet sizes ${sizes.join(' ')}`).toBeLessThanOrEqual(LIMIT);
+      const received = await acksUnderSmallLimit(env);
+      const sizes = received.map((r) => `${r.cmd}:${r.sizeBytes}`);
+      expect(Math.max(...received.map((r) => r.sizeBytes)), `packet sizes ${sizes.join(' ')}`).toBeLessThanOrEqual(ACK_LIMIT);
       env.note(sizes.join(' '));
     });
+
+  // One test per acknowledgement, so a broker that oversizes one kind of packet fails exactly that one.
+  for (const [cmd, ids] of LIMITED) {
+    v5Test(`v5.maximum-packet-size.within-limit.${cmd}`, [...ids],
+      `keeps its ${cmd.toUpperCase()} within a 24-byte client Maximum Packet Size (no Reason String or User Property that would exceed it)`, async (env) => {
+        const mine = (await acksUnderSmallLimit(env)).filter((r) => r.cmd === cmd);
+        expect(mine.length, `${cmd.toUpperCase()} packets received`).toBeGreaterThan(0);
+        expect(mine.map((r) => r.sizeBytes).filter((n) => n > ACK_LIMIT), `${cmd.toUpperCase()} sizes above ${ACK_LIMIT} bytes`).toEqual([]);
+      });
+  }
 
   v5Test('v5.maximum-packet-size.whole-packet-counted', ['MQTT-3.1.2-24', 'MQTT-3.1.2-25'],
     'counts the whole packet (fixed header included) against the client Maximum Packet Size: a PUBLISH one byte over is not sent', async (env) => {

@@ -31,6 +31,13 @@ async function provokeAcks(s: RawClient, other: RawClient, base: string): Promis
   await s.log.next((p) => p.cmd === 'unsuback' && p.messageId === u);
 }
 
+/** Each acknowledgement's Reason Code table and the statement that binds it to that table. */
+const TABLES = {
+  puback: { codes: PUBACK_CODES, id: 'MQTT-3.4.2-1' }, pubrec: { codes: PUBACK_CODES, id: 'MQTT-3.5.2-1' },
+  pubrel: { codes: PUBREL_CODES, id: 'MQTT-3.6.2-1' }, pubcomp: { codes: PUBREL_CODES, id: 'MQTT-3.7.2-1' },
+  suback: { codes: SUBACK_CODES, id: 'MQTT-3.9.3-2' }, unsuback: { codes: UNSUBACK_CODES, id: 'MQTT-3.11.3-2' },
+} as const;
+
 const codes = (p: Packet): number[] => ('granted' in p && Array.isArray(p.granted) ? p.granted as number[] : 'reasonCode' in p && p.reasonCode !== undefined ? [p.reasonCode] : [0]);
 
 forProtocol5(() => {
@@ -57,11 +64,10 @@ forProtocol5(() => {
       const { client: s } = await env.connect();
       const other = await env.connect();
       await provokeAcks(s, other.client, base);
-      const table: Record<string, number[]> = { puback: PUBACK_CODES, pubrec: PUBACK_CODES, pubrel: PUBREL_CODES, pubcomp: PUBREL_CODES, suback: SUBACK_CODES, unsuback: UNSUBACK_CODES };
       for (const p of s.log.packets) {
-        const allowed = table[p.cmd];
+        const allowed = TABLES[p.cmd as keyof typeof TABLES];
         if (!allowed) continue;
-        for (const c of codes(p)) expect(allowed, `${p.cmd} reason code 0x${c.toString(16)}`).toContain(c);
+        for (const c of codes(p)) expect(allowed.codes, `${p.cmd} reason code 0x${c.toString(16)}`).toContain(c);
       }
       const suback = s.log.packets.find((p) => p.cmd === 'suback') as { granted: number[] } | undefined;
       expect(suback?.granted, 'one SUBACK code per filter').toHaveLength(3);
@@ -75,6 +81,19 @@ forProtocol5(() => {
       const pubcomp92 = s.log.packets.filter((p) => p.cmd === 'pubcomp').map((p) => codes(p)[0]);
       env.note(`SUBACK ${suback!.granted.map((c) => `0x${c.toString(16)}`).join(',')}; UNSUBACK ${uc.map((c) => `0x${c.toString(16)}`).join(',')}; PUBCOMPs ${pubcomp92.map((c) => `0x${(c ?? 0).toString(16)}`).join(',')}`);
     });
+
+  // One test per acknowledgement, so a broker that misuses one table fails exactly that one.
+  for (const [cmd, table] of Object.entries(TABLES)) {
+    v5Test(`v5.reason-codes.table.${cmd}`, [table.id],
+      `uses only ${cmd.toUpperCase()} Reason Codes in every ${cmd.toUpperCase()}`, async (env) => {
+        const { client: s } = await env.connect();
+        const other = await env.connect();
+        await provokeAcks(s, other.client, uniqueId('t'));
+        const mine = s.log.packets.filter((p) => p.cmd === cmd);
+        expect(mine.length, `${cmd.toUpperCase()} packets received`).toBeGreaterThan(0);
+        expect(mine.flatMap(codes).filter((c) => !(table.codes as readonly number[]).includes(c)).map((c) => `0x${c.toString(16)}`), `codes outside the ${cmd.toUpperCase()} table`).toEqual([]);
+      });
+  }
 
   v5Test('v5.reason-codes.no-reason-string-unrequested', ['MQTT-3.1.2-29'],
     'sends no Reason String or User Property on packets other than PUBLISH, CONNACK and DISCONNECT when Request Problem Information is 0', async (env) => {
