@@ -33,7 +33,6 @@ function everyHundredthPublish(action: 'drop' | 'duplicate'): { fault: Fault; hi
     description: `${action} every ${EVERY}th PUBLISH on its way to the broker`,
     statement: '',
     catchers: [],
-    caughtBy: [],
     fromClient: (frame) => {
       if (frame.type !== 3 || ++publishes % EVERY !== 0) return;
       hits++;

@@ -37,8 +37,6 @@ export interface Fault {
    * failureKind `assertion` under the fault, and `passed` without it (test/mutation-*.test.ts).
    */
   catchers: string[];
-  /** LEGACY (replaced by statement + catchers; the 3.1.1 faults no longer set it, removed at the merge of issue 14). */
-  caughtBy?: string[];
   /** The protocol version whose tests catch it (absent: 3.1.1); v5 faults act on v5 connections only. */
   protocol?: '5';
   fromClient?(frame: Frame, c: ProxyConnection): Verdict;

@@ -5,8 +5,8 @@ import type { IConnackPacket, IConnectPacket, IPublishPacket, ISubscribePacket, 
 import type { Frame } from '../mqtt/frames.ts';
 import type { Fault, ProxyConnection } from './fault.ts';
 
-/** A v5 fault as its file declares it (statement + catchers; no legacy caughtBy, protocol added on composition). */
-export type V5Fault = Omit<Fault, 'caughtBy' | 'protocol'>;
+/** A v5 fault as its file declares it (protocol added on composition). */
+export type V5Fault = Omit<Fault, 'protocol'>;
 
 export const v5 = (c: ProxyConnection): boolean => c.protocolVersion === 5;
 export const pub = (f: Frame, c: ProxyConnection): IPublishPacket | undefined => (v5(c) && f.packet?.cmd === 'publish' ? f.packet : undefined);

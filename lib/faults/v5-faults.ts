@@ -211,8 +211,6 @@ const FIRST_V5_FAULTS: V5Fault[] = [
   },
 ];
 
-
 /** Every MQTT 5.0 fault `--fault <name>` can inject (they act on v5 connections only). */
 export const V5_FAULTS: readonly Fault[] = [...FIRST_V5_FAULTS, ...V5_ACK_FAULTS, ...V5_DELIVERY_FAULTS, ...V5_SESSION_FAULTS]
-  // `as Fault` bridges the legacy required caughtBy until lib/faults/fault.ts makes it optional (issue 14 merge).
-  .map((f) => ({ ...f, protocol: '5' as const }) as Fault);
+  .map((f): Fault => ({ ...f, protocol: '5' }));
