@@ -8,6 +8,12 @@
 // each with its declared reason.
 //
 // Each run is its own test with its own timeout, so one hanging fault cannot hide the others.
+//
+// Which faults run: every fault costs one harness run (~20 s of CPU on this 2-core machine), so the
+// whole catalogue (200+ faults) does not fit CI's 30 minutes. By default a fixed, evenly spread
+// sample runs (every k-th fault of the catalogue, SAMPLE_SIZE per protocol, the same every time);
+// MUTATION_FAULTS=all runs every fault, MUTATION_FAULTS=<name,name> the named ones. The catalogue
+// checks and the statement coverage always cover the whole catalogue.
 // Needs: the mosquitto binary (apt-get install -y mosquitto).
 import fs from 'node:fs';
 import { afterAll, describe, expect, test, type TestContext } from 'vitest';
@@ -93,9 +99,26 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join(' | ')).join('\n');
 }
 
+/** Faults per protocol a default (CI) run injects. */
+export const SAMPLE_SIZE = 8;
+
+/** The faults this run injects (see the header): a spread sample, all, or the named ones. */
+export function selectFaults(faults: readonly Fault[], choice = process.env.MUTATION_FAULTS): readonly Fault[] {
+  if (choice === 'all') return faults;
+  if (choice) {
+    const names = choice.split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = names.filter((n) => !faults.some((f) => f.name === n));
+    if (unknown.length) throw new Error(`MUTATION_FAULTS names unknown faults: ${unknown.join(', ')}`);
+    return faults.filter((f) => names.includes(f.name));
+  }
+  const step = Math.max(1, Math.ceil(faults.length / SAMPLE_SIZE));
+  return faults.filter((_, i) => i % step === 0);
+}
+
 /** Registers the whole self-test (baseline, catalogue checks, one test per fault, coverage) in the calling file. */
 export function defineMutationSelfTest(plan: MutationPlan): void {
   const { protocol, faults } = plan;
+  const injected = selectFaults(faults);
   const verdicts = new Map<string, FaultVerdict>();
   let baseline: ResultsDocument | undefined;
   let baselineDone!: (doc: ResultsDocument | undefined) => void;
@@ -111,15 +134,16 @@ export function defineMutationSelfTest(plan: MutationPlan): void {
     afterAll(() => {
       if (!verdicts.size) return; // no run finished (mosquitto missing): no score to state
       const rows = [['fault', 'statement', 'catchers', 'verdict']];
-      for (const f of faults) {
+      for (const f of injected) {
         const v = verdicts.get(f.name);
         rows.push([f.name, f.statement, f.catchers.join(', '), !v ? 'NO RUN' : v.caught ? 'caught' : `missed: ${v.why}`]);
       }
-      const caught = faults.filter((f) => verdicts.get(f.name)?.caught).length;
-      const unfinished = faults.length - verdicts.size;
-      let out = `\n${table(rows)}\n\nmutation score (MQTT ${protocol}): ${caught}/${faults.length} faults caught (${Math.round((caught / faults.length) * 100)}%)` +
+      const caught = injected.filter((f) => verdicts.get(f.name)?.caught).length;
+      const unfinished = injected.length - verdicts.size;
+      const sampled = injected.length < faults.length ? ` (${injected.length} of the catalogue's ${faults.length} injected; MUTATION_FAULTS=all runs every one)` : '';
+      let out = `\n${table(rows)}\n\nmutation score (MQTT ${protocol}): ${caught}/${injected.length} faults caught (${Math.round((caught / injected.length) * 100)}%)${sampled}` +
         `${unfinished ? `; ${unfinished} fault run(s) did not finish or wrote no results, counted as missed` : ''}\n` +
-        `${recordMutationScore({ protocol, caught, injected: faults.length })}\n`;
+        `${recordMutationScore({ protocol, caught, injected: injected.length })}\n`;
       if (baseline) {
         const { exercised, untouched } = untouchedStatements(baseline, plan);
         const touched = exercised.length - untouched.length;
@@ -170,7 +194,7 @@ export function defineMutationSelfTest(plan: MutationPlan): void {
         .toBeGreaterThanOrEqual(plan.minTouchedPercent / 100);
     }, TEST_TIMEOUT_MS);
 
-    for (const fault of faults) {
+    for (const fault of injected) {
       test(`fault ${fault.name} (${fault.statement}) is caught by ${fault.catchers.join(', ')}`, async (ctx) => {
         needBinary(ctx, 'mosquitto');
         const run = await runInTemp([...baseArgs(protocol), '--fault', fault.name, '--key', fault.catchers.join(',')]);
