@@ -14,6 +14,8 @@ export interface HarnessContext {
     missingListeners: Partial<Record<ListenerName, string>>;
     /** `tls-bad-<scenario>` listeners serving certificates a verifying client must reject. */
     extraListeners?: Record<string, ListenerInfo>;
+    /** PID of the broker process when the harness sees it (local driver; embedded: the harness's own). */
+    pid?: number;
   };
   /** Protocol versions to run: the target's, narrowed by --protocol. */
   protocols: ProtocolVersion[];
@@ -26,6 +28,8 @@ export interface HarnessContext {
   keys?: string[];
   /** The run's certificate set (client certificates, CAs, keys); absent for external brokers. */
   pki?: PkiSet;
+  /** --suite fuzz: its budget and seed, and where findings are written (`<run dir>/fuzz`). */
+  fuzz?: { budgetMs: number; maxIterations: number; seed: number; outDir: string };
 }
 
 declare module 'vitest' {

@@ -30,11 +30,12 @@ export function connectPacket(clientId: string): PacketModel {
 function publish(r: SeededRandom, ids: number[]): PacketModel {
   const qos = r.int(3);
   const retain = r.chance(0.2) ? 1 : 0;
+  const dup = qos > 0 && r.chance(0.2) ? 8 : 0; // a re-delivery (3.3.1.1)
   const topic = r.pick(TOPICS.filter((t) => !t.includes('+') && !t.includes('#')));
   const fields: Field[] = [{ name: 'topic', kind: 'str', value: utf8(topic) }];
   if (qos > 0) fields.push({ name: 'packetId', kind: 'u16', value: nextId(r, ids) });
   fields.push({ name: 'payload', kind: 'raw', value: Buffer.from('fz'.repeat(r.int(4))) });
-  return packet(3, (qos << 1) | retain, fields, `PUBLISH QoS ${qos}${retain ? ' retain' : ''} ${topic}`);
+  return packet(3, dup | (qos << 1) | retain, fields, `PUBLISH QoS ${qos}${retain ? ' retain' : ''}${dup ? ' DUP' : ''} ${topic}`);
 }
 
 function nextId(r: SeededRandom, ids: number[]): number {

@@ -38,8 +38,12 @@ function splitWrites(p: PacketModel): Buffer[] {
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
-/** Plays raw writes (a session, or a minimizer's candidate) and waits for the closing PINGRESP. */
-export async function playWrites(at: Endpoint, writes: readonly Buffer[], answerMs: number): Promise<SessionOutcome> {
+/**
+ * Plays raw writes (a session, or a minimizer's candidate) and waits for the closing PINGRESP; with
+ * `halfClose` (the minimizer's replays, where only the canary judges) it sends FIN instead and waits
+ * for the broker's close, so a candidate the broker waits on costs no full answer bound.
+ */
+export async function playWrites(at: Endpoint, writes: readonly Buffer[], answerMs: number, halfClose = false): Promise<SessionOutcome> {
   const client = await RawClient.open(at.host, at.port, '3.1.1', answerMs);
   try {
     for (const w of writes) {
@@ -49,7 +53,10 @@ export async function playWrites(at: Endpoint, writes: readonly Buffer[], answer
     }
     let answered = client.closed;
     let pong: Frame | undefined;
-    if (!client.closed) {
+    if (halfClose && !client.closed) {
+      client.socket.end();
+      answered = await client.expectClose(answerMs).then(() => true, () => false);
+    } else if (!client.closed) {
       client.send(PINGREQ);
       try {
         // The first PINGRESP may answer a PINGREQ of the session itself: a best-effort barrier.

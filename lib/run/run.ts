@@ -180,12 +180,14 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
         listeners: broker.listeners,
         missingListeners: broker.missingListeners,
         ...(broker.extraListeners ? { extraListeners: broker.extraListeners } : {}),
+        ...(broker.pid !== undefined ? { pid: broker.pid } : {}),
       },
       ...(broker.driver !== 'external' ? { pki } : {}),
       protocols,
       requestedProtocols: runPlan.protocols ?? [...PROTOCOL_VERSIONS],
       strict: runPlan.strict,
       ...(runPlan.keys ? { keys: runPlan.keys } : {}),
+      ...(runPlan.fuzz ? { fuzz: { ...runPlan.fuzz, outDir: path.join(runDir, 'fuzz') } } : {}),
     };
     if (runPlan.fault) {
       faultProxy = await wrapWithFault(context, runPlan.fault);

@@ -1,0 +1,90 @@
+// Proof that the fuzz suite finds what the fixed vectors do not contain: faults planted in a proxy
+// in front of a correct broker (in-process aedes), each triggered only by one input shape, must be
+// found within the budget, minimized and written as a vector file. Then a short fuzz run of the real
+// CLI against Mosquitto, where the oracle must hold. Needs: the mosquitto binary for the last test.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { startAedesBroker, type RunningAedes } from '../lib/targets/aedes-broker.ts';
+import { startFaultProxy, type StartedFaultProxy } from '../lib/faults/fault-proxy.ts';
+import type { Fault } from '../lib/faults/fault.ts';
+import { runFuzz, type FuzzReport } from '../lib/fuzz/fuzz-engine.ts';
+import { loadVectorFiles, validateVectorFile } from '../lib/conformance/vectors.ts';
+import { ROOT } from '../lib/core/paths.ts';
+import { needBinary } from './support/requirements.ts';
+import { runHarness } from './support/run-harness.ts';
+
+const outRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'fuzz-planted-'));
+afterAll(() => fs.rmSync(outRoot, { recursive: true, force: true }));
+
+/** A planted fault whose state a restart clears: `broken` once triggered, for every connection. */
+interface Planted { fault: Fault; broken: () => boolean; restart: () => void }
+
+const planted = (name: string, description: string, trigger: (type: number, flags: number, previousType: number | undefined) => boolean, when: 'exits' | 'hangs'): Planted => {
+  let broken = false;
+  const fault: Fault = {
+    name, description, statement: '', catchers: [], caughtBy: [],
+    fromClient(frame, c) {
+      if (!broken && trigger(frame.type, frame.flags, c.state.get('previousType') as number | undefined)) {
+        broken = true;
+        if (when === 'exits') for (const other of c.all()) other.closeClient();
+      }
+      c.state.set('previousType', frame.type);
+      if (!broken) return undefined;
+      if (when === 'exits') c.closeClient();
+      return 'drop'; // hangs: nothing reaches the broker any more, for any client
+    },
+  };
+  return { fault, broken: () => broken, restart: () => { broken = false; } };
+};
+
+async function fuzzThrough(p: Planted, seed: number, exitsLikeAProcess: boolean): Promise<FuzzReport> {
+  let broker: RunningAedes | undefined;
+  let proxy: StartedFaultProxy | undefined;
+  try {
+    broker = await startAedesBroker({});
+    proxy = await startFaultProxy({ upstreamHost: '127.0.0.1', upstreamPort: broker.ports.plain!, fault: p.fault });
+    return await runFuzz({
+      endpoint: { host: proxy.host, port: proxy.port },
+      // "exits": the process is gone (isAlive turns false); "hangs": only the canary can tell.
+      isAlive: () => !(exitsLikeAProcess && p.broken()),
+      seed, budgetMs: 25_000, maxIterations: 5000, answerMs: 300, canaryTimeoutMs: 1000,
+      restart: async () => p.restart(), minimizeBudgetMs: 12_000,
+      outDir: path.join(outRoot, p.fault.name), stem: `fuzz-${p.fault.name}`,
+    });
+  } finally {
+    await proxy?.close();
+    await broker?.close();
+  }
+}
+
+function expectFoundAndMinimized(report: FuzzReport, label: string, maxBytes: number): void {
+  const finding = report.findings.find((f) => f.kind === 'liveness');
+  const summary = finding
+    ? `${label}: found after ${(finding.foundAfterMs / 1000).toFixed(1)} s (iteration ${finding.iteration}, ${report.iterationsPerSec} it/s), minimized in ${(finding.minimizeMs / 1000).toFixed(1)} s with ${finding.reproducer.minimizerTests} replays to ${finding.reproducer.bytes} bytes: ${finding.reproducer.writes.map((w) => w.toString('hex')).join(' | ')}`
+    : `${label}: NOT found in ${report.iterations} iterations (${report.elapsedMs} ms)`;
+  console.log(summary);
+  expect(finding, summary).toBeDefined();
+  expect(finding!.reproducer.bytes).toBeLessThanOrEqual(maxBytes);
+  // The reproducer is a valid vector file the vector runner would load.
+  const file = report.reproducerFile!;
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  expect(validateVectorFile(ROOT, doc, path.basename(file))).toEqual([]);
+  expect(doc.vectors.map((v: { key: string }) => v.key)).toContain(`vector.${path.basename(file, '.json')}.finding-${report.findings.indexOf(finding!) + 1}`);
+}
+
+describe('fuzz finds planted faults', () => {
+  test('a broker that exits on a PUBLISH with QoS 2, RETAIN and DUP all set', async () => {
+    const p = planted('exit-on-dup-retain-qos2', 'closes every connection and refuses new ones after PUBLISH flags 1101', (type, flags) => type === 3 && flags === 0x0d, 'exits');
+    const report = await fuzzThrough(p, 11, true);
+    // ddmin is 1-minimal by removal: the trigger PUBLISH stays a whole frame (3d, its Remaining Length, a body that long).
+    expectFoundAndMinimized(report, "exit on PUBLISH 1101", 12);
+  }, 60_000);
+
+  test('a broker that stops answering after PUBREL directly followed by SUBSCRIBE', async () => {
+    const p = planted('hang-after-pubrel-subscribe', 'drops every packet of every client after PUBREL then SUBSCRIBE on one connection', (type, _flags, previous) => type === 8 && previous === 6, 'hangs');
+    const report = await fuzzThrough(p, 12, false);
+    expectFoundAndMinimized(report, 'hang after PUBREL, SUBSCRIBE', 64);
+  }, 60_000);
+});
