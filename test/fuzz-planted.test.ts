@@ -75,6 +75,15 @@ function expectFoundAndMinimized(report: FuzzReport, label: string, maxBytes: nu
 }
 
 describe('fuzz finds planted faults', () => {
+  test('bad fuzz input exits 2 with one line naming the flag', async () => {
+    const r = await runHarness(['--suite', 'fuzz', '--fuzz-budget', 'abc'], { timeoutMs: 20_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/--fuzz-budget "abc" is not allowed; use a time from 1s to 60m, e\.g\. --fuzz-budget 60s/)]);
+    const stray = await runHarness(['--suite', 'smoke', '--fuzz-seed', '3'], { timeoutMs: 20_000 });
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toMatch(/--fuzz-seed applies to the fuzz suite; add --suite fuzz/);
+  }, 30_000);
+
   test('a broker that exits on a PUBLISH with QoS 2, RETAIN and DUP all set', async () => {
     const p = planted('exit-on-dup-retain-qos2', 'closes every connection and refuses new ones after PUBLISH flags 1101', (type, flags) => type === 3 && flags === 0x0d, 'exits');
     const report = await fuzzThrough(p, 11, true);
@@ -87,4 +96,17 @@ describe('fuzz finds planted faults', () => {
     const report = await fuzzThrough(p, 12, false);
     expectFoundAndMinimized(report, 'hang after PUBREL, SUBSCRIBE', 64);
   }, 60_000);
+});
+
+describe('fuzz smoke against Mosquitto', () => {
+  test('a 12 s run through the CLI holds the oracle and records what it exercised', async (ctx) => {
+    needBinary(ctx, 'mosquitto');
+    const r = await runHarness(['--target', 'mosquitto', '--driver', 'local', '--suite', 'fuzz', '--fuzz-budget', '12s', '--fuzz-seed', '7'], { timeoutMs: 60_000 });
+    const t = r.results?.tests.find((x) => x.key === 'fuzz.sessions-3-1-1');
+    console.log(`mosquitto fuzz smoke: ${t?.status}: ${t?.detail?.actual ?? t?.detail?.reason ?? r.stderr.slice(-400)}`);
+    expect(t?.status, r.stderr.slice(-2000)).toBe('passed');
+    expect(r.code).toBe(0);
+    const iterations = Number(/^(\d+) iterations/.exec(t!.detail!.actual!)?.[1]);
+    expect(iterations).toBeGreaterThan(50);
+  }, 70_000);
 });

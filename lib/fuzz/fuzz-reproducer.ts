@@ -41,6 +41,11 @@ function steps(f: ReproducedFinding): VectorStep[] {
   ];
 }
 
+function minimizedHow(r: Reproducer): string {
+  if (!r.minimized) return 'not minimized (no restart hook, or the minimizer budget ran out);';
+  return r.minimizerTests ? `minimized by ddmin (${r.minimizerTests} replays) to` : 'reduced to the offending CONNECT alone:';
+}
+
 /** Writes `<dir>/<stem>.json` with one vector per finding; returns the path. */
 export function writeReproducers(dir: string, stem: string, findings: readonly ReproducedFinding[]): string {
   const file = path.join(dir, `${stem}.json`);
@@ -50,7 +55,7 @@ export function writeReproducers(dir: string, stem: string, findings: readonly R
     vectors: findings.map((f, i) => ({
       key: `vector.${stem}.finding-${i + 1}`,
       name: `fuzz finding ${i + 1}: ${f.problem}`,
-      comment: `${f.reproducer.minimized ? `minimized by ddmin (${f.reproducer.minimizerTests} replays) to` : 'not minimized;'} ${f.reproducer.bytes} bytes. Input: ${f.reproducer.notes.join('; ') || 'raw bytes'}`,
+      comment: `${minimizedHow(f.reproducer)} ${f.reproducer.bytes} bytes. Input: ${f.reproducer.notes.join('; ') || 'raw bytes'}`,
       spec: f.statement ? [f.statement] : [],
       connect: false,
       steps: steps(f),
