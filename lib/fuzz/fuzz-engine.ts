@@ -70,7 +70,16 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   let canaryChecks = 0;
   let stoppedBy: FuzzReport['stoppedBy'] = 'budget';
   const clientId = (i: number) => `fz-${o.seed}-${i}`;
-  const checkCanary = async () => { canaryChecks++; return canary(o.endpoint, o.isAlive, canaryMs, `fz-canary-${o.seed}-${canaryChecks}`); };
+  /** The canary after a batch; when it fails, the batch's liveness finding, minimized. */
+  const batchHolds = async (): Promise<boolean> => {
+    canaryChecks++;
+    const c = await canary(o.endpoint, o.isAlive, canaryMs, `fz-canary-${o.seed}-${canaryChecks}`);
+    if (c.ok) return true;
+    const foundAfterMs = Date.now() - t0;
+    const reproducer = await minimizeLiveness(o, batch, answerMs, canaryMs);
+    findings.push({ kind: 'liveness', problem: c.problem!, iteration: iterations, foundAfterMs, minimizeMs: Date.now() - t0 - foundAfterMs, reproducer });
+    return false;
+  };
 
   while (Date.now() - t0 < o.budgetMs) {
     if (iterations >= o.maxIterations) { stoppedBy = 'iterations'; break; }
@@ -94,28 +103,12 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     }
     // 5. the canary, after a batch or at once after an unanswered session
     if (batch.length >= (o.batchSize ?? 8) || !outcome?.answered) {
-      const c = await checkCanary();
-      if (!c.ok) {
-        const tFound = Date.now() - t0;
-        const m0 = Date.now();
-        const reproducer = await minimizeLiveness(o, batch, answerMs, canaryMs);
-        findings.push({ kind: 'liveness', problem: c.problem!, iteration: iterations, foundAfterMs: tFound, minimizeMs: Date.now() - m0, reproducer });
-        stoppedBy = 'liveness finding';
-        break;
-      }
+      if (!(await batchHolds())) { stoppedBy = 'liveness finding'; break; }
       batch = [];
     }
   }
-  if (stoppedBy !== 'liveness finding') {
-    // The budget ran out: the oracle must still hold for the last, partial batch.
-    const c = await checkCanary();
-    if (!c.ok) {
-      const tFound = Date.now() - t0;
-      const m0 = Date.now();
-      findings.push({ kind: 'liveness', problem: c.problem!, iteration: iterations, foundAfterMs: tFound, minimizeMs: 0, reproducer: await minimizeLiveness(o, batch, answerMs, canaryMs) });
-      findings[findings.length - 1]!.minimizeMs = Date.now() - m0;
-    }
-  }
+  // The budget ran out: the oracle must still hold for the last, partial batch.
+  if (stoppedBy !== 'liveness finding') await batchHolds();
   const elapsedMs = Date.now() - t0;
   const reproducerFile = findings.length && o.outDir ? writeReproducers(o.outDir, o.stem ?? `fuzz-seed${o.seed}`, findings) : undefined;
   return {
