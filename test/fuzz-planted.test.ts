@@ -1,7 +1,8 @@
 // Proof that the fuzz suite finds what the fixed vectors do not contain: faults planted in a proxy
 // in front of a correct broker (in-process aedes), each triggered only by one input shape, must be
 // found within the budget, minimized and written as a vector file. Then a short fuzz run of the real
-// CLI against Mosquitto, where the oracle must hold. Needs: the mosquitto binary for the last test.
+// CLI against Mosquitto, where the oracle must hold, and one against a local aedes killed as it starts.
+// Needs: the mosquitto binary for the Mosquitto smoke.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -105,5 +106,22 @@ describe('fuzz smoke against Mosquitto', () => {
     expect(r.code).toBe(0);
     const iterations = Number(/^(\d+) iterations/.exec(t!.detail!.actual!)?.[1]);
     expect(iterations).toBeGreaterThan(50);
+  }, 70_000);
+});
+
+describe('fuzz through the CLI when the broker dies', () => {
+  test('a killed local aedes is a liveness finding: the fuzz test fails, never passes', async () => {
+    let killed: number | undefined;
+    const r = await runHarness(['--target', 'aedes', '--driver', 'local', '--suite', 'fuzz', '--fuzz-budget', '10s', '--fuzz-seed', '5'], {
+      timeoutMs: 60_000,
+      onOutput: { when: /ready in \d+ ms \(pid (\d+)\)/, then: (_child, err) => { killed = Number(/\(pid (\d+)\)/.exec(err)![1]); process.kill(killed, 'SIGKILL'); } },
+    });
+    const t = r.results?.tests.find((x) => x.key === 'fuzz.sessions-3-1-1');
+    console.log(`killed broker ${killed}: ${t?.status}: ${(t?.detail?.reason ?? '').slice(0, 300)}`);
+    expect(killed).toBeDefined();
+    // The harness sees its broker gone and records `error` (a dead broker is never a pass); the fuzz oracle's finding is in the reason.
+    expect(['failed', 'error']).toContain(t?.status);
+    expect(t?.detail?.reason).toMatch(/liveness: the broker process is gone/);
+    expect(r.code).not.toBe(0);
   }, 70_000);
 });
