@@ -96,9 +96,9 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       // 4. judge the response
       const forbidden = forbiddenResponse(session, outcome);
       if (forbidden && !findings.some((f) => f.statement === forbidden.statement) && findings.length < MAX_SPEC_FINDINGS) {
-        const writes = [packetBytes(session.packets[0]!)];
-        findings.push({ kind: 'forbidden-response', ...forbidden, iteration: iterations, foundAfterMs: Date.now() - t0, minimizeMs: 0,
-          reproducer: { writes, responses: [], notes: session.packets[0]!.notes, bytes: writes[0]!.length, minimized: true, minimizerTests: 0 } });
+        const foundAfterMs = Date.now() - t0;
+        const reproducer = await connectAlone(o.endpoint, session, answerMs);
+        findings.push({ kind: 'forbidden-response', ...forbidden, iteration: iterations, foundAfterMs, minimizeMs: Date.now() - t0 - foundAfterMs, reproducer });
       }
     }
     // 5. the canary, after a batch or at once after an unanswered session
@@ -116,6 +116,20 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     seed: o.seed, iterations, elapsedMs, iterationsPerSec: Math.round((iterations / Math.max(1, elapsedMs - findings.reduce((n, f) => n + f.minimizeMs, 0))) * 1000 * 10) / 10,
     responseKinds: kinds.size, corpusSize: corpus.length, canaryChecks, findings, stoppedBy, ...(reproducerFile ? { reproducerFile } : {}),
   };
+}
+
+/**
+ * A forbidden CONNACK answers the CONNECT, so the CONNECT alone should reproduce it: replayed once to
+ * make sure (a CONNECT whose Remaining Length swallowed the next packets would not); if it does not,
+ * the whole session is the reproducer.
+ */
+async function connectAlone(at: Endpoint, s: Session, answerMs: number): Promise<Reproducer> {
+  const alone = [packetBytes(s.packets[0]!)];
+  const replay = await playWrites(at, alone, answerMs).catch(() => undefined);
+  const reproduced = replay?.frames.some((f) => f.type === 2 && f.bytes[3] === 0) ?? false;
+  const writes = reproduced ? alone : sessionWrites(s);
+  const notes = reproduced ? s.packets[0]!.notes : s.packets.flatMap((p) => p.notes);
+  return { writes, responses: [], notes, bytes: writes.reduce((n, w) => n + w.length, 0), minimized: reproduced, minimizerTests: 1 };
 }
 
 /**

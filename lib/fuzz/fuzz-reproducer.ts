@@ -43,7 +43,7 @@ function steps(f: ReproducedFinding): VectorStep[] {
 
 function minimizedHow(r: Reproducer): string {
   if (!r.minimized) return 'not minimized (no restart hook, or the minimizer budget ran out);';
-  return r.minimizerTests ? `minimized by ddmin (${r.minimizerTests} replays) to` : 'reduced to the offending CONNECT alone:';
+  return r.minimizerTests > 1 ? `minimized by ddmin (${r.minimizerTests} replays) to` : 'reduced to the offending CONNECT alone (replayed once to confirm):';
 }
 
 /** Writes `<dir>/<stem>.json` with one vector per finding; returns the path. */
