@@ -7,7 +7,7 @@ const LAYERS = [
   ['core'],
   ['pki', 'policy', 'results'],
   ['mqtt', 'drivers', 'targets'],
-  ['conformance', 'faults', 'load'],
+  ['conformance', 'faults', 'load', 'fuzz'],
   ['run'],
   ['report'],
   ['cli'],

@@ -15,6 +15,14 @@ describe('flags → RunPlan', () => {
     expect(p.protocols).toBeUndefined();
   });
 
+  test('--suite fuzz: budget, iterations and seed; fuzz flags without it are refused; fuzz is not a default suite', () => {
+    expect(plan('--suite', 'fuzz', '--fuzz-budget', '60s', '--fuzz-seed', '7', '--fuzz-iterations', '100').fuzz).toEqual({ budgetMs: 60_000, seed: 7, maxIterations: 100 });
+    expect(plan('--suite', 'fuzz').fuzz?.budgetMs).toBe(20_000);
+    expect(plan().suites).not.toContain('fuzz');
+    expect(() => plan('--suite', 'smoke', '--fuzz-seed', '3')).toThrow(/--fuzz-seed applies to the fuzz suite; add --suite fuzz/);
+    expect(() => plan('--suite', 'fuzz', '--fuzz-budget', 'abc')).toThrow(UsageError);
+  });
+
   test('--suites-dir (self-test aid): its sub-folders are the suites; a missing folder or an unknown suite is a usage error', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'suites-dir-'));
     try {

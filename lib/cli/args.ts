@@ -12,6 +12,7 @@ import { FAULT_NAMES } from '../faults/catalogue.ts';
 import { loadProfile, type ExternalProfile } from '../drivers/external-driver.ts';
 import { expectationsSource, type ExpectationsSource } from '../results/expectations.ts';
 import { buildBenchPlan } from '../load/bench-suite.ts';
+import { buildFuzzPlan } from '../fuzz/fuzz-plan.ts';
 import type { RunPlan, TargetPlan } from '../run/run-plan.ts';
 
 export type { RunPlan, TargetPlan } from '../run/run-plan.ts';
@@ -37,6 +38,9 @@ export const FLAG_OPTIONS = {
   expectations: { type: 'string' },
   'suites-dir': { type: 'string' },
   'strict-expectations': { type: 'boolean' },
+  'fuzz-budget': { type: 'string' },
+  'fuzz-seed': { type: 'string' },
+  'fuzz-iterations': { type: 'string' },
 } as const;
 
 export type ParsedFlags = ReturnType<typeof parseFlags>;
@@ -142,9 +146,14 @@ export function buildRunPlan(flags: ParsedFlags): RunPlan {
   const strayBenchFlag = Object.entries(benchFlags).find(([, value]) => value !== undefined)?.[0];
   if (strayBenchFlag && !suites.includes('bench')) throw new UsageError(`--${strayBenchFlag} applies to benchmarks; add --suite bench`);
   const bench = suites.includes('bench') ? buildBenchPlan(benchFlags) : undefined;
+  const fuzzFlags = { 'fuzz-budget': v['fuzz-budget'], 'fuzz-seed': v['fuzz-seed'], 'fuzz-iterations': v['fuzz-iterations'] };
+  const strayFuzzFlag = Object.entries(fuzzFlags).find(([, value]) => value !== undefined)?.[0];
+  if (strayFuzzFlag && !suites.includes('fuzz')) throw new UsageError(`--${strayFuzzFlag} applies to the fuzz suite; add --suite fuzz`);
+  const fuzz = suites.includes('fuzz') ? buildFuzzPlan(fuzzFlags) : undefined;
 
   return {
     ...(bench ? { bench } : {}),
+    ...(fuzz ? { fuzz } : {}),
     targets,
     suites,
     protocols,

@@ -15,6 +15,8 @@ export interface HarnessContext {
     missingListeners: Partial<Record<ListenerName, string>>;
     /** `tls-bad-<scenario>` listeners serving certificates a verifying client must reject. */
     extraListeners?: Record<string, ListenerInfo>;
+    /** PID of the broker process when the harness sees it (local driver; embedded: the harness's own). */
+    pid?: number;
   };
   /** Protocol versions to run: the target's, narrowed by --protocol. */
   protocols: ProtocolVersion[];
@@ -33,6 +35,8 @@ export interface HarnessContext {
   pki?: PkiSet;
   /** An external broker's own material, from its profile (absent for managed brokers). */
   external?: ExternalMaterial;
+  /** --suite fuzz: its budget and seed, and where findings are written (`<run dir>/fuzz`). */
+  fuzz?: { budgetMs: number; maxIterations: number; seed: number; outDir: string };
 }
 
 /** A client certificate with its key (paths) and the key's passphrase. */

@@ -5,6 +5,7 @@ import type { MisconfigurationName } from '../core/misconfiguration-name.ts';
 import type { ExternalProfile } from '../drivers/external-driver.ts';
 import type { ExpectationsSource } from '../results/expectations.ts';
 import type { BenchPlan } from '../load/bench-suite.ts';
+import type { FuzzPlan } from '../fuzz/fuzz-plan.ts';
 
 export interface TargetPlan {
   name: string;
@@ -31,6 +32,8 @@ export interface RunPlan {
   misconfiguration?: MisconfigurationName;
   /** Set when the `bench` suite is selected: scenarios, thresholds and baseline, validated before any start. */
   bench?: BenchPlan;
+  /** Set when the `fuzz` suite is selected: --fuzz-budget, --fuzz-seed, --fuzz-iterations. */
+  fuzz?: FuzzPlan;
   /** --expectations: a file (for the target it names) or a directory of <target>.json, instead of fixtures/expectations. */
   expectations?: ExpectationsSource;
   /** --suites-dir (self-test aid): absolute folder whose sub-folders are the suites, instead of suites/;

@@ -181,6 +181,7 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
         listeners: broker.listeners,
         missingListeners: broker.missingListeners,
         ...(broker.extraListeners ? { extraListeners: broker.extraListeners } : {}),
+        ...(broker.pid !== undefined ? { pid: broker.pid } : {}),
       },
       // External brokers get the PKI for client-side material the harness makes (foreign CA,
       // self-signed); their trust anchors and identities come from the profile (external).
@@ -190,6 +191,7 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
       requestedProtocols: runPlan.protocols ?? [...PROTOCOL_VERSIONS],
       strict: runPlan.strict,
       ...(runPlan.keys ? { keys: runPlan.keys } : {}),
+      ...(runPlan.fuzz ? { fuzz: { ...runPlan.fuzz, outDir: path.join(runDir, 'fuzz') } } : {}),
     };
     if (runPlan.fault) {
       faultProxy = await wrapWithFault(context, runPlan.fault);

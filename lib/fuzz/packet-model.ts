@@ -1,0 +1,65 @@
+// The fuzzer's view of an MQTT 3.1.1 control packet: a fixed header and a list of typed fields, so
+// a mutation can target one field (a string, a packet identifier, the Remaining Length) and still
+// produce bytes. Unmutated models serialise to exactly what mqtt-packet generates (packet-model.test.ts).
+export type Field =
+  | { name: string; kind: 'u8'; value: number }
+  | { name: string; kind: 'u16'; value: number }
+  /** A length-prefixed string (1.5.3): `value` is the raw bytes, so ill-formed UTF-8 is expressible. */
+  | { name: string; kind: 'str'; value: Buffer }
+  | { name: string; kind: 'raw'; value: Buffer };
+
+/** How the Remaining Length is written: minimal (the only valid form), or broken in one way. */
+export type LengthEncoding = 'minimal' | 'overlong' | 'five-bytes' | 'declares-more' | 'declares-less';
+
+export interface PacketModel {
+  type: number;
+  flags: number;
+  fields: Field[];
+  length: LengthEncoding;
+  /** > 1: the packet goes over the wire in this many writes (a broker must reassemble it). */
+  writes: number;
+  /** What the generator and mutators did, for reproducer comments. */
+  notes: string[];
+  /** Set when a mutation breaks a rule whose required reaction is a close (see oracle.ts). */
+  violates?: string;
+}
+
+export function varint(n: number): Buffer {
+  const out: number[] = [];
+  do {
+    let d = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) d |= 0x80;
+    out.push(d);
+  } while (n > 0);
+  return Buffer.from(out);
+}
+
+function fieldBytes(f: Field): Buffer {
+  switch (f.kind) {
+    case 'u8': return Buffer.from([f.value & 0xff]);
+    case 'u16': return Buffer.from([(f.value >> 8) & 0xff, f.value & 0xff]);
+    case 'str': return Buffer.concat([Buffer.from([(f.value.length >> 8) & 0xff, f.value.length & 0xff]), f.value]);
+    case 'raw': return f.value;
+  }
+}
+
+function remainingLength(n: number, how: LengthEncoding): Buffer {
+  switch (how) {
+    case 'minimal': return varint(n);
+    // 2.2.3: the minimal number of bytes is not stated as a MUST, but an overlong form is a classic parser trap.
+    case 'overlong': { const v = varint(n); return v.length >= 4 ? v : Buffer.concat([Buffer.from([...v.subarray(0, -1), v[v.length - 1]! | 0x80]), Buffer.from([0x00])]); }
+    case 'five-bytes': return Buffer.from([0xff, 0xff, 0xff, 0xff, 0x7f]);
+    case 'declares-more': return varint(n + 3);
+    case 'declares-less': return varint(Math.max(0, n - 1));
+  }
+}
+
+export function packetBytes(p: PacketModel): Buffer {
+  const body = Buffer.concat(p.fields.map(fieldBytes));
+  return Buffer.concat([Buffer.from([(p.type << 4) | (p.flags & 0x0f)]), remainingLength(body.length, p.length), body]);
+}
+
+export function clonePacket(p: PacketModel): PacketModel {
+  return { ...p, fields: p.fields.map((f) => ({ ...f })) as Field[], notes: [...p.notes] };
+}

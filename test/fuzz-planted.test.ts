@@ -1,0 +1,127 @@
+// Proof that the fuzz suite finds what the fixed vectors do not contain: faults planted in a proxy
+// in front of a correct broker (in-process aedes), each triggered only by one input shape, must be
+// found within the budget, minimized and written as a vector file. Then a short fuzz run of the real
+// CLI against Mosquitto, where the oracle must hold, and one against a local aedes killed as it starts.
+// Needs: the mosquitto binary for the Mosquitto smoke.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { startAedesBroker, type RunningAedes } from '../lib/targets/aedes-broker.ts';
+import { startFaultProxy, type StartedFaultProxy } from '../lib/faults/fault-proxy.ts';
+import type { Fault } from '../lib/faults/fault.ts';
+import { runFuzz, type FuzzReport } from '../lib/fuzz/fuzz-engine.ts';
+import { loadVectorFiles, validateVectorFile } from '../lib/conformance/vectors.ts';
+import { ROOT } from '../lib/core/paths.ts';
+import { needBinary } from './support/requirements.ts';
+import { runHarness } from './support/run-harness.ts';
+
+const outRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'fuzz-planted-'));
+afterAll(() => fs.rmSync(outRoot, { recursive: true, force: true }));
+
+/** A planted fault whose state a restart clears: `broken` once triggered, for every connection. */
+interface Planted { fault: Fault; broken: () => boolean; restart: () => void }
+
+const planted = (name: string, description: string, trigger: (type: number, flags: number, previousType: number | undefined) => boolean, when: 'exits' | 'hangs'): Planted => {
+  let broken = false;
+  const fault: Fault = {
+    name, description, statement: '', catchers: [],
+    fromClient(frame, c) {
+      if (!broken && trigger(frame.type, frame.flags, c.state.get('previousType') as number | undefined)) {
+        broken = true;
+        if (when === 'exits') for (const other of c.all()) other.closeClient();
+      }
+      c.state.set('previousType', frame.type);
+      if (!broken) return undefined;
+      if (when === 'exits') c.closeClient();
+      return 'drop'; // hangs: nothing reaches the broker any more, for any client
+    },
+  };
+  return { fault, broken: () => broken, restart: () => { broken = false; } };
+};
+
+async function fuzzThrough(p: Planted, seed: number, exitsLikeAProcess: boolean): Promise<FuzzReport> {
+  let broker: RunningAedes | undefined;
+  let proxy: StartedFaultProxy | undefined;
+  try {
+    broker = await startAedesBroker({});
+    proxy = await startFaultProxy({ upstreamHost: '127.0.0.1', upstreamPort: broker.ports.plain!, fault: p.fault });
+    return await runFuzz({
+      endpoint: { host: proxy.host, port: proxy.port },
+      // "exits": the process is gone (isAlive turns false); "hangs": only the canary can tell.
+      isAlive: () => !(exitsLikeAProcess && p.broken()),
+      seed, budgetMs: 25_000, maxIterations: 5000, answerMs: 300, canaryTimeoutMs: 1000,
+      restart: async () => p.restart(), minimizeBudgetMs: 12_000,
+      outDir: path.join(outRoot, p.fault.name), stem: `fuzz-${p.fault.name}`,
+    });
+  } finally {
+    await proxy?.close();
+    await broker?.close();
+  }
+}
+
+function expectFoundAndMinimized(report: FuzzReport, label: string, maxBytes: number): void {
+  const finding = report.findings.find((f) => f.kind === 'liveness');
+  const summary = finding
+    ? `${label}: found after ${(finding.foundAfterMs / 1000).toFixed(1)} s (iteration ${finding.iteration}, ${report.iterationsPerSec} it/s), minimized in ${(finding.minimizeMs / 1000).toFixed(1)} s with ${finding.reproducer.minimizerTests} replays to ${finding.reproducer.bytes} bytes: ${finding.reproducer.writes.map((w) => w.toString('hex')).join(' | ')}`
+    : `${label}: NOT found in ${report.iterations} iterations (${report.elapsedMs} ms)`;
+  console.log(summary);
+  expect(finding, summary).toBeDefined();
+  expect(finding!.reproducer.bytes).toBeLessThanOrEqual(maxBytes);
+  // The reproducer is a valid vector file the vector runner would load.
+  const file = report.reproducerFile!;
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  expect(validateVectorFile(ROOT, doc, path.basename(file))).toEqual([]);
+  expect(doc.vectors.map((v: { key: string }) => v.key)).toContain(`vector.${path.basename(file, '.json')}.finding-${report.findings.indexOf(finding!) + 1}`);
+}
+
+describe('fuzz finds planted faults', () => {
+  test('bad fuzz input exits 2 with one line naming the flag', async () => {
+    const r = await runHarness(['--suite', 'fuzz', '--fuzz-budget', 'abc'], { timeoutMs: 20_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/--fuzz-budget "abc" is not allowed; use a time from 1s to 60m, e\.g\. --fuzz-budget 60s/)]);
+  }, 30_000);
+
+  test('a broker that exits on a PUBLISH with QoS 2, RETAIN and DUP all set', async () => {
+    const p = planted('exit-on-dup-retain-qos2', 'closes every connection and refuses new ones after PUBLISH flags 1101', (type, flags) => type === 3 && flags === 0x0d, 'exits');
+    const report = await fuzzThrough(p, 11, true);
+    // ddmin is 1-minimal by removal: the trigger PUBLISH stays a whole frame (3d, its Remaining Length, a body that long).
+    expectFoundAndMinimized(report, "exit on PUBLISH 1101", 12);
+  }, 60_000);
+
+  test('a broker that stops answering after PUBREL directly followed by SUBSCRIBE', async () => {
+    const p = planted('hang-after-pubrel-subscribe', 'drops every packet of every client after PUBREL then SUBSCRIBE on one connection', (type, _flags, previous) => type === 8 && previous === 6, 'hangs');
+    const report = await fuzzThrough(p, 12, false);
+    expectFoundAndMinimized(report, 'hang after PUBREL, SUBSCRIBE', 64);
+  }, 60_000);
+});
+
+describe('fuzz smoke against Mosquitto', () => {
+  test('a 12 s run through the CLI holds the oracle and records what it exercised', async (ctx) => {
+    needBinary(ctx, 'mosquitto');
+    const r = await runHarness(['--target', 'mosquitto', '--driver', 'local', '--suite', 'fuzz', '--fuzz-budget', '12s', '--fuzz-seed', '7'], { timeoutMs: 60_000 });
+    const t = r.results?.tests.find((x) => x.key === 'fuzz.sessions-3-1-1');
+    console.log(`mosquitto fuzz smoke: ${t?.status}: ${t?.detail?.actual ?? t?.detail?.reason ?? r.stderr.slice(-400)}`);
+    expect(t?.status, r.stderr.slice(-2000)).toBe('passed');
+    expect(r.code).toBe(0);
+    const iterations = Number(/^(\d+) iterations/.exec(t!.detail!.actual!)?.[1]);
+    expect(iterations).toBeGreaterThan(50);
+  }, 70_000);
+});
+
+describe('fuzz through the CLI when the broker dies', () => {
+  test('a killed local aedes is a liveness finding: the fuzz test fails, never passes', async () => {
+    let killed: number | undefined;
+    const r = await runHarness(['--target', 'aedes', '--driver', 'local', '--suite', 'fuzz', '--fuzz-budget', '10s', '--fuzz-seed', '5'], {
+      timeoutMs: 60_000,
+      onOutput: { when: /ready in \d+ ms \(pid (\d+)\)/, then: (_child, err) => { killed = Number(/\(pid (\d+)\)/.exec(err)![1]); process.kill(killed, 'SIGKILL'); } },
+    });
+    const t = r.results?.tests.find((x) => x.key === 'fuzz.sessions-3-1-1');
+    console.log(`killed broker ${killed}: ${t?.status}: ${(t?.detail?.reason ?? '').slice(0, 300)}`);
+    expect(killed).toBeDefined();
+    // The harness sees its broker gone and records `error` (a dead broker is never a pass); the fuzz oracle's finding is in the reason.
+    expect(['failed', 'error']).toContain(t?.status);
+    expect(t?.detail?.reason).toMatch(/liveness: the broker process is gone/);
+    expect(r.code).not.toBe(0);
+  }, 70_000);
+});
