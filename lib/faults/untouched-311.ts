@@ -11,4 +11,8 @@ export const UNTOUCHED_311: Readonly<Record<string, string>> = {
   'MQTT-4.1.0-2': 'a session lasts at least as long as its connection: ending a session under a live connection needs broker state; a proxy could only drop the connection (the shape of MQTT-3.1.4-2)',
   'MQTT-7.0.0-2': 'conformance clause (no extension needed to interoperate): not a behaviour a packet rewrite can break on its own',
   'MQTT-7.1.1-1': 'transport requirement (an ordered, lossless byte stream): the proxy is that transport; breaking it breaks every test, not one statement',
+  // MQTT over WebSocket (suites/conformance/websocket.test.ts): the fault proxy wraps the plain TCP listener only.
+  'MQTT-6.0.0-1': 'WebSocket framing: the fault proxy sits in front of the plain TCP listener only; a proxy on the ws listener (to turn binary frames into text frames) is not built yet',
+  'MQTT-6.0.0-2': 'WebSocket framing: the fault proxy sits in front of the plain TCP listener only; a proxy on the ws listener (to mishandle packets split across frames) is not built yet',
+  'MQTT-6.0.0-4': 'WebSocket handshake: the fault proxy sits in front of the plain TCP listener only; a proxy on the ws listener (to drop the "mqtt" subprotocol) is not built yet',
 };
