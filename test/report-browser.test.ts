@@ -123,7 +123,7 @@ describe('report in headless Chromium', () => {
     const benchCharts = await countCharts(run.results!);
     expect(benchCharts).toBeGreaterThan(0);
     await checkPage(html, run.results!, benchCharts);
-  });
+  }, 330_000); // the harness run alone may take up to 300 s (its own bound above)
 
   test('the page of the fixture document: failures, findings, coverage and benchmark charts', async (ctx) => {
     needBinary(ctx, path.basename(CHROMIUM), 'chromium');
