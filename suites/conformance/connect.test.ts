@@ -4,7 +4,7 @@ import { describe } from 'vitest';
 import { forEachProtocol } from '../support/harness.ts';
 import { conformanceTest } from '../support/conformance.ts';
 import type { IConnackPacket } from 'mqtt-packet';
-import { connackCode, persistentSession, publish, quietOn, rawClient, receive, subscribe, topicFor, QUIET_MS, WAIT_MS } from '../support/conformance-flow.ts';
+import { connackCode, persistentSession, publish, quietOn, rawClient, receive, subscribe, topicFor, KEEP_ALIVE_TOLERANCE_MS, QUIET_MS, WAIT_MS } from '../support/conformance-flow.ts';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
 import { encode } from '../../lib/mqtt/frames.ts';
 
@@ -120,7 +120,7 @@ forEachProtocol(() => {
       env.ctx.expect(await quietOn(sub, topic, QUIET_MS), 'a retained message from the refused connection').toEqual([]);
     });
 
-    conformanceTest('connect.keep-alive', { '3.1.1': ['MQTT-3.1.2-24'], '5': ['MQTT-3.1.2-22'] }, 'with Keep Alive 1 s the broker keeps a pinging client and drops a silent one within 1.5 s (a default run tolerates 5 s more and says so; --strict does not)', async (env) => {
+    conformanceTest('connect.keep-alive', { '3.1.1': ['MQTT-3.1.2-24'], '5': ['MQTT-3.1.2-22'] }, 'with Keep Alive 1 s the broker keeps a pinging client and drops a silent one within 1.5 s (a default run tolerates 10 s more and says so; --strict does not)', async (env) => {
       const { client } = await rawClient(env, { keepalive: 1 });
       // Positive control: regular PINGREQs keep the connection for well over 1.5 x Keep Alive.
       let lastPacketAt = Date.now();
@@ -131,14 +131,14 @@ forEachProtocol(() => {
         await client.quiet(300);
         env.ctx.expect(client.closed, 'connection closed although the client sent PINGREQs').toBe(false);
       }
-      // Brokers check keep-alive on a timer tick (Mosquitto 2.0.11: 3.5–6 s observed here) and the
-      // machine is shared: a default run tolerates 5 s beyond the 1.5 x Keep Alive the statement
-      // names, and records the measured value (a `tolerated` note when beyond 1.5 s).
+      // A default run tolerates KEEP_ALIVE_TOLERANCE_MS beyond the 1.5 x Keep Alive the statement
+      // names (timer ticks, a shared machine), and records the measured value (a `tolerated` note
+      // when beyond 1.5 s).
       const specMs = 1500;
-      const toleratedMs = specMs + 5000;
+      const toleratedMs = specMs + KEEP_ALIVE_TOLERANCE_MS;
       await client.expectClose(Math.max(0, lastPacketAt + toleratedMs - Date.now()), 'the broker to close a client silent for 1.5 x Keep Alive');
       env.measure({ what: 'close after the last packet', valueMs: Date.now() - lastPacketAt, bound: 'at-most', specMs, toleratedMs, context: 'with Keep Alive 1 s' });
-    }, { timeoutMs: 15_000 });
+    }, { timeoutMs: 25_000 });
   });
 });
 

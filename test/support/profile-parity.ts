@@ -9,10 +9,14 @@ import { startProfiledBroker } from './profile-of-broker.ts';
 
 /** "key|protocol: local → profile" for every test whose status differs (or that only one run has). */
 export function statusDifferences(local: ResultsDocument, profile: ResultsDocument): string[] {
-  const byKey = (d: ResultsDocument) => new Map(d.tests.map((t) => [`${t.key}|${t.protocol ?? '-'}`, t.status]));
+  const byKey = (d: ResultsDocument) => new Map(d.tests.map((t) => [`${t.key}|${t.protocol ?? '-'}`, t]));
   const a = byKey(local);
   const b = byKey(profile);
-  return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k)).map((k) => `${k}: ${a.get(k) ?? 'absent'} → ${b.get(k) ?? 'absent'}`);
+  // The reason of whichever side did not pass, so a CI log says why without the results files.
+  const why = (k: string) => [a.get(k), b.get(k)].map((t) => t?.status !== 'passed' && t?.detail?.reason).find(Boolean);
+  return [...new Set([...a.keys(), ...b.keys()])]
+    .filter((k) => a.get(k)?.status !== b.get(k)?.status)
+    .map((k) => `${k}: ${a.get(k)?.status ?? 'absent'} → ${b.get(k)?.status ?? 'absent'}${why(k) ? ` (${String(why(k)).split('\n')[0]})` : ''}`);
 }
 
 /**
