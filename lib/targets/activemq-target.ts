@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import tls from 'node:tls';
 import { withFreshPorts } from '../drivers/free-port.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
 import { findBinary } from '../drivers/resolve-driver.ts';
@@ -105,6 +106,23 @@ export function activemqJavaArgs(dir: string, conf: string, data: string, config
   ];
 }
 
+/**
+ * One TLS handshake on a connector, ended by its outcome (established, alert or close) or after
+ * `timeoutMs`. The JVM loads and compiles its TLS code on the first handshake, which took 4–5 s here
+ * on a loaded machine after the broker had logged "started"; the suites' own connection timeouts are
+ * for the broker's answers, not for its warm-up.
+ */
+function warmTls(port: number, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', rejectUnauthorized: false });
+    const done = () => { clearTimeout(timer); socket.destroy(); resolve(); };
+    const timer = setTimeout(done, timeoutMs);
+    socket.once('secureConnect', done);
+    socket.once('error', done);
+    socket.once('close', done);
+  });
+}
+
 async function startLocal(o: StartOptions): Promise<StartedBroker> {
   const dir = o.assets.workDir;
   const harness = harnessUser();
@@ -128,6 +146,7 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
       timeoutMs: 60_000,
       spawn: { cwd: dir, env: { ...process.env, HOME: dir } },
     });
+    if (stores) await Promise.all([warmTls(ports.tls, 30_000), warmTls(ports.mtls, 30_000)]);
     return {
       target: o.target,
       driver: 'local',
