@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { aclEntries, activemqVersionFrom, renderActivemqXml, topicFilterToDestinations } from './activemq-config.ts';
-import { activemqCapabilities, activemqJavaArgs, activemqListeners, activemqTarget } from './activemq-target.ts';
+import { activemqCapabilities, activemqContainerSpec, activemqJavaArgs, activemqListeners, activemqTarget } from './activemq-target.ts';
 import { standardUsers } from './broker-users.ts';
 
 const users = [{ username: 'harness', password: 'h&"<x' }, ...standardUsers()];
@@ -62,5 +62,39 @@ describe('descriptor', () => {
   test('version from the startup line', () => {
     expect(activemqVersionFrom('INFO  Apache ActiveMQ 5.17.2 (harness, ID:vm-1) is starting')).toBe('5.17.2');
     expect(activemqVersionFrom('nothing')).toBe('unknown');
+  });
+});
+
+describe('container spec (an image with Debian\'s packages)', () => {
+  const pems = { ca: 'CA-PEM', cert: '', key: '', crl: 'CRL-PEM' };
+  test('without a PKI: config and log4j under /harness, fixed ports, the codec jars linked, java exec\'d', () => {
+    const spec = activemqContainerSpec(users, activemqListeners(false));
+    expect(spec.files.map((f) => f.target)).toEqual(['/harness/conf/activemq.xml', '/harness/conf/log4j.properties']);
+    expect(spec.files[0]!.content).toContain('uri="mqtt://0.0.0.0:1883"');
+    expect(spec.listenerPorts).toEqual({ plain: 1883, auth: 1884 });
+    const script = spec.entrypoint[2]!;
+    expect(script).toContain('ln -sf /usr/share/java/mqtt-client.jar /harness/lib/');
+    expect(script).not.toContain('keytool');
+    expect(script).toMatch(/&& exec java .*-Dactivemq\.base=\/harness .*start xbean:file:\/harness\/conf\/activemq\.xml$/);
+  });
+  test('with a PKI: key store copied in, trust store made by the image\'s keytool with the same password, CRL', async () => {
+    const forge = (await import('node-forge')).default;
+    const keys = forge.pki.rsa.generateKeyPair(1024);
+    const cert = forge.pki.createCertificate();
+    cert.publicKey = keys.publicKey;
+    cert.setSubject([{ name: 'commonName', value: 'localhost' }]);
+    cert.setIssuer([{ name: 'commonName', value: 'localhost' }]);
+    cert.sign(keys.privateKey);
+    const spec = activemqContainerSpec(users, activemqListeners(true), { ...pems, cert: forge.pki.certificateToPem(cert), key: forge.pki.privateKeyToPem(keys.privateKey) });
+    const targets = spec.files.map((f) => f.target);
+    expect(targets).toEqual(expect.arrayContaining(['/harness/server.p12', '/harness/ca.pem', '/harness/crl.pem']));
+    const xml = String(spec.files[0]!.content);
+    const password = /keyStorePassword="([0-9a-f]+)"/.exec(xml)![1]!;
+    expect(spec.entrypoint[2]).toContain(`-keystore /harness/trust.p12 -storetype PKCS12 -storepass ${password}`);
+    expect(xml).toContain('crlPath="/harness/crl.pem"');
+    expect(xml).toContain('uri="mqtt+ssl://0.0.0.0:8884?transport.needClientAuth=true"');
+  });
+  test('the image is pinned by name; MQTT_HARNESS_ACTIVEMQ_IMAGE names another', () => {
+    expect(activemqTarget.defaultImage).toMatch(/^[\w./-]+:\d[\w.-]*$/);
   });
 });

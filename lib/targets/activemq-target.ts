@@ -14,12 +14,13 @@ import { withFreshPorts } from '../drivers/free-port.ts';
 import { startBrokerProcess } from '../drivers/broker-process.ts';
 import { findBinary } from '../drivers/resolve-driver.ts';
 import { randomBytes } from 'node:crypto';
-import type { Capabilities, PkiPaths, StandardListenerName, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
+import type { Capabilities, ListenerName, PkiPaths, StandardListenerName, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
 import { LISTENER_NAMES } from '../core/broker.ts';
 import { BrokerStartError } from '../core/errors.ts';
 import { listenerInfo, missingListeners } from '../core/listener-url.ts';
 import { pkcs12KeyStore } from '../pki/pkcs12-store.ts';
 import { credentialsOn, harnessUser, standardUsers, type BrokerUser } from './broker-users.ts';
+import { containerPortsFor, pemsFrom, startContainerPlan } from './container-target.ts';
 import { ACTIVEMQ_LOG4J_PROPERTIES, activemqVersionFrom, renderActivemqXml, type ActivemqStores } from './activemq-config.ts';
 
 /** The Debian package's launcher jar (activemq.home is its parent's parent). */
@@ -163,12 +164,66 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
   });
 }
 
+/** The container driver needs an image with Debian's activemq and libmqtt-client-java (no registry
+ * image has that layout): `--image`, else this variable, else a locally built trixie image of that tag. */
+export const ACTIVEMQ_IMAGE_ENV = 'MQTT_HARNESS_ACTIVEMQ_IMAGE';
+export const ACTIVEMQ_IMAGE = process.env[ACTIVEMQ_IMAGE_ENV] || 'localhost/activemq:5.17.6-trixie';
+const IN_CONTAINER = '/harness';
+
+/**
+ * Files and command for an image holding Debian's packages: the same activemq.xml for in-container
+ * paths and ports, the key store made here, the trust store made inside by the image's keytool (the
+ * host need not have Java), the codec jars linked into `${activemq.base}/lib` as the local driver does.
+ */
+export function activemqContainerSpec(users: BrokerUser[], open: ListenerName[], pems?: Record<'ca' | 'cert' | 'key', string> & { crl?: string }) {
+  const dir = IN_CONTAINER;
+  const ports = containerPortsFor(open);
+  const password = randomBytes(12).toString('hex');
+  const stores: ActivemqStores | undefined = pems
+    ? { keyStore: `${dir}/server.p12`, trustStore: `${dir}/trust.p12`, password, ...(pems.crl ? { crlFile: `${dir}/crl.pem` } : {}) }
+    : undefined;
+  const files: { content: string | Buffer; target: string }[] = [
+    { content: renderActivemqXml({ bind: '0.0.0.0', ports, users, dataDir: `${dir}/data`, ...(stores ? { stores } : {}) }), target: `${dir}/conf/activemq.xml` },
+    { content: ACTIVEMQ_LOG4J_PROPERTIES, target: `${dir}/conf/log4j.properties` },
+  ];
+  const steps = [`mkdir -p ${dir}/lib ${dir}/data`, ...ACTIVEMQ_MQTT_CODEC_JARS.map((j) => `ln -sf ${j} ${dir}/lib/`)];
+  if (pems && stores) {
+    files.push({ content: pkcs12KeyStore(pems.cert, pems.key, password), target: stores.keyStore }, { content: pems.ca, target: `${dir}/ca.pem` });
+    if (pems.crl) files.push({ content: pems.crl, target: `${dir}/crl.pem` });
+    steps.push(`keytool -importcert -noprompt -alias harness-ca -file ${dir}/ca.pem -keystore ${stores.trustStore} -storetype PKCS12 -storepass ${password}`);
+  }
+  const java = activemqJavaArgs(dir, `${dir}/conf`, `${dir}/data`, `${dir}/conf/activemq.xml`);
+  return { files, entrypoint: ['sh', '-c', [...steps, `exec java ${java.join(' ')}`].join(' && ')], listenerPorts: ports };
+}
+
+async function startContainer(o: StartOptions): Promise<StartedBroker> {
+  const image = o.image ?? ACTIVEMQ_IMAGE;
+  const harness = harnessUser();
+  const pki = o.assets.pki;
+  const pems = pemsFrom(o);
+  const open = activemqListeners(Boolean(pems));
+  const spec = activemqContainerSpec([harness, ...standardUsers()], open, pems && { ...pems, ...(pki?.crlFile ? { crl: fs.readFileSync(pki.crlFile, 'utf8') } : {}) });
+  return startContainerPlan({
+    image,
+    entrypoint: spec.entrypoint,
+    env: {},
+    files: spec.files,
+    listenerPorts: spec.listenerPorts,
+    missing: missingListeners(open, 'needs the per-run PKI'),
+    credentials: harnessCredentials(harness),
+    ready: READY,
+    timeoutMs: 120_000,
+  }, o, activemqCapabilities, activemqVersionFrom);
+}
+
 export const activemqTarget: TargetDescriptor = {
   name: 'activemq',
   title: 'Apache ActiveMQ Classic (MQTT transport)',
   capabilities: activemqCapabilities,
+  defaultImage: ACTIVEMQ_IMAGE,
   defaultDriver: 'local',
   drivers: {
     local: { binary: 'activemq', start: startLocal },
+    container: { start: startContainer },
   },
 };
