@@ -1,21 +1,17 @@
 // `npm run report`: regenerates a run's page (byte for byte the same: a pure function of
 // results.json), prints and writes the version diff of two runs (page and JSON; exit 1 on a
 // regression), and rejects bad input with one line and exit code 2.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { ROOT } from '../lib/core/paths.ts';
-import { runHarness } from './support/run-harness.ts';
+import { runHarness, runReport } from './support/run-harness.ts';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'report-cli-'));
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
 
-function report(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'lib/cli/report.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const report = runReport;
 
 function fixtureRun(name: string, fixture: string): string {
   const dir = path.join(temp, name);

@@ -46,8 +46,9 @@ async function main(argv: string[]): Promise<number> {
     const exitCode = gate.regressed || gate.newFindings ? EXIT.conformanceFailures : EXIT.ok;
     // Rendering pulls in vega; loaded only once the input is known to be good, so mistakes answer fast.
     const { renderComparisonHtml } = await import('../report/html/render-comparison.tsx');
+    const page = await renderComparisonHtml(a.doc, b.doc);
     writeFileAtomic(json, `${JSON.stringify({ kind: 'version-diff', version: 1, old: { runId: oldDoc.run.id, file: a.file }, new: { runId: newDoc.run.id, file: b.file }, gate: { ...gate, exitCode }, diffs, unpaired }, null, 2)}\n`);
-    writeFileAtomic(out, await renderComparisonHtml(a.doc, b.doc));
+    writeFileAtomic(out, page);
     process.stdout.write(renderVersionDiffs(diffs, unpaired));
     process.stdout.write(`\nGate: ${exitCode ? `✗ ${gate.regressed} regressed, ${gate.newFindings} new finding${gate.newFindings === 1 ? '' : 's'}` : '✓ no test regressed, no new finding'} (exit ${exitCode})\n`);
     process.stdout.write(`Comparison (${a.doc.run.id} → ${b.doc.run.id}): ${out}\nDiff JSON: ${json}\n`);

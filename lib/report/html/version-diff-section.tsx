@@ -16,7 +16,7 @@ function TestChanges({ d }: { d: VersionDiff }) {
   if (!changed.length) return <p class="ok-text">✓ Every test has the same status in both versions ({d.counts.unchanged}).</p>;
   return (
     <table class="grid changes">
-      <thead><tr><th>change</th><th>protocol</th><th>test</th><th>statements</th><th>{d.old.version}</th><th>{d.new.version}</th></tr></thead>
+      <thead><tr><th>change</th><th>protocol</th><th>test</th><th>statements</th><th>old ({d.old.version})</th><th>new ({d.new.version})</th></tr></thead>
       <tbody>
         {changed.map((t) => (
           <tr class={`change-${t.kind}`} data-change={t.kind} data-key={t.key}>
@@ -53,7 +53,7 @@ function BenchChanges({ d }: { d: VersionDiff }) {
   if (!d.benchmarks.length) return null;
   return (
     <table class="grid bench-deltas">
-      <thead><tr><th>scenario</th><th>figure</th><th class="num">{d.old.version} → {d.new.version}</th><th>change</th><th>noise band</th></tr></thead>
+      <thead><tr><th>scenario</th><th>figure</th><th class="num">old ({d.old.version}) → new ({d.new.version})</th><th>change</th><th>noise band</th></tr></thead>
       <tbody>
         {d.benchmarks.map((b) => {
           const look = BENCH_METRIC_LOOK[b.metric];
