@@ -8,11 +8,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import { standardOutputs } from '../lib/report/run-outputs.ts';
+import type { ResultsDocument } from '../lib/results/types.ts';
 import { resultsDoc, throughput } from './support/results-builder.ts';
 import { runHarness, runReport, tempReportDir } from './support/run-harness.ts';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'version-diff-'));
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
+
+/** What the end of a run prints to stdout for `doc`. */
+function summaryOf(doc: ResultsDocument): string {
+  let out = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { out += String(chunk); return true; });
+  try {
+    standardOutputs.printSummary(doc, path.join(temp, doc.run.id), undefined);
+  } finally {
+    spy.mockRestore();
+  }
+  return out;
+}
 
 /** Every in-page link to a statement has its target on the same page. */
 function expectStatementLinksResolve(html: string): string[] {
@@ -30,13 +43,7 @@ describe('a run over three versions of one broker', () => {
   ]);
 
   test('the end-of-run summary prints the diff table, versions in numeric order, regressions first', () => {
-    let out = '';
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { out += String(chunk); return true; });
-    try {
-      standardOutputs.printSummary(doc, path.join(temp, 'multi'), undefined);
-    } finally {
-      spy.mockRestore();
-    }
+    const out = summaryOf(doc);
     const diff = out.slice(out.indexOf('Version diff (regressions first):'));
     expect(diff).toContain('mosquitto 2.0.9 → mosquitto 2.0.11: 0 regressed, 1 fixed, 0 changed, 0 added, 0 removed, 2 unchanged');
     expect(diff).toContain('mosquitto 2.0.11 → mosquitto 2.0.21: 1 regressed, 0 fixed, 0 changed, 0 added, 0 removed, 2 unchanged');
@@ -72,13 +79,7 @@ describe('a run over three versions of one broker', () => {
 
   test('a run with one version per broker has no version diff, in the terminal or the page', async () => {
     const single = resultsDoc('single-1', [{ name: 'mosquitto', version: '2.0.11', tests: [['a', 'passed']] }, { name: 'aedes', tests: [['a', 'failed']] }]);
-    let out = '';
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { out += String(chunk); return true; });
-    try {
-      standardOutputs.printSummary(single, temp, undefined);
-    } finally {
-      spy.mockRestore();
-    }
+    const out = summaryOf(single);
     expect(out).not.toContain('Version diff');
     const { renderReportHtml } = await import('../lib/report/html/render-report.tsx');
     expect(await renderReportHtml(single)).not.toContain('id="version-diff"');
