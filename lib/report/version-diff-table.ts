@@ -30,7 +30,9 @@ export const CHANGE_WORD: Record<TestChangeKind, string> = { regressed: 'REGRESS
 /** Rows listed per diff before "… and N more". */
 const MAX_TEST_ROWS = 40;
 
-export const sideText = (s: DiffSide, otherRun: string) => `${s.name} ${s.version}${s.runId !== otherRun ? ` (run ${s.runId})` : ''}`;
+/** "mosquitto 2.0.21", plus the version the broker reported where it differs from the one requested, and the run where the sides come from two. */
+export const sideText = (s: DiffSide, otherRun: string) =>
+  `${s.name} ${s.version}${s.brokerVersion !== s.version ? ` (reports ${s.brokerVersion})` : ''}${s.runId !== otherRun ? ` (run ${s.runId})` : ''}`;
 
 export function diffTitle(d: VersionDiff): string {
   return `${sideText(d.old, d.new.runId)} → ${sideText(d.new, d.old.runId)}`;

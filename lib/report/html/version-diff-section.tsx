@@ -36,7 +36,7 @@ function TestChanges({ d }: { d: VersionDiff }) {
 function FindingChanges({ d }: { d: VersionDiff }) {
   if (!d.findings.length) return null;
   return (
-    <ul class="finding-changes">
+    <><h4>Findings</h4><ul class="finding-changes">
       {d.findings.map((f) => (
         <li data-finding-change={f.change}>
           <b class={f.change === 'new' ? 'bad-text' : 'ok-text'}>{f.change === 'new' ? '+ new finding' : '− resolved'}</b>{' '}
@@ -45,14 +45,14 @@ function FindingChanges({ d }: { d: VersionDiff }) {
           <span class="muted">tests {f.finding.tests.join(', ')}</span>
         </li>
       ))}
-    </ul>
+    </ul></>
   );
 }
 
 function BenchChanges({ d }: { d: VersionDiff }) {
   if (!d.benchmarks.length) return null;
   return (
-    <table class="grid bench-deltas">
+    <><h4>Benchmarks</h4><table class="grid bench-deltas">
       <thead><tr><th>scenario</th><th>figure</th><th class="num">old ({d.old.version}) → new ({d.new.version})</th><th>change</th><th>noise band</th></tr></thead>
       <tbody>
         {d.benchmarks.map((b) => {
@@ -69,7 +69,7 @@ function BenchChanges({ d }: { d: VersionDiff }) {
           );
         })}
       </tbody>
-    </table>
+    </table></>
   );
 }
 
