@@ -1,21 +1,17 @@
 // `npm run report`: regenerates a run's page (byte for byte the same: a pure function of
-// results.json), writes comparison pages with deltas and direction, and rejects bad input with one
-// line and exit code 2.
-import { spawnSync } from 'node:child_process';
+// results.json), prints and writes the version diff of two runs (page and JSON; exit 1 on a
+// regression), and rejects bad input with one line and exit code 2.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { ROOT } from '../lib/core/paths.ts';
-import { runHarness } from './support/run-harness.ts';
+import { runHarness, runReport } from './support/run-harness.ts';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'report-cli-'));
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
 
-function report(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'lib/cli/report.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const report = runReport;
 
 function fixtureRun(name: string, fixture: string): string {
   const dir = path.join(temp, name);
@@ -36,35 +32,44 @@ describe('report command', () => {
     expect(fs.readFileSync(path.join(dir, 'index.html'), 'utf8')).toBe(html);
   });
 
-  test('--compare writes a page with status changes and benchmark deltas with direction', () => {
+  test('--compare prints the version diff, writes it as a page and as JSON, and exits 1 on a regression', () => {
     const a = fixtureRun('baseline', 'results-baseline.json');
     const b = fixtureRun('candidate', 'results-full.json');
     const r = report('--compare', a, b);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(1);
     const out = path.join(b, 'compare-20261120-101500-aaaa.html');
-    expect(r.stdout).toBe(`Comparison (20261120-101500-aaaa → 20261121-224000-bbbb): ${out}\n`);
+    expect(r.stdout).toContain('aedes 1.2.0 (run 20261120-101500-aaaa) → aedes 1.2.0 (run 20261121-224000-bbbb): 1 regressed, 0 fixed, 0 changed, 0 added, 0 removed, 11 unchanged');
+    expect(r.stdout).toMatch(/REGRESSED +3\.1\.1 +conformance\/connect › \[MQTT-3\.1\.0-2\] second CONNECT is a protocol violation +passed → failed +MQTT-3\.1\.0-2/);
+    expect(r.stdout).toMatch(/fan-in +msgs\/s +16,429 → 18,400 +\+12\.0% better +±11\.3% \(CV of 28 \+ 28 broker CPU intervals\)/);
+    expect(r.stdout).toContain('Gate: ✗ 1 regressed, 0 new findings (exit 1)');
+    expect(r.stdout.endsWith(`Comparison (20261120-101500-aaaa → 20261121-224000-bbbb): ${out}\nDiff JSON: ${out.replace(/html$/, 'json')}\n`)).toBe(true);
     const html = fs.readFileSync(out, 'utf8');
     expect(html).toContain('✗ 1 regressed');
     expect(html.match(/data-change="regressed"/g)).toHaveLength(1);
-    // fan-in on aedes: 16,429 → 18,400 msgs/s is +12.0%, better; p99 16.4 → 14.6 ms is −10.7%, better.
-    expect(html).toMatch(/16,429 → 18,400<\/span><br\/><span class="delta better">▲ \+12\.0% <em>better<\/em>/);
-    expect(html).toMatch(/16\.4 ms → 14\.6 ms<\/span><br\/><span class="delta better">▼ -10\.7% <em>better<\/em>/);
-    expect(html).toMatch(/class="delta worse">▲ \+12\.0% <em>worse<\/em>/); // aedes fan-out loss rate went up
+    // fan-in on aedes: 16,429 → 18,400 msgs/s is +12.0%, beyond the run's band (11.3%): better.
+    expect(html).toMatch(/16,429 → 18,400<\/span><\/td><td><span class="delta better" title="CV of 28 \+ 28 broker CPU intervals">▲ \+12\.0% <em>better<\/em>/);
+    expect(html).toMatch(/class="delta worse"[^>]*>▲ \+12\.0% <em>worse<\/em>/); // aedes fan-out loss rate went up
+    const json = JSON.parse(fs.readFileSync(out.replace(/html$/, 'json'), 'utf8'));
+    expect(json.gate).toEqual({ regressed: 1, newFindings: 0, exitCode: 1 });
+    expect(json.diffs.map((d: { new: { label: string } }) => d.new.label)).toEqual(['aedes', 'mosquitto']);
     const custom = path.join(temp, 'cmp.html');
-    expect(report('--compare', a, b, '--out', custom).code).toBe(0);
-    expect(fs.existsSync(custom)).toBe(true);
+    expect(report('--compare', a, b, '--out', custom).code).toBe(1);
+    expect(fs.existsSync(custom) && fs.existsSync(path.join(temp, 'cmp.json'))).toBe(true);
+    const dir = path.join(temp, 'cmp-dir');
+    expect(report('--compare', a, b, '--out', dir).code).toBe(1);
+    expect(fs.readdirSync(dir).sort()).toEqual(['compare-20261120-101500-aaaa.html', 'compare-20261120-101500-aaaa.json']);
   });
 
   test('--compare of a schema 1 run (no keys) with a schema 2 run pairs the same tests; both render', () => {
     const a = fixtureRun('v1', 'results-baseline.json');
     const b = fixtureRun('v2', 'results-full-v2.json');
     const r = report('--compare', a, b);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toBe('');
     const html = fs.readFileSync(path.join(b, 'compare-20261120-101500-aaaa.html'), 'utf8');
     expect(html).toContain('✗ 1 regressed');
     expect(html).toMatch(/<tr class="change-regressed" data-change="regressed" data-key="connect\.mqtt-3-1-0-2-second-connect-is-a-protocol-violat">/);
-    expect(html).not.toMatch(/data-change="(new|removed)"/);
+    expect(html).not.toMatch(/data-change="(added|removed)"/);
     for (const dir of [a, b]) {
       const one = report(dir);
       expect(one.code, one.stderr).toBe(0);
@@ -82,14 +87,17 @@ describe('report command', () => {
     expect(first.results && second.results, first.stderr + second.stderr).toBeTruthy();
     const r = report('--compare', path.join(reportDir, first.results!.run.id), path.join(reportDir, 'latest'));
     expect(r.code, r.stderr).toBe(0);
-    const html = fs.readFileSync(r.stdout.split(': ').pop()!.trim(), 'utf8');
+    const html = fs.readFileSync(/^Comparison \(.*\): (.*)$/m.exec(r.stdout)![1]!, 'utf8');
+    expect(r.stdout).toContain('Gate: ✓ no test regressed, no new finding (exit 0)');
     expect(html).toContain('✓ no test regressed');
     expect(html).toContain(`0 changed, ${second.results!.tests.length} unchanged`);
   });
 
   test.each([
     [['/nonexistent/run'], /^error: run directory \/nonexistent\/run does not exist; give a run directory such as reports\/latest/],
-    [['--compare', '/nonexistent/a'], /^error: --compare needs exactly two run directories \(reference first\), got 1/],
+    [['--compare', '/nonexistent/a'], /^error: --compare needs exactly two runs \(the old one first\), got 1/],
+    [['--compare', '/nonexistent/a', '/nonexistent/b'], /^error: run directory \/nonexistent\/a does not exist/],
+    [['--compare', path.join(ROOT, 'package.json'), path.join(ROOT, 'package.json')], /^error: .*package\.json is not a harness results document \(needs "run", "targets" and "tests"\)/],
     [[], /^error: give one run directory, got 0/],
     [['--frobnicate'], /^error: Unknown option '--frobnicate'; see npm run report -- --help/],
   ])('bad input %j: one line, exit 2', (args, message) => {

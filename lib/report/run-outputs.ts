@@ -1,5 +1,5 @@
 // The standard outputs of a run: junit.xml and index.html beside results.json, then the terminal
-// summary and benchmark table on stdout. Handed to lib/run's executeRun by the CLI.
+// summary, benchmark table and version diff on stdout. Handed to lib/run's executeRun by the CLI.
 import path from 'node:path';
 import type { RunOutputs } from '../run/run.ts';
 import type { ResultsDocument } from '../results/types.ts';
@@ -7,6 +7,8 @@ import { writeFileAtomic } from '../results/write-results.ts';
 import { renderJunit } from './junit.ts';
 import { renderTerminalSummary } from './terminal-summary.ts';
 import { renderBenchTable } from './bench-table.ts';
+import { renderVersionDiffs } from './version-diff-table.ts';
+import { versionDiffsInRun } from '../results/version-diff.ts';
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -23,6 +25,8 @@ export const standardOutputs: RunOutputs = {
   printSummary(doc: ResultsDocument, runDir: string, reportFile: string | undefined) {
     process.stdout.write(renderTerminalSummary(doc, runDir));
     if (doc.benchmarks) process.stdout.write(renderBenchTable(doc));
+    // A run over two or more versions of one broker (--target mosquitto@2.0.11,mosquitto@2.0.21).
+    process.stdout.write(renderVersionDiffs(versionDiffsInRun(doc)));
     if (reportFile) process.stdout.write(`Report:  ${reportFile}\n`);
   },
 };

@@ -93,7 +93,12 @@ export interface TestResult {
 
 export interface TargetRecord {
   name: string;
+  /** The requested version (`--target mosquitto@2.0.21` → '2.0.21'); absent when none was requested. */
+  version?: string;
+  /** E.g. 'mosquitto@2.0.21'; absent or equal to name when no version was requested. TestResult.target is the label when a version was requested. */
+  label?: string;
   driver: DriverName;
+  /** The version the broker reports. */
   brokerVersion: string;
   image?: string;
   listeners: Partial<Record<ListenerName, string>>;

@@ -5,7 +5,7 @@
 import semver from 'semver';
 
 /** "23.01" → "23.1.0" (semver forbids leading zeros; brokers use them). */
-function toSemver(v: string): string | undefined {
+export function toSemver(v: string): string | undefined {
   const m = /(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(v);
   return m ? `${Number(m[1])}.${Number(m[2] ?? 0)}.${Number(m[3] ?? 0)}` : undefined;
 }
@@ -21,4 +21,12 @@ export function versionInRange(version: string, range: string): boolean {
   const r = normalizeRange(range);
   if (!v || !r) return false;
   return semver.satisfies(v, r);
+}
+
+/** Numeric version order (2.0.9 < 2.0.11 < 2.0.21; "23.01" = 23.1.0); a version semver cannot read sorts after, by text. */
+export function compareVersions(a: string, b: string): number {
+  const x = toSemver(a);
+  const y = toSemver(b);
+  if (x && y) return semver.compare(x, y) || a.localeCompare(b);
+  return x ? -1 : y ? 1 : a.localeCompare(b);
 }

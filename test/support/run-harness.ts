@@ -1,5 +1,5 @@
 // Runs the real CLI as a child process, as a user would, into a private report directory.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,4 +75,10 @@ export function runHarness(args: string[], o: RunOptions = {}): Promise<HarnessR
       resolve({ code, signal, stdout, stderr, reportDir, results });
     });
   });
+}
+
+/** `npm run report -- <args>` as a child process (rendering only: bounded at 120 s). */
+export function runReport(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'lib/cli/report.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -14,10 +14,7 @@ export function scenarioLabel(b: BenchmarkResult): string {
   return `${b.scenario} (${variantLabel(b)})`;
 }
 
-/** Identity of a benchmark row across targets and runs. */
-export function benchmarkKey(b: BenchmarkResult): string {
-  return [b.scenario, b.protocol, b.qos ?? '', b.payloadBytes ?? '', b.transport ?? ''].join('|');
-}
+export { benchmarkKey } from '../../results/benchmark-identity.ts';
 
 /** Two-line axis label (scenario, then variant): charts split it with MULTILINE_LABEL. */
 export function twoLineLabel(first: string, second: string): string {

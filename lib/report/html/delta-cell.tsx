@@ -1,10 +1,16 @@
 // A figure's change, shown with arrow, signed percentage and a word (not colour alone).
-import { delta } from './format.ts';
+import type { BenchDirection } from '../../results/version-diff.ts';
+import { delta, type Direction } from './format.ts';
 
 export function DeltaText({ from, to, higherIsBetter }: { from: number | undefined; to: number | undefined; higherIsBetter: boolean }) {
-  const d = delta(from, to, higherIsBetter);
-  if (d.direction === 'n/a') return <span class="delta na">—</span>;
-  const arrow = d.pct === undefined ? '' : d.pct > 0 ? '▲' : d.pct < 0 ? '▼' : '•';
-  const pct = d.pct === undefined ? 'from 0' : `${d.pct > 0 ? '+' : ''}${d.pct.toFixed(1)}%`;
-  return <span class={`delta ${d.direction}`}>{arrow} {pct} <em>{d.direction === 'same' ? 'about the same' : d.direction}</em></span>;
+  return <DeltaView {...delta(from, to, higherIsBetter)} />;
+}
+
+/** A change already judged: `same` (the 2% rule) and `within noise` (the run's noise band, `band`) both read as no change. */
+export function DeltaView({ pct, direction, band }: { pct?: number; direction: Direction | BenchDirection; band?: string }) {
+  if (direction === 'n/a') return <span class="delta na">—</span>;
+  const quiet = direction === 'same' || direction === 'within noise';
+  const arrow = pct === undefined ? '' : pct > 0 ? '▲' : pct < 0 ? '▼' : '•';
+  const text = pct === undefined ? 'from 0' : `${pct > 0 ? '+' : ''}${pct.toFixed(1)}%`;
+  return <span class={`delta ${quiet ? 'same' : direction}`} title={band}>{arrow} {text} <em>{direction === 'same' ? 'about the same' : direction}</em></span>;
 }

@@ -1,6 +1,7 @@
 // Small formatting helpers shared by the report's components. Statuses are shown by icon and word,
 // never by colour alone.
 import type { TestStatus } from '../../results/types.ts';
+import { NOISE_FLOOR_PERCENT, benchDirection } from '../../results/version-diff.ts';
 
 export const STATUS_LOOK: Record<TestStatus, { icon: string; word: string }> = {
   passed: { icon: '✓', word: 'pass' },
@@ -58,11 +59,8 @@ export function clip(text: string, maxChars = 4000): string {
 
 export type Direction = 'better' | 'worse' | 'same' | 'n/a';
 
-/** Relative change from `from` to `to`; `higherIsBetter` decides the direction's word. Changes under 2% read as "same" (run-to-run noise). */
+/** Relative change from `from` to `to`; `higherIsBetter` decides the direction's word. Changes within NOISE_FLOOR_PERCENT (2%) read as "same" (run-to-run noise). */
 export function delta(from: number | undefined, to: number | undefined, higherIsBetter: boolean): { pct?: number; direction: Direction } {
-  if (from === undefined || to === undefined || !Number.isFinite(from) || !Number.isFinite(to)) return { direction: 'n/a' };
-  if (from === 0) return to === 0 ? { pct: 0, direction: 'same' } : { direction: higherIsBetter === to > 0 ? 'better' : 'worse' };
-  const pct = ((to - from) / Math.abs(from)) * 100;
-  if (Math.abs(pct) < 2) return { pct, direction: 'same' };
-  return { pct, direction: (pct > 0) === higherIsBetter ? 'better' : 'worse' };
+  const d = benchDirection(from, to, higherIsBetter, NOISE_FLOOR_PERCENT);
+  return { ...d, direction: d.direction === 'within noise' ? 'same' : d.direction };
 }

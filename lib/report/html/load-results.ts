@@ -32,7 +32,7 @@ export function loadRun(dirOrFile: string): LoadedRun {
     throw new UsageError(`${file} is not valid JSON (${(e as Error).message}); re-run the harness to regenerate it`);
   }
   if (!raw || typeof raw !== 'object' || !raw.run || !Array.isArray(raw.targets) || !Array.isArray(raw.tests)) {
-    throw new UsageError(`${file} is not a harness results document (needs "run", "targets" and "tests")`);
+    throw new UsageError(`${file} is not a harness results document (needs "run", "targets" and "tests"); give the results.json of a harness run, e.g. reports/latest/results.json`);
   }
   // Checked as the current version: a v1 document is supported input, not a schema problem.
   const problems = schemaProblems(upgradeResults(raw));

@@ -11,6 +11,7 @@ import { FindingsSection } from './findings-section.tsx';
 import { MatrixSection } from './matrix-section.tsx';
 import { SummarySection } from './summary-section.tsx';
 import { ToleratedSection, toleratedResults } from './tolerated-section.tsx';
+import { VersionDiffSection, hasVersionDiff } from './version-diff-section.tsx';
 
 export interface SectionInput {
   doc: ResultsDocument;
@@ -30,6 +31,7 @@ export interface ReportSection {
 
 export const REPORT_SECTIONS: readonly ReportSection[] = [
   { id: 'summary', navTitle: 'Summary', hasContent: () => true, render: ({ doc }) => <SummarySection doc={doc} /> },
+  { id: 'version-diff', navTitle: 'Version diff', hasContent: hasVersionDiff, render: ({ doc }) => <VersionDiffSection doc={doc} /> },
   { id: 'matrix', navTitle: 'Matrix', hasContent: (doc) => doc.tests.length > 0, render: ({ doc, compact }) => <MatrixSection doc={doc} compact={compact} /> },
   { id: 'findings', navTitle: 'Findings', hasContent: (doc) => Boolean(doc.findings?.length), render: ({ doc }) => <FindingsSection doc={doc} /> },
   { id: 'benchmarks', navTitle: 'Benchmarks', hasContent: (doc) => Boolean(doc.benchmarks?.length), render: ({ doc, charts }) => <BenchmarksSection doc={doc} charts={charts} /> },

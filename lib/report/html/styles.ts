@@ -90,6 +90,11 @@ td.notes { font-size: 12px; min-width: 200px; }
 .delta.better { color:var(--pass); } .delta.better em { background:var(--pass-bg); }
 .delta.worse { color:var(--fail); } .delta.worse em { background:var(--fail-bg); }
 .delta.same { color:var(--muted); }
+.version-diff { margin-bottom: 18px; }
+a.spec-link { text-decoration:none; white-space:nowrap; }
+dl.statements { display:grid; grid-template-columns: max-content 1fr; gap: 2px 14px; }
+dl.statements dt:target, dl.statements dt:target + dd { background: var(--known-bg); }
+dl.statements dd { margin:0; }
 footer { color: var(--muted); font-size: 12px; margin-top: 40px; border-top:1px solid var(--line); padding-top: 8px; }
 @media print { .filters { position: static; } dialog { display:none; } }
 `;
