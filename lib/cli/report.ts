@@ -9,11 +9,15 @@ import { EXIT, HarnessError, UsageError } from '../core/errors.ts';
 import { writeFileAtomic } from '../results/write-results.ts';
 import { loadRun } from '../report/html/load-results.ts';
 import { upgradeResults } from '../results/upgrade-results.ts';
+import { mergeCommand } from './merge-shards.ts';
 
 const USAGE = `usage:
   npm run report -- <run-dir>                         regenerate <run-dir>/index.html from results.json
   npm run report -- --compare <runA> <runB> [--out f]  compare run B against run A (the reference);
                                                        writes <runB>/compare-<runA id>.html unless --out is given
+  npm run report -- merge <dir|partial>... [--out d]   merge the partial results of a sharded bench run
+                                                       (--shard i/N) into d/results.json and d/index.html
+                                                       (default d: <first partial's dir>/merged)
 A run directory is reports/<run-id> or reports/latest (or the path of its results.json).
 `;
 
@@ -28,6 +32,10 @@ async function main(argv: string[]): Promise<number> {
   if (values.help) {
     process.stdout.write(USAGE);
     return EXIT.ok;
+  }
+  if (positionals[0] === 'merge') {
+    if (values.compare) throw new UsageError('merge and --compare are separate commands; give one');
+    return mergeCommand(positionals.slice(1), values.out, argv);
   }
   if (values.compare) {
     if (positionals.length !== 2) throw new UsageError(`--compare needs exactly two run directories (reference first), got ${positionals.length}; e.g. npm run report -- --compare reports/<old-run> reports/latest`);

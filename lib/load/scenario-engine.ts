@@ -102,10 +102,6 @@ async function setUpWorkers(run: EngineRun, listener: ListenerInfo): Promise<voi
 /** Step 2: start publishing everywhere at one shared-clock instant, and the progress line. */
 function startPublishing(run: EngineRun): void {
   const { broker, s, kind, o } = run;
-  // A shard that is ready only after the shared instant would publish in a window of its own.
-  if (o.startAtMs !== undefined && o.startAtMs < nowMs() + 1) {
-    throw new Error(`ready ${Math.round(nowMs() - o.startAtMs)} ms after the shared start instant ${new Date(o.startAtMs).toISOString()}; give the shards a later --start-at`);
-  }
   run.startMs = o.startAtMs ?? nowMs() + START_DELAY_MS;
   for (const h of run.handles) h.send({ type: 'go', startMs: run.startMs });
   o.onStarted?.();
@@ -120,7 +116,7 @@ function startPublishing(run: EngineRun): void {
     lastDelivered = d;
   };
   // Offset by 150 ms so that the workers' once-a-second progress has arrived.
-  run.progressTimer = setTimeout(() => { tick(); run.progressTimer = setInterval(tick, 1000); }, 1150);
+  run.progressTimer = setTimeout(() => { tick(); run.progressTimer = setInterval(tick, 1000); }, Math.max(0, run.startMs - nowMs()) + 1150);
 }
 
 /** Step 4: wait for stragglers until all expected deliveries arrived, DRAIN_QUIET_MS of no progress, or the cap. */
@@ -143,6 +139,10 @@ export async function sampleScenario(broker: StartedBroker, s: Scenario, kind: S
   const run = new EngineRun(broker, s, kind, layout, o);
   try {
     await setUpWorkers(run, listener);
+    // A shard that is ready only after the shared instant would publish in a window of its own.
+    if (o.startAtMs !== undefined && o.startAtMs < nowMs() + 1) {
+      throw new Error(`ready ${Math.round(nowMs() - o.startAtMs)} ms after the shared start instant ${new Date(o.startAtMs).toISOString()}; give the shards a later --start-at`);
+    }
     const waitMs = Math.max(0, (o.startAtMs ?? 0) - nowMs());
     const published = run.handles.map((h) => h.next('published', waitMs + s.durationMs + 60_000));
     startPublishing(run);

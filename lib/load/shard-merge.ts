@@ -4,7 +4,7 @@
 // is pure: it concatenates the samples and hands them to the same aggregateScenario as an unsharded
 // run, so percentiles come from the merged histograms, loss from the merged sequence accounting and
 // rates from the shared window (earliest start → last publisher's end). Nothing is averaged.
-import type { BenchmarkResult, TargetRecord } from '../results/types.ts';
+import type { BenchmarkResult, RunRecord, TargetRecord } from '../results/types.ts';
 import type { Scenario } from './scenario.ts';
 import type { Layout } from './scenario-layout.ts';
 import type { ScenarioSamples } from './scenario-samples.ts';
@@ -37,6 +37,7 @@ export interface ShardPartial {
   runId: string;
   harnessVersion: string;
   host: string;
+  machine: RunRecord['machine'];
   target: TargetRecord;
   scenarios: ScenarioPartial[];
 }

@@ -27,7 +27,7 @@ function readOne(file: string): ShardPartial {
   const p = data as Partial<ShardPartial> | null;
   if (!p || p.format !== PARTIAL_FORMAT) throw new UsageError(`partial ${file}: not a shard partial (format is not "${PARTIAL_FORMAT}"); give the files a bench run with --shard wrote`);
   if (p.version !== PARTIAL_VERSION) throw new UsageError(`partial ${file}: version ${String(p.version)}, this harness reads version ${PARTIAL_VERSION}; merge with the harness version that wrote it`);
-  if (!p.shard || !Array.isArray(p.scenarios) || !p.target || typeof p.startAt !== 'string') throw new UsageError(`partial ${file}: shard, startAt, target or scenarios missing; the file is damaged`);
+  if (!p.shard || !Array.isArray(p.scenarios) || !p.target || !p.machine || typeof p.startAt !== 'string') throw new UsageError(`partial ${file}: shard, startAt, machine, target or scenarios missing; the file is damaged`);
   return p as ShardPartial;
 }
 

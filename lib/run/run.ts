@@ -18,7 +18,7 @@ import { assertWritableReportDir } from './report-dir.ts';
 import { ROOT } from '../core/paths.ts';
 import type { HarnessContext } from '../core/harness-context.ts';
 import { applyExpectations, describeEntry, expectationsFor, expectationsInRange, staleExpectations, unmatchedExpectations } from '../results/expectations.ts';
-import { RESULTS_SCHEMA_VERSION, type ResultsDocument, type TargetRecord, type TestResult } from '../results/types.ts';
+import { RESULTS_SCHEMA_VERSION, type ResultsDocument, type RunRecord, type TargetRecord, type TestResult } from '../results/types.ts';
 import { updateLatest, writeFileAtomic } from '../results/write-results.ts';
 import { brokerPkiPaths, generatePkiSet, type PkiSet } from '../pki/pki-set.ts';
 import { deriveFindings } from '../results/findings.ts';
@@ -55,7 +55,12 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-function harnessVersion(): string {
+/** The machine a run (or a shard of one) ran on. */
+export function machineRecord(): RunRecord['machine'] {
+  return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryBytes: os.totalmem(), os: `${os.type()} ${os.release()} ${os.arch()}`, node: process.version };
+}
+
+export function harnessVersion(): string {
   return (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
@@ -216,7 +221,7 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
     if (shard) {
       const file = writePartial(shard.outDir, {
         format: PARTIAL_FORMAT, version: PARTIAL_VERSION, shard: { index: shard.index, count: shard.count },
-        startAt: new Date(shard.startAtMs).toISOString(), runId, harnessVersion: harnessVersion(), host: os.hostname(),
+        startAt: new Date(shard.startAtMs).toISOString(), runId, harnessVersion: harnessVersion(), host: os.hostname(), machine: machineRecord(),
         target: toRecord(broker), scenarios: partials,
       });
       progress(`  shard ${shard.index}/${shard.count}: partial result ${file}`);
@@ -344,7 +349,7 @@ export async function executeRun(plan: RunPlan, argv: string[], outputs: RunOutp
       harnessVersion: harnessVersion(),
       command: argv,
       exitCode,
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryBytes: os.totalmem(), os: `${os.type()} ${os.release()} ${os.arch()}`, node: process.version },
+      machine: machineRecord(),
     },
     targets: runs.map((r) => r.record),
     tests: runs.flatMap((r) => r.tests),
