@@ -28,7 +28,7 @@ echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
 echo 'root:x:0:' > "$root/etc/group"
 files | tar --null -T - -cf - | tar -C "$root/harness" -xf -
 cp -a node_modules "$root/harness/node_modules"
-tar -C "$root" -cf - . | podman import \
+tar -C "$root" -cf - . | podman import -q \
   --change 'WORKDIR /harness' --change 'ENV HARNESS_QUIET=1' \
   --change 'ENTRYPOINT ["/usr/local/bin/node","--import","tsx","lib/cli/main.ts"]' - "$tag" >/dev/null
 echo "$tag"

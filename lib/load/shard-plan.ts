@@ -33,7 +33,13 @@ export function parseShardPlan(f: ShardFlags): ShardPlan | undefined {
     if (stray) throw new UsageError(`--${stray} applies to a sharded benchmark; add --shard <i>/<N>, e.g. --shard 0/3`);
     return undefined;
   }
-  const m = /^(\d+)\/(\d+)$/.exec(f.shard);
+  // `$(JOB_COMPLETION_INDEX)/N`: Kubernetes expands it in a pod's args; podman kube play does not, so read it here.
+  const shard = f.shard.replace(/^\$\(([A-Z_][A-Z0-9_]*)\)/, (_, name: string) => {
+    const value = process.env[name];
+    if (value === undefined) throw new UsageError(`--shard "${f.shard}": environment variable ${name} is not set; run it as a pod of an Indexed Job, or give the index, e.g. --shard 0/3`);
+    return value;
+  });
+  const m = /^(\d+)\/(\d+)$/.exec(shard);
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
   if (!m || count < 1 || count > 1000 || index >= count) {
