@@ -20,7 +20,8 @@ trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/usr/local/bin" "$root/harness" "$root/etc" "$root/tmp"
 chmod 1777 "$root/tmp"
 cp "$node" "$root/usr/local/bin/node"
-for lib in $(ldd "$node" | grep -o '/[^ ]*'); do
+# Native addons in node_modules (vitest's bundler, ...) need libraries node itself does not (librt).
+for lib in $( { ldd "$node"; find node_modules -name '*.node' -type f -exec ldd {} \; 2>/dev/null; } | grep -o '/[^ ]*' | sort -u); do
   mkdir -p "$root$(dirname "$lib")"
   cp -L "$lib" "$root$lib"
 done
