@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateScenario } from './aggregate-result.ts';
-import { encodeHistogram, newLatencyHistogram, recordMs } from './latency-stats.ts';
+import { histogram, worker } from '../../test/support/load-samples.ts';
 import { parseScenario } from './scenario.ts';
 import { scenarioKind } from './scenario-kinds.ts';
-import type { ScenarioSamples, WorkerReport } from './scenario-samples.ts';
+import type { ScenarioSamples } from './scenario-samples.ts';
 import { globalSamples, mergeProblem, mergeShards, PARTIAL_FORMAT, PARTIAL_VERSION, type ShardPartial } from './shard-merge.ts';
-
-function histogram(values: Record<number, number>): string {
-  const h = newLatencyHistogram();
-  for (const [ms, n] of Object.entries(values)) for (let i = 0; i < n; i++) recordMs(h, Number(ms));
-  const e = encodeHistogram(h);
-  h.destroy();
-  return e;
-}
-
-const worker = (over: Partial<WorkerReport>): WorkerReport => ({ histogram: '', connectHistogram: '', connectedMs: 0, trackers: [], memberCounts: [], cpuMs: 100, wallMs: 1000, ...over });
 
 const scenario = parseScenario({ name: 'pairs', kind: 'throughput', topology: 'pairs', clients: 1, qos: 1 }, 'f');
 const kind = scenarioKind('throughput');
