@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 node=$(command -v node)
 # Unit tests beside the code (lib/**/*.test.ts) are not needed to run shards: left out of image and hash.
 files() { git ls-files -z -- lib suites fixtures bin package.json package-lock.json tsconfig.json ':(exclude,glob)lib/**/*.test.ts'; }
-hash=$( { sha256sum "$0" "$node"; files | xargs -0 sha256sum; } | sha256sum | cut -c1-12)
+# Contents only (never the paths the script or node were called by): the same recipe, the same tag.
+hash=$( { cat "$0"; sha256sum < "$node"; files | xargs -0 sha256sum; } | sha256sum | cut -c1-12)
 tag=localhost/mqtt-harness:$hash
 if [ "${1:-}" = --print-tag ]; then echo "$tag"; exit 0; fi
 if podman image exists "$tag"; then echo "$tag"; exit 0; fi
