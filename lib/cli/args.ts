@@ -35,6 +35,9 @@ export const FLAG_OPTIONS = {
   thresholds: { type: 'string' },
   baseline: { type: 'string' },
   'baseline-tolerance': { type: 'string' },
+  shard: { type: 'string' },
+  'start-at': { type: 'string' },
+  out: { type: 'string' },
   expectations: { type: 'string' },
   'suites-dir': { type: 'string' },
   'strict-expectations': { type: 'boolean' },
@@ -142,10 +145,13 @@ export function buildRunPlan(flags: ParsedFlags): RunPlan {
   for (const s of suites) oneOf('suite', s, fixtures?.names ?? SUITES.map((x) => x.name));
   const protocols = list(v.protocol)?.map((p) => oneOf('protocol', p === '3' || p === '4' ? '3.1.1' : p, PROTOCOL_VERSIONS));
 
-  const benchFlags = { scenario: v.scenario, duration: v.duration, thresholds: v.thresholds, baseline: v.baseline, 'baseline-tolerance': v['baseline-tolerance'] };
+  const benchFlags = { scenario: v.scenario, duration: v.duration, thresholds: v.thresholds, baseline: v.baseline, 'baseline-tolerance': v['baseline-tolerance'], shard: v.shard, 'start-at': v['start-at'], out: v.out };
   const strayBenchFlag = Object.entries(benchFlags).find(([, value]) => value !== undefined)?.[0];
   if (strayBenchFlag && !suites.includes('bench')) throw new UsageError(`--${strayBenchFlag} applies to benchmarks; add --suite bench`);
   const bench = suites.includes('bench') ? buildBenchPlan(benchFlags) : undefined;
+  if (bench?.shard && (targets.length > 1 || suites.length > 1)) {
+    throw new UsageError(`--shard runs one slice of one target's benchmarks; give one --target (got ${targets.length}) and --suite bench alone (got ${suites.join(',')})`);
+  }
   const fuzzFlags = { 'fuzz-budget': v['fuzz-budget'], 'fuzz-seed': v['fuzz-seed'], 'fuzz-iterations': v['fuzz-iterations'] };
   const strayFuzzFlag = Object.entries(fuzzFlags).find(([, value]) => value !== undefined)?.[0];
   if (strayFuzzFlag && !suites.includes('fuzz')) throw new UsageError(`--${strayFuzzFlag} applies to the fuzz suite; add --suite fuzz`);

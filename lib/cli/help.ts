@@ -22,6 +22,10 @@ Usage:
   npm test -- [flags] [name filter ...]          run suites (default target: embedded aedes)
   npm run harness -- run [flags] [filter ...]    the same
   npm run harness -- print-config --target <t>   config, password file and ACL of the standard test policy
+  npm run harness -- k8s-job --shards N [--out dir] <bench flags>
+                                                 manifests of a sharded benchmark: Indexed Job, merge Job,
+                                                 --podman-partials <dir>: one Pod per index for podman kube play
+                                                 (docs/benchmarks-cluster.md)
 
 Flags:
   -t, --target <list>     targets, comma-separated: ${targets}
@@ -54,6 +58,9 @@ Flags:
       --thresholds <file> with --suite bench: JSON { "<scenario|prefix*|*>": ["p99Ms < 20", ...] }; breach → exit 3
       --baseline <file>   with --suite bench: an earlier results.json; throughput drop / p99 rise → exit 3
       --baseline-tolerance <drop%,rise%>  default 10,20
+      --shard <i>/<N>     with --suite bench: run the i-th (0-based) of N disjoint slices of each scenario;
+                          needs --start-at <ISO time> (the shared start) and --out <dir> (the partial result);
+                          npm run report -- merge <dir>... combines them (docs/benchmarks-cluster.md)
       --fuzz-budget <time>  with --suite fuzz: how long to fuzz, e.g. 60s, 2m, 500ms (default 20s)
       --fuzz-iterations <n> with --suite fuzz: stop after n sessions at the latest (default 5000)
       --fuzz-seed <n>     with --suite fuzz: the generator's seed (default: random, recorded in the result);

@@ -2,6 +2,7 @@
 // traces except for bugs in the harness itself.
 import { buildRunPlan, parseFlags } from './args.ts';
 import { helpText } from './help.ts';
+import { k8sJobCommand } from './k8s-job.ts';
 import { printConfig } from './print-config.ts';
 import { executeRun } from '../run/run.ts';
 import { standardOutputs } from '../report/run-outputs.ts';
@@ -11,6 +12,8 @@ import { EXIT, HarnessError, UsageError } from '../core/errors.ts';
 const COMMANDS = ['run', 'print-config'] as const;
 
 async function main(argv: string[]): Promise<number> {
+  // k8s-job takes its own flags besides the bench flags it hands to every pod.
+  if (argv[0] === 'k8s-job') return k8sJobCommand(argv.slice(1));
   const flags = parseFlags(argv);
   if (flags.values.help) {
     process.stdout.write(helpText());

@@ -12,6 +12,7 @@ import { loadRun } from '../report/html/load-results.ts';
 import { upgradePair, upgradeResults } from '../results/upgrade-results.ts';
 import { gateFailures, versionDiffsBetweenRuns } from '../results/version-diff.ts';
 import { renderVersionDiffs } from '../report/version-diff-table.ts';
+import { mergeCommand } from './merge-shards.ts';
 
 const USAGE = `usage:
   npm run report -- <run-dir>                         regenerate <run-dir>/index.html from results.json
@@ -19,6 +20,9 @@ const USAGE = `usage:
                                                        printed, and written as compare-<old run id>.html
                                                        and .json into <new> (or the directory --out;
                                                        --out x.html: that page, x.json beside it)
+  npm run report -- merge <dir|partial>... [--out d]   merge the partial results of a sharded bench run
+                                                       (--shard i/N) into d/results.json and d/index.html
+                                                       (default d: <first partial's dir>/merged)
 A run is reports/<run-id>, reports/latest or the path of a results.json.
 Exit codes: 0 no regression; 1 a test regressed or a finding is new (--compare); 2 bad input.
 `;
@@ -34,6 +38,10 @@ async function main(argv: string[]): Promise<number> {
   if (values.help) {
     process.stdout.write(USAGE);
     return EXIT.ok;
+  }
+  if (positionals[0] === 'merge') {
+    if (values.compare) throw new UsageError('merge and --compare are separate commands; give one');
+    return mergeCommand(positionals.slice(1), values.out, argv);
   }
   if (values.compare) {
     if (positionals.length !== 2) throw new UsageError(`--compare needs exactly two runs (the old one first), got ${positionals.length}; e.g. npm run report -- --compare reports/<old-run>/results.json reports/latest/results.json`);

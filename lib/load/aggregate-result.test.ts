@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateScenario, deliveryTotals } from './aggregate-result.ts';
-import { encodeHistogram, newLatencyHistogram, recordMs } from './latency-stats.ts';
+import { histogram, worker } from '../../test/support/load-samples.ts';
 import { parseScenario } from './scenario.ts';
 import { scenarioKind } from './scenario-kinds.ts';
-import type { ScenarioSamples, WorkerReport } from './scenario-samples.ts';
+import type { ScenarioSamples } from './scenario-samples.ts';
 import type { TrackerReport } from './worker-protocol.ts';
 
-function histogram(values: Record<number, number>): string {
-  const h = newLatencyHistogram();
-  for (const [ms, n] of Object.entries(values)) for (let i = 0; i < n; i++) recordMs(h, Number(ms));
-  const e = encodeHistogram(h);
-  h.destroy();
-  return e;
-}
-
-const worker = (over: Partial<WorkerReport>): WorkerReport => ({ histogram: '', connectHistogram: '', connectedMs: 0, trackers: [], memberCounts: [], cpuMs: 0, wallMs: 1000, ...over });
 const samples = (over: Partial<ScenarioSamples>): ScenarioSamples => ({ startMs: 1000, publishedAtMs: 3000, deliveredAtPublishedEnd: 0, sent: {}, workers: [], brokerSamples: [], ratePerSec: 0, ...over });
 const tracker = (publisherId: number, group: string, unique: number, duplicates = 0, reordered = 0): TrackerReport => ({ publisherId, group, unique, duplicates, reordered });
 

@@ -12,6 +12,8 @@ import { loadScenarios, selectScenarios, type Scenario } from './scenario.ts';
 import { runScenario } from './scenario-runner.ts';
 import { MICRO_BENCHMARKS, MICRO_METRICS, runMicroBenchmarks } from './micro-benchmarks.ts';
 import { scenarioKind } from './scenario-kinds.ts';
+import { parseShardPlan, scenarioStarts, type ShardPlan } from './shard-plan.ts';
+import { globalSamples, type ScenarioPartial, type ShardSamples } from './shard-merge.ts';
 
 export const SCENARIO_DIR = path.join(ROOT, 'suites/bench');
 /** --scenario word that selects the tinybench micro-benchmarks (on by default). */
@@ -23,6 +25,9 @@ export interface BenchFlags {
   thresholds?: string;
   baseline?: string;
   'baseline-tolerance'?: string;
+  shard?: string;
+  'start-at'?: string;
+  out?: string;
 }
 
 export interface BenchPlan {
@@ -31,6 +36,8 @@ export interface BenchPlan {
   thresholds: Threshold[];
   baseline?: BaselineSet;
   tolerance: BaselineTolerance;
+  /** --shard i/N: this process runs one slice of every scenario (lib/load/shard-plan.ts). */
+  shard?: ShardPlan;
 }
 
 export function buildBenchPlan(f: BenchFlags): BenchPlan {
@@ -42,7 +49,10 @@ export function buildBenchPlan(f: BenchFlags): BenchPlan {
   }
   const all = loadScenarios(SCENARIO_DIR);
   const words = f.scenario?.split(',').map((w) => w.trim()).filter(Boolean);
-  const micro = !words || words.includes(MICRO) || words.includes('all');
+  const shard = parseShardPlan(f);
+  if (shard && words?.includes(MICRO)) throw new UsageError('--scenario micro cannot be sharded: the micro-benchmarks time one client; drop micro or --shard');
+  // The micro-benchmarks time a single client: nothing to shard, so a sharded run leaves them out.
+  const micro = !shard && (!words || words.includes(MICRO) || words.includes('all'));
   const scenarioWords = words?.filter((w) => w !== MICRO);
   const scenarios = scenarioWords && !scenarioWords.length ? [] : selectScenarios(all, scenarioWords, durationMs);
   const thresholds = f.thresholds ? loadThresholds(path.resolve(f.thresholds), thresholdScenarios(all)) : [];
@@ -52,6 +62,7 @@ export function buildBenchPlan(f: BenchFlags): BenchPlan {
     thresholds,
     ...(f.baseline ? { baseline: loadBaseline(path.resolve(f.baseline)) } : {}),
     tolerance: f['baseline-tolerance'] ? parseTolerance(f['baseline-tolerance']) : DEFAULT_TOLERANCE,
+    ...(shard ? { shard } : {}),
   };
 }
 
@@ -76,30 +87,44 @@ function openFileLimit(): number | undefined {
   }
 }
 
-export async function runBenchSuite(broker: StartedBroker, plan: BenchPlan, runId: string, progress: (line: string) => void): Promise<BenchmarkResult[]> {
+/**
+ * Runs the plan's scenarios in turn. A shard (plan.shard) starts each at its shared instant and hands
+ * each scenario's partial (its samples with global ids) to onPartial.
+ */
+export async function runBenchSuite(broker: StartedBroker, plan: BenchPlan, runId: string, progress: (line: string) => void, onPartial?: (p: ScenarioPartial) => void): Promise<BenchmarkResult[]> {
   const results: BenchmarkResult[] = [];
   const limit = openFileLimit();
-  for (const s of plan.scenarios) {
+  const starts = plan.shard ? scenarioStarts(plan.shard, plan.scenarios) : [];
+  const record = (s: Scenario, r: BenchmarkResult, sampled?: ShardSamples) => {
+    results.push(r);
+    onPartial?.({ scenario: s, result: r, ...(sampled ? { sampled } : {}) });
+  };
+  for (const [k, s] of plan.scenarios.entries()) {
     let ratePerSec: number | undefined;
     if (s.rateFraction) {
       const ref = results.find((r) => r.scenario === s.rateFraction!.of);
       if (!ref || !ref.msgsPerSec) {
-        results.push(notRunResult(s, broker.target, `${s.rateFraction.of} measured no maximum to take a fraction of`));
+        record(s, notRunResult(s, broker.target, `${s.rateFraction.of} measured no maximum to take a fraction of`));
         continue;
       }
       ratePerSec = Math.max(1, Math.round(ref.msgsPerSec * s.rateFraction.fraction));
     }
     const cannot = scenarioKind(s.kind).preflight?.(s, { openFileLimit: limit });
     if (cannot) {
-      results.push(notRunResult(s, broker.target, cannot));
+      record(s, notRunResult(s, broker.target, cannot));
       continue;
     }
     progress(`  ▶ ${broker.target} ${s.name}: ${s.description}${ratePerSec ? ` (rate ${ratePerSec}/s)` : ''}`);
-    const r = await runScenario(broker, s, { runId, progress, ...(ratePerSec ? { ratePerSec } : {}) });
+    const shard = plan.shard;
+    let sampled: ShardSamples | undefined;
+    const r = await runScenario(broker, s, {
+      runId, progress, ...(ratePerSec ? { ratePerSec } : {}),
+      ...(shard ? { shard: { startAtMs: starts[k]!, index: shard.index, count: shard.count }, onSamples: (x, layout) => { sampled = globalSamples(shard.index, layout, x); } } : {}),
+    });
     if (r.notRun) progress(`    not run: ${r.notRun}`);
     else if (r.error) progress(`    error: ${r.error}`);
     else progress(`    ${scenarioKind(s.kind).headline(r)}, p50 ${r.latency?.p50Ms ?? '-'} ms, p99 ${r.latency?.p99Ms ?? '-'} ms${r.loss ? `, lost ${r.loss.lost}, dup ${r.loss.duplicates}, reordered ${r.loss.reordered}` : ''}`);
-    results.push(r);
+    record(s, r, sampled);
   }
   if (plan.micro) {
     progress(`  ▶ ${broker.target} micro-benchmarks (tinybench)`);

@@ -28,6 +28,8 @@ export interface EngineOptions {
   onStarted?: () => void;
   /** TEST-ONLY: see WorkerPlan.stampAtActualSend. */
   stampAtActualSend?: boolean;
+  /** Shards: start publishing at this shared wall-clock instant (epoch ms) instead of just after setup. */
+  startAtMs?: number;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -100,7 +102,7 @@ async function setUpWorkers(run: EngineRun, listener: ListenerInfo): Promise<voi
 /** Step 2: start publishing everywhere at one shared-clock instant, and the progress line. */
 function startPublishing(run: EngineRun): void {
   const { broker, s, kind, o } = run;
-  run.startMs = nowMs() + START_DELAY_MS;
+  run.startMs = o.startAtMs ?? nowMs() + START_DELAY_MS;
   for (const h of run.handles) h.send({ type: 'go', startMs: run.startMs });
   o.onStarted?.();
   if (!kind.liveProgress) return;
@@ -114,7 +116,7 @@ function startPublishing(run: EngineRun): void {
     lastDelivered = d;
   };
   // Offset by 150 ms so that the workers' once-a-second progress has arrived.
-  run.progressTimer = setTimeout(() => { tick(); run.progressTimer = setInterval(tick, 1000); }, 1150);
+  run.progressTimer = setTimeout(() => { tick(); run.progressTimer = setInterval(tick, 1000); }, Math.max(0, run.startMs - nowMs()) + 1150);
 }
 
 /** Step 4: wait for stragglers until all expected deliveries arrived, DRAIN_QUIET_MS of no progress, or the cap. */
@@ -137,7 +139,12 @@ export async function sampleScenario(broker: StartedBroker, s: Scenario, kind: S
   const run = new EngineRun(broker, s, kind, layout, o);
   try {
     await setUpWorkers(run, listener);
-    const published = run.handles.map((h) => h.next('published', s.durationMs + 60_000));
+    // A shard that is ready only after the shared instant would publish in a window of its own.
+    if (o.startAtMs !== undefined && o.startAtMs < nowMs() + 1) {
+      throw new Error(`ready ${Math.round(nowMs() - o.startAtMs)} ms after the shared start instant ${new Date(o.startAtMs).toISOString()}; give the shards a later --start-at`);
+    }
+    const waitMs = Math.max(0, (o.startAtMs ?? 0) - nowMs());
+    const published = run.handles.map((h) => h.next('published', waitMs + s.durationMs + 60_000));
     startPublishing(run);
     // Step 3: every worker's publishers have finished.
     const sentReports = await Promise.all(published);

@@ -114,7 +114,8 @@ export const SCENARIO_KIND_REGISTRY: { readonly [K in ScenarioKind]: ScenarioKin
     metrics: FLOW_METRICS,
     result: {
       // SUBSCRIBE → last retained message.
-      windowMs: (x) => Math.max(1, x.workers[0]?.retainedWindowMs ?? 0),
+      // Shards: each slice has its own subscriber; the last one to finish ends the window.
+      windowMs: (x) => Math.max(1, ...x.workers.map((w) => w.retainedWindowMs ?? 0)),
       messages: (_x, d) => d.unique,
       latencyFrom: 'messages',
       loss: true,

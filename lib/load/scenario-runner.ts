@@ -8,6 +8,8 @@ import type { Scenario } from './scenario.ts';
 import { scenarioKind } from './scenario-kinds.ts';
 import { aggregateScenario, baseResult } from './aggregate-result.ts';
 import { sampleScenario } from './scenario-engine.ts';
+import type { ScenarioSamples } from './scenario-samples.ts';
+import type { Layout } from './scenario-layout.ts';
 
 export interface RunScenarioOptions {
   runId: string;
@@ -22,6 +24,10 @@ export interface RunScenarioOptions {
    * mistake), the control run of test/bench-coordinated-omission.test.ts.
    */
   testOnly?: { stampAtActualSend?: boolean };
+  /** Shards: the shared instant publishing starts (epoch ms), and this shard's namespace in topics and client ids. */
+  shard?: { startAtMs: number; index: number; count: number };
+  /** Called with what the engine sampled and the layout, before aggregation (a shard keeps both for the merge). */
+  onSamples?: (samples: ScenarioSamples, layout: Layout) => void;
 }
 
 /** The listener this scenario connects to, or why the target cannot run it. */
@@ -40,7 +46,7 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
   const ratePerSec = kind.loop === 'open' ? o.ratePerSec ?? s.ratePerSec ?? 0 : 0;
   const partial: BenchmarkResult = { ...baseResult(s, broker.target), ...(kind.loop === 'open' ? { ratePerSec } : {}) };
   if (kind.loop === 'open' && !ratePerSec) return { ...partial, notRun: 'no rate: ratePerSec missing and rateFraction not resolved' };
-  const prefix = `bench/${o.runId}/${s.name}/${randomBytes(3).toString('hex')}`;
+  const prefix = `bench/${o.runId}/${s.name}/${randomBytes(3).toString('hex')}${o.shard && o.shard.count > 1 ? `/shard${o.shard.index}` : ''}`;
   const workers = s.workers ?? kind.defaultWorkers(s);
   const layout = kind.layout(s, prefix, workers);
   try {
@@ -49,7 +55,9 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
       ...(o.progress ? { progress: o.progress } : {}),
       ...(o.onStarted ? { onStarted: o.onStarted } : {}),
       ...(o.testOnly?.stampAtActualSend ? { stampAtActualSend: true } : {}),
+      ...(o.shard ? { startAtMs: o.shard.startAtMs } : {}),
     });
+    o.onSamples?.(samples, layout);
     return aggregateScenario(s, kind, layout, samples, broker.target);
   } catch (e) {
     return { ...partial, error: (e as Error).message };

@@ -16,10 +16,10 @@ function explain(errno: string): string {
   return `cannot be written (${errno})`;
 }
 
-export function assertWritableReportDir(dir: string): void {
+export function assertWritableReportDir(dir: string, flag = '--report-dir (default reports/)'): void {
   const abs = path.resolve(dir);
   const fail = (problem: string): never => {
-    throw new UsageError(`--report-dir ${dir}: ${problem}; pass a writable directory (default reports/)`);
+    throw new UsageError(`${flag.split(' ')[0]} ${dir}: ${problem}; pass a writable directory${flag.includes(' ') ? ` ${flag.slice(flag.indexOf(' ') + 1)}` : ''}`);
   };
   // /proc and /sys are kernel views: creating files there hangs or fails in odd ways.
   if (/^\/(proc|sys)(\/|$)/.test(abs)) fail('is inside a kernel filesystem (/proc or /sys)');

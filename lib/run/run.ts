@@ -18,7 +18,7 @@ import { assertWritableReportDir } from './report-dir.ts';
 import { ROOT } from '../core/paths.ts';
 import type { HarnessContext } from '../core/harness-context.ts';
 import { applyExpectations, describeEntry, expectationsFor, expectationsInRange, staleExpectations, unmatchedExpectations } from '../results/expectations.ts';
-import { RESULTS_SCHEMA_VERSION, type ResultsDocument, type TargetRecord, type TestResult } from '../results/types.ts';
+import { RESULTS_SCHEMA_VERSION, type ResultsDocument, type RunRecord, type TargetRecord, type TestResult } from '../results/types.ts';
 import { updateLatest, writeFileAtomic } from '../results/write-results.ts';
 import { brokerPkiPaths, generatePkiSet, type PkiSet } from '../pki/pki-set.ts';
 import { deriveFindings } from '../results/findings.ts';
@@ -29,6 +29,8 @@ import { computeCoverage } from '../results/coverage.ts';
 import { wrapWithFault } from '../faults/wrap-listener.ts';
 import { judgeBenchmarks, runBenchSuite } from '../load/bench-suite.ts';
 import type { BenchmarkResult } from '../results/types.ts';
+import { PARTIAL_FORMAT, PARTIAL_VERSION, type ScenarioPartial } from '../load/shard-merge.ts';
+import { writePartial } from '../load/shard-partial.ts';
 
 /**
  * How a finished run becomes files and terminal output. lib/report supplies it (run sits below
@@ -53,7 +55,12 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-function harnessVersion(): string {
+/** The machine a run (or a shard of one) ran on. */
+export function machineRecord(): RunRecord['machine'] {
+  return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryBytes: os.totalmem(), os: `${os.type()} ${os.release()} ${os.arch()}`, node: process.version };
+}
+
+export function harnessVersion(): string {
   return (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
@@ -208,7 +215,17 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
     const tests = suitesRun?.tests ?? [];
     for (const u of suitesRun?.unhandled ?? []) progress(`  unhandled error during the run: ${u}`);
     if (suitesRun?.rigBroken) progress(`✖ ${broker.target}: ${suitesRun.rigBroken}`);
-    const benchmarks = runPlan.bench ? await runBenchSuite(broker, runPlan.bench, runId, progress) : undefined;
+    const partials: ScenarioPartial[] = [];
+    const benchmarks = runPlan.bench ? await runBenchSuite(broker, runPlan.bench, runId, progress, (p) => partials.push(p)) : undefined;
+    const shard = runPlan.bench?.shard;
+    if (shard) {
+      const file = writePartial(shard.outDir, {
+        format: PARTIAL_FORMAT, version: PARTIAL_VERSION, shard: { index: shard.index, count: shard.count },
+        startAt: new Date(shard.startAtMs).toISOString(), runId, harnessVersion: harnessVersion(), host: os.hostname(), machine: machineRecord(),
+        target: toRecord(broker), scenarios: partials,
+      });
+      progress(`  shard ${shard.index}/${shard.count}: partial result ${file}`);
+    }
     const judged = applyExpectations(judge(tests, broker), expectations);
     const unmatched = unmatchedExpectations(judged, expectations).map(describeEntry);
     const stale = staleExpectations(judged, expectations).map(describeEntry);
@@ -277,6 +294,7 @@ export async function executeRun(plan: RunPlan, argv: string[], outputs: RunOutp
   const startedAt = new Date();
   // Pre-flight, before anything starts: a run whose results cannot be written is not started.
   assertWritableReportDir(plan.reportDir);
+  if (plan.bench?.shard) assertWritableReportDir(plan.bench.shard.outDir, '--out');
   const resolved = await resolveAll(plan);
   const runId = newRunId(startedAt);
   const runDir = path.join(plan.reportDir, runId);
@@ -331,7 +349,7 @@ export async function executeRun(plan: RunPlan, argv: string[], outputs: RunOutp
       harnessVersion: harnessVersion(),
       command: argv,
       exitCode,
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryBytes: os.totalmem(), os: `${os.type()} ${os.release()} ${os.arch()}`, node: process.version },
+      machine: machineRecord(),
     },
     targets: runs.map((r) => r.record),
     tests: runs.flatMap((r) => r.tests),

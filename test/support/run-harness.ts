@@ -41,7 +41,8 @@ export function tempReportDir(): string {
 
 export function runHarness(args: string[], o: RunOptions = {}): Promise<HarnessRun> {
   const reportDir = o.reportDir ?? tempReportDir();
-  const hasReportDir = args.includes('--report-dir') || args[0] === 'print-config';
+  // print-config and k8s-job write no run (k8s-job sets each pod's --report-dir itself).
+  const hasReportDir = args.includes('--report-dir') || args[0] === 'print-config' || args[0] === 'k8s-job';
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'lib/cli/main.ts'), ...args, ...(hasReportDir ? [] : ['--report-dir', reportDir])], {
     cwd: ROOT,
     env: { ...process.env, HARNESS_QUIET: '1', ...o.env },
