@@ -1,7 +1,6 @@
 // The `bench` suite: run by the orchestrator directly (not through vitest), because the main process
 // knows the broker's pid and ports. Flags are validated into a BenchPlan before anything starts.
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { UsageError } from '../core/errors.ts';
 import { ROOT } from '../core/paths.ts';
 import type { BenchmarkResult } from '../results/types.ts';
@@ -12,6 +11,8 @@ import { loadScenarios, selectScenarios, type Scenario } from './scenario.ts';
 import { runScenario } from './scenario-runner.ts';
 import { MICRO_BENCHMARKS, MICRO_METRICS, runMicroBenchmarks } from './micro-benchmarks.ts';
 import { scenarioKind } from './scenario-kinds.ts';
+import type { PreflightEnv } from './scenario-kind.ts';
+import { fileLimit, raiseFileLimit } from '../core/file-limit.ts';
 
 export const SCENARIO_DIR = path.join(ROOT, 'suites/bench');
 /** --scenario word that selects the tinybench micro-benchmarks (on by default). */
@@ -68,17 +69,18 @@ function notRunResult(s: Scenario, target: string, notRun: string): BenchmarkRes
   return { scenario: s.name, target, protocol: s.protocol, kind: s.kind, durationMs: 0, sent: 0, received: 0, msgsPerSec: 0, notRun };
 }
 
-function openFileLimit(): number | undefined {
-  try {
-    return Number(execFileSync('/bin/sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim()) || undefined;
-  } catch {
-    return undefined;
-  }
+/** Raises this process's soft open-file limit to the hard one (see file-limit.ts) and reads the limits preflight weighs. */
+function preflightEnv(broker: StartedBroker, progress: (line: string) => void): PreflightEnv {
+  const { limit, note } = raiseFileLimit('self');
+  if (note) progress(`  note: ${note}`);
+  const inProcess = broker.driver === 'embedded';
+  const brokerLimit = !inProcess && broker.pid && broker.driver === 'local' ? fileLimit(broker.pid) : undefined;
+  return { openFileLimit: limit?.soft, brokerOpenFileLimit: brokerLimit?.soft, brokerInProcess: inProcess };
 }
 
 export async function runBenchSuite(broker: StartedBroker, plan: BenchPlan, runId: string, progress: (line: string) => void): Promise<BenchmarkResult[]> {
   const results: BenchmarkResult[] = [];
-  const limit = openFileLimit();
+  const env = preflightEnv(broker, progress);
   for (const s of plan.scenarios) {
     let ratePerSec: number | undefined;
     if (s.rateFraction) {
@@ -89,8 +91,9 @@ export async function runBenchSuite(broker: StartedBroker, plan: BenchPlan, runI
       }
       ratePerSec = Math.max(1, Math.round(ref.msgsPerSec * s.rateFraction.fraction));
     }
-    const cannot = scenarioKind(s.kind).preflight?.(s, { openFileLimit: limit });
+    const cannot = scenarioKind(s.kind).preflight?.(s, env);
     if (cannot) {
+      progress(`  ✗ ${broker.target} ${s.name} not run: ${cannot}`);
       results.push(notRunResult(s, broker.target, cannot));
       continue;
     }

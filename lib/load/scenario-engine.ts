@@ -46,7 +46,7 @@ class EngineRun {
   constructor(readonly broker: StartedBroker, readonly s: Scenario, readonly kind: ScenarioKindSpec, readonly layout: Layout, readonly o: EngineOptions) {
     this.shared = SharedCounters.allocate(layout.publisherCount);
     this.counters = new SharedCounters(this.shared);
-    this.handles = Array.from({ length: o.workers }, () => new WorkerHandle());
+    this.handles = Array.from({ length: o.workers }, () => new WorkerHandle(kind.workerResourceLimits));
     this.sampler = startResourceSampler(broker);
     for (const h of this.handles) h.onMessage = (m) => { if (m.type === 'progress' && m.p99Ms !== undefined) this.liveP99.set(m.workerIndex, m.p99Ms); };
   }

@@ -68,7 +68,8 @@ export type FromWorker =
   /** Once a second: this worker's p99 so far. Cheap on purpose (encoding a histogram every second stalled the sender); final figures come from merged histograms. */
   | { type: 'progress'; workerIndex: number; p99Ms: number | undefined }
   | { type: 'published'; sent: Record<number, number> }
-  | { type: 'done'; retainedWindowMs?: number; histogram: string; connectHistogram: string; connectedMs: number; trackers: TrackerReport[]; memberCounts: number[]; cpuMs: number; wallMs: number }
+  /** held: connections still open at the end of the hold; connectorBytesPerConnection: process RSS growth per connection opened (see generator-worker). */
+  | { type: 'done'; retainedWindowMs?: number; held?: number; connectorBytesPerConnection?: number; histogram: string; connectHistogram: string; connectedMs: number; trackers: TrackerReport[]; memberCounts: number[]; cpuMs: number; wallMs: number }
   | { type: 'error'; message: string };
 
 /**
