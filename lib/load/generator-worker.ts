@@ -1,8 +1,6 @@
 // A generator worker thread: owns its connections, runs its publishers/subscribers, reports
 // progress once a second and, at the end, its histograms and delivery counts.
 import { parentPort } from 'node:worker_threads';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { LoadConnection, sourceAddress } from './load-connection.ts';
 import { LoadPublisher } from './load-publisher.ts';
 import { LoadSubscriber } from './load-subscriber.ts';
@@ -11,14 +9,11 @@ import { encodeHistogram, newLatencyHistogram, recordMs } from './latency-stats.
 import { threadCpuMs } from './cpu-time.ts';
 import { publishRetained } from './retained-storm.ts';
 import { nowMs } from './message-header.ts';
+import { fullGc } from './full-gc.ts';
 import { SharedCounters, type FromWorker, type ToWorker, type TrackerReport, type WorkerPlan } from './worker-protocol.ts';
 
 const port = parentPort!;
-// A full collection before each reading of memory per held connection, so that the garbage of the
-// handshakes (encoded CONNECTs, promises) is not counted as what a connection keeps. The flag is the
-// documented way to reach gc() without a command-line flag (a worker cannot take V8 flags of its own).
-v8.setFlagsFromString('--expose-gc');
-const collect = vm.runInNewContext('gc') as () => void;
+
 const post = (m: FromWorker) => port.postMessage(m);
 
 let plan: WorkerPlan;
@@ -59,12 +54,12 @@ async function openConnectors(p: WorkerPlan): Promise<void> {
   const t0 = performance.now();
   await open(p.connectors.slice(0, warmUp));
   const c0 = performance.now();
-  collect();
+  fullGc();
   const rss0 = process.memoryUsage.rss();
   const c1 = performance.now();
   await open(p.connectors.slice(warmUp));
   const c2 = performance.now();
-  collect();
+  fullGc();
   connectedMs = c2 - t0 - (c1 - c0);
   const measured = p.connectors.length - warmUp;
   if (measured > 0) connectorBytesPerConnection = Math.max(0, process.memoryUsage.rss() - rss0) / measured;

@@ -11,6 +11,7 @@ import { SharedCounters, type WorkerPlan } from './worker-protocol.ts';
 import { WorkerHandle } from './worker-handle.ts';
 import { startResourceSampler, type ResourceSampler } from './resource-sampler.ts';
 import { nowMs } from './message-header.ts';
+import { fullGc } from './full-gc.ts';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 /** Workers start publishing this long after "go", so that all of them start together. */
@@ -70,7 +71,12 @@ class EngineRun {
 /** Step 1: every worker opens its connections (and subscribes) and says it is ready. */
 async function setUpWorkers(run: EngineRun, listener: ListenerInfo): Promise<void> {
   const { s, kind, layout, o } = run;
-  if (kind.rssDelta) run.rssBeforeBytes = await run.sampler.rssNow();
+  if (kind.rssDelta) {
+    // The workers read this process's RSS per held connection: collect the main thread's garbage
+    // first (e.g. the run's certificates), or its release during the connections would hide theirs.
+    fullGc();
+    run.rssBeforeBytes = await run.sampler.rssNow();
+  }
   run.handles.forEach((h, i) => {
     const plan: WorkerPlan = {
       workerIndex: i,

@@ -56,6 +56,11 @@ export interface ScenarioKindSpec {
   liveProgress: boolean;
   /** Longest wait for stragglers after publishing ends. */
   drainCapMs(s: Scenario): number;
+  /**
+   * A stepped kind (sweep): the open-loop rates per publisher to run in turn, each one sampled run;
+   * the runner ends at the first step beyond the bound and folds the steps into one result.
+   */
+  steps?: (s: Scenario) => number[];
   /** Read the broker's RSS before and after the run (memory per connection). */
   rssDelta: boolean;
   /** Why this scenario cannot run here (checked before any worker starts), or undefined. */

@@ -7,6 +7,7 @@ import type { BenchmarkKind } from '../results/types.ts';
 import type { ThresholdMetric } from '../results/thresholds.ts';
 import type { ScenarioKindSpec } from './scenario-kind.ts';
 import type { ScenarioSamples } from './scenario-samples.ts';
+import { sweepRates } from './sweep-curve.ts';
 import { layoutConnections, layoutConnectors, layoutRetainedStorm } from './scenario-layout.ts';
 
 export type ScenarioKind = Exclude<BenchmarkKind, 'micro'>;
@@ -99,6 +100,29 @@ export const SCENARIO_KIND_REGISTRY: { readonly [K in ScenarioKind]: ScenarioKin
       extra: (_s, x, _w, layout) => ({ intendedRatePerSec: x.ratePerSec * layout.publisherCount }),
     },
     headline: flowHeadline,
+  },
+  sweep: {
+    summary: 'open-loop steps at geometric rates until p99 exceeds a bound (default 10 ms) or a message is lost: the knee and the curve',
+    fields: ['topology', 'clients', 'ratePerSec', 'rateFactor', 'maxSteps', 'p99BoundMs', 'inFlightWindow'],
+    validate: (s, fail) => {
+      if (!s.ratePerSec) fail('ratePerSec', s.ratePerSec, 'a sweep needs ratePerSec, the first step\'s rate per publisher');
+      if (s.inFlightWindow !== undefined && s.qos === 0) fail('inFlightWindow', s.inFlightWindow, 'an in-flight window needs qos 1 or 2');
+    },
+    // Each step is a latency run: one thread, as there.
+    defaultWorkers: () => 1,
+    layout: layoutConnections,
+    loop: 'open',
+    steps: sweepRates,
+    liveProgress: true,
+    drainCapMs: () => DRAIN_CAP_MS,
+    rssDelta: false,
+    metrics: [...FLOW_METRICS, 'kneeMsgsPerSec'],
+    result: {
+      ...publishingWindow,
+      extraKeys: ['intendedRatePerSec', 'steps', 'kneeMsgsPerSec'],
+      extra: (_s, x, _w, layout) => ({ intendedRatePerSec: x.ratePerSec * layout.publisherCount }),
+    },
+    headline: (r) => `knee ${r.sweep?.kneeMsgsPerSec !== undefined ? `${r.sweep.kneeMsgsPerSec.toLocaleString('en-US')} msgs/s` : 'none (not even the first step)'} within p99 ${r.sweep?.p99BoundMs} ms (${r.sweep?.steps.length} steps; stopped: ${r.sweep?.stoppedBy})`,
   },
   connections: {
     summary: 'open `count` connections (8 handshakes in flight) and hold them: connect→CONNACK, connections/s, broker bytes per connection',

@@ -36,6 +36,7 @@ export const METRICS = {
   generatorBytesPerConnection: (r: BenchmarkResult) => r.extra?.generatorBytesPerConnection,
   connectionsHeld: (r: BenchmarkResult) => r.extra?.connectionsHeld,
   opsPerSec: (r: BenchmarkResult) => r.extra?.opsPerSec,
+  kneeMsgsPerSec: (r: BenchmarkResult) => r.sweep?.kneeMsgsPerSec,
 } satisfies Record<string, (r: BenchmarkResult) => number | undefined>;
 
 export type ThresholdMetric = keyof typeof METRICS;
