@@ -54,6 +54,8 @@ Flags:
       --thresholds <file> with --suite bench: JSON { "<scenario|prefix*|*>": ["p99Ms < 20", ...] }; breach → exit 3
       --baseline <file>   with --suite bench: an earlier results.json; throughput drop / p99 rise → exit 3
       --baseline-tolerance <drop%,rise%>  default 10,20
+      --metrics-port <n>  with --suite bench: live OpenMetrics (rates, p50/p99 so far, loss) on
+                          http://127.0.0.1:<n>/metrics while the benchmarks run (0: any free port)
       --fuzz-budget <time>  with --suite fuzz: how long to fuzz, e.g. 60s, 2m, 500ms (default 20s)
       --fuzz-iterations <n> with --suite fuzz: stop after n sessions at the latest (default 5000)
       --fuzz-seed <n>     with --suite fuzz: the generator's seed (default: random, recorded in the result);

@@ -13,6 +13,7 @@ import { MICRO_BENCHMARKS, MICRO_METRICS, runMicroBenchmarks } from './micro-ben
 import { scenarioKind } from './scenario-kinds.ts';
 import type { PreflightEnv } from './scenario-kind.ts';
 import { fileLimit, raiseFileLimit } from '../core/file-limit.ts';
+import { startLiveMetrics, type LiveMetrics } from './live-metrics.ts';
 
 export const SCENARIO_DIR = path.join(ROOT, 'suites/bench');
 /** --scenario word that selects the tinybench micro-benchmarks (on by default). */
@@ -24,6 +25,7 @@ export interface BenchFlags {
   thresholds?: string;
   baseline?: string;
   'baseline-tolerance'?: string;
+  'metrics-port'?: string;
 }
 
 export interface BenchPlan {
@@ -32,6 +34,8 @@ export interface BenchPlan {
   thresholds: Threshold[];
   baseline?: BaselineSet;
   tolerance: BaselineTolerance;
+  /** --metrics-port: serve live OpenMetrics on 127.0.0.1:<port> while the benchmarks run (0: any free port). */
+  metricsPort?: number;
 }
 
 export function buildBenchPlan(f: BenchFlags): BenchPlan {
@@ -46,6 +50,11 @@ export function buildBenchPlan(f: BenchFlags): BenchPlan {
   const micro = !words || words.includes(MICRO) || words.includes('all');
   const scenarioWords = words?.filter((w) => w !== MICRO);
   const scenarios = scenarioWords && !scenarioWords.length ? [] : selectScenarios(all, scenarioWords, durationMs);
+  let metricsPort: number | undefined;
+  if (f['metrics-port'] !== undefined) {
+    metricsPort = Number(f['metrics-port']);
+    if (!/^\d+$/.test(f['metrics-port']) || metricsPort > 65_535) throw new UsageError(`--metrics-port "${f['metrics-port']}" is not allowed; use a port from 1 to 65535 (0: any free port), e.g. --metrics-port 9464`);
+  }
   const thresholds = f.thresholds ? loadThresholds(path.resolve(f.thresholds), thresholdScenarios(all)) : [];
   return {
     scenarios,
@@ -53,6 +62,7 @@ export function buildBenchPlan(f: BenchFlags): BenchPlan {
     thresholds,
     ...(f.baseline ? { baseline: loadBaseline(path.resolve(f.baseline)) } : {}),
     tolerance: f['baseline-tolerance'] ? parseTolerance(f['baseline-tolerance']) : DEFAULT_TOLERANCE,
+    ...(metricsPort !== undefined ? { metricsPort } : {}),
   };
 }
 
@@ -79,6 +89,25 @@ function preflightEnv(broker: StartedBroker, progress: (line: string) => void): 
 }
 
 export async function runBenchSuite(broker: StartedBroker, plan: BenchPlan, runId: string, progress: (line: string) => void): Promise<BenchmarkResult[]> {
+  const metrics = plan.metricsPort !== undefined ? await startMetrics(plan.metricsPort) : undefined;
+  if (metrics) progress(`  live metrics: http://127.0.0.1:${metrics.port}/metrics (OpenMetrics)`);
+  try {
+    return await runScenarios(broker, plan, runId, progress, metrics);
+  } finally {
+    await metrics?.close();
+  }
+}
+
+/** The endpoint, or a UsageError naming the port when it cannot be bound (taken, or privileged). */
+async function startMetrics(port: number): Promise<LiveMetrics> {
+  try {
+    return await startLiveMetrics(port);
+  } catch (e) {
+    throw new UsageError(`--metrics-port ${port}: cannot listen on 127.0.0.1:${port} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pick a free port, or 0 for any`);
+  }
+}
+
+async function runScenarios(broker: StartedBroker, plan: BenchPlan, runId: string, progress: (line: string) => void, metrics: LiveMetrics | undefined): Promise<BenchmarkResult[]> {
   const results: BenchmarkResult[] = [];
   const env = preflightEnv(broker, progress);
   for (const s of plan.scenarios) {
@@ -98,7 +127,8 @@ export async function runBenchSuite(broker: StartedBroker, plan: BenchPlan, runI
       continue;
     }
     progress(`  ▶ ${broker.target} ${s.name}: ${s.description}${ratePerSec ? ` (rate ${ratePerSec}/s)` : ''}`);
-    const r = await runScenario(broker, s, { runId, progress, ...(ratePerSec ? { ratePerSec } : {}) });
+    const r = await runScenario(broker, s, { runId, progress, ...(metrics ? { live: (x) => metrics.update(x) } : {}), ...(ratePerSec ? { ratePerSec } : {}) });
+    metrics?.finished(broker.target, s.name, r.loss?.lost);
     if (r.notRun) progress(`    not run: ${r.notRun}`);
     else if (r.error) progress(`    error: ${r.error}`);
     else progress(`    ${scenarioKind(s.kind).headline(r)}, p50 ${r.latency?.p50Ms ?? '-'} ms, p99 ${r.latency?.p99Ms ?? '-'} ms${r.loss ? `, lost ${r.loss.lost}, dup ${r.loss.duplicates}, reordered ${r.loss.reordered}` : ''}`);

@@ -98,7 +98,8 @@ async function setup(p: WorkerPlan): Promise<void> {
 
 function go(startMs: number): void {
   progressTimer = setInterval(() => {
-    post({ type: 'progress', workerIndex: plan.workerIndex, p99Ms: total.totalCount ? total.getValueAtPercentile(99) / 1000 : undefined });
+    const n = total.totalCount;
+    post({ type: 'progress', workerIndex: plan.workerIndex, p50Ms: n ? total.getValueAtPercentile(50) / 1000 : undefined, p99Ms: n ? total.getValueAtPercentile(99) / 1000 : undefined });
   }, 1000);
   if (plan.retained && retainedConns) {
     const { pub, sub } = retainedConns;

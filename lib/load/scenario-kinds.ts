@@ -62,8 +62,10 @@ const connectionFilePreflight: NonNullable<ScenarioKindSpec['preflight']> = (s, 
 export const SCENARIO_KIND_REGISTRY: { readonly [K in ScenarioKind]: ScenarioKindSpec } = {
   throughput: {
     summary: 'closed loop: as fast as the broker delivers, at most `inflight` messages outstanding',
-    fields: ['topology', 'clients', 'inflight'],
+    // count: messages per publisher, for runs of equal size (bench:reference against the C clients).
+    fields: ['topology', 'clients', 'inflight', 'count'],
     validate: () => {},
+    workerPlan: (s) => (s.count !== undefined ? { messageLimit: s.count } : {}),
     // One pair (1 → 1): publisher and subscriber in one thread. The broker runs on the same machine and
     // needs a core; a second generator thread competes with it and adds a cross-thread wake-up per
     // window refill. Measured against local mosquitto on 2 cores: 105–111k msgs/s (QoS 0) and 45–53k

@@ -8,6 +8,7 @@ import type { Scenario } from './scenario.ts';
 import { scenarioKind } from './scenario-kinds.ts';
 import { aggregateScenario, baseResult } from './aggregate-result.ts';
 import { sampleScenario } from './scenario-engine.ts';
+import type { LiveSample } from './live-metrics.ts';
 import { SWEEP_DEFAULTS, stopReason, sweepResult, sweepStep } from './sweep-curve.ts';
 
 export interface RunScenarioOptions {
@@ -15,6 +16,8 @@ export interface RunScenarioOptions {
   /** Open loop rate per publisher, resolved by the caller (absolute or a fraction of a measured max). */
   ratePerSec?: number;
   progress?: (line: string) => void;
+  /** Live figures once a second (the --metrics-port endpoint). */
+  live?: (x: LiveSample) => void;
   /** Called once publishing has started (used by the coordinated-omission proof to freeze the broker). */
   onStarted?: () => void;
   /**
@@ -55,6 +58,7 @@ async function runOnce(broker: StartedBroker, s: Scenario, listener: ListenerInf
     const samples = await sampleScenario(broker, s, kind, layout, listener, {
       runId: o.runId, prefix, workers, ratePerSec,
       ...(o.progress ? { progress: o.progress } : {}),
+      ...(o.live ? { live: o.live } : {}),
       ...(o.onStarted ? { onStarted: o.onStarted } : {}),
       ...(o.testOnly?.stampAtActualSend ? { stampAtActualSend: true } : {}),
     });

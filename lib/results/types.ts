@@ -245,7 +245,8 @@ export interface BenchmarkResult {
   latency?: LatencySummary;
   loss?: { lost: number; duplicates: number; reordered: number; lossRate: number };
   broker?: { samples: ResourceSample[]; cpuPercentMean: number; rssBytesMax: number };
-  generator?: { cpuPercentMean: number; bound: boolean };
+  /** cpuPercentMean: the busiest worker thread's; cpuMs: all worker threads' CPU time together. */
+  generator?: { cpuPercentMean: number; bound: boolean; cpuMs?: number };
   /** Scenario-specific figures, e.g. connectionsPerSec, bytesPerConnection. */
   extra?: Record<string, number>;
   /** kind sweep: the curve of open-loop steps and the knee (the highest rate within the p99 bound, nothing lost). */
