@@ -1,10 +1,19 @@
-// `npm run bench:reference`: is our generator at least as fast as Mosquitto's own C clients?
-// Against one local Mosquitto, alternating A/B for 3 rounds (the machine is shared and noisy), it runs
-// our 1 → 1 max-throughput scenario (64 B, QoS 0 and QoS 1) and the same workload with
-// `mosquitto_pub -l` (N lines on stdin, -M = our in-flight window) into `mosquitto_sub -C N`.
-// The broker runs with max_queued_messages 0 so that neither side is measured on dropped messages.
-// Prints msgs/s of each and the ratio ours/C per QoS (medians of the rounds). Needs: mosquitto,
-// mosquitto-clients (apt). Exit 0 when both ratios ≥ 1.0, 1 otherwise, 2 when a tool is missing.
+// `npm run bench:reference`: is our generator at least as fast as Mosquitto's own C clients, on equal
+// terms? Against one local Mosquitto, alternating A/B for ROUNDS rounds per QoS (the machine is shared
+// and noisy), both sides move the same number of 64-byte messages 1 → 1:
+//   ours: the throughput-1to1.qos<N> scenario with `count` = N messages (TCP_NODELAY, closed loop);
+//   C:    `mosquitto_sub --nodelay -C N > /dev/null` (it counts, exits at N, prints nothing) and
+//         `mosquitto_pub --nodelay -l -M <inflight> < file` (N lines read from a file, not a pipe).
+// Time: ours from the shared start to the moment the last publisher finished (deliveries still in
+// flight then are left out: a slight handicap to ours); C from the publisher's spawn to the
+// subscriber's exit (it includes the publisher's exec and connect: a slight handicap to C, a few ms).
+// Loss is gated on both sides: ours must report 0 lost; the C subscriber must have exited with all N
+// within max(C_DRAIN_MS, the publisher's own time) after the publisher ended. CPU: ours = the generator threads' CPU time; C = user +
+// system time of both client processes (bash's `times` around each). The broker runs with
+// max_queued_messages 0, so that neither side is measured on dropped messages.
+// Prints per QoS the medians, the ratio ours/C and CPU-seconds per million messages of each side.
+// Needs: mosquitto, mosquitto-clients (apt), bash. Exit 0 when both ratios ≥ 1.0 and nothing was lost,
+// 1 otherwise, 2 when a tool is missing or a run failed.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,34 +25,46 @@ import { loadScenarios } from '../lib/load/scenario.ts';
 import { ROOT } from '../lib/core/paths.ts';
 import type { StartedBroker } from '../lib/core/broker.ts';
 
-const ROUNDS = 3;
-const DURATION_MS = Number(process.env.BENCH_REFERENCE_DURATION_MS ?? 4000);
+const ROUNDS = Number(process.env.BENCH_REFERENCE_ROUNDS ?? 3);
+/** Messages per run and QoS. QoS 1 stays below 65,535: mosquitto_pub -l ends its run when the PUBACK for
+ * its last packet id arrives, and once ids wrap an earlier message with that id ends it early. */
+const COUNTS: Record<0 | 1, number> = { 0: Number(process.env.BENCH_REFERENCE_QOS0_COUNT ?? 300_000), 1: 65_000 };
 const C_TIMEOUT_MS = 60_000;
+const C_DRAIN_MS = 5000;
+/** Bound on each of our runs; the count ends it first. */
+const OURS_MAX_MS = 60_000;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }
 
+interface SideRun { msgsPerSec: number; cpuSec: number; lost: number }
+
+/** Runs one C client under bash, whose `times` reports the child's user and system CPU on stdout. */
+function timedClient(command: string, args: string[], redirect: string): { exited: Promise<{ code: number | null; cpuSec: number }>; kill: () => void } {
+  const child = spawn('bash', ['-c', `"$@" ${redirect}; s=$?; times; exit $s`, 'bash', command, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  const exited = new Promise<{ code: number | null; cpuSec: number }>((resolve) => child.once('exit', (code) => {
+    // Second line of `times`: the children's user and system time, e.g. "0m0.412s 0m0.120s".
+    const sec = (t: string) => { const m = t.match(/(\d+)m([\d.]+)s/); return m ? Number(m[1]) * 60 + Number(m[2]) : 0; };
+    const children = out.trim().split('\n').at(-1)?.split(/\s+/) ?? [];
+    resolve({ code, cpuSec: children.reduce((a, t) => a + sec(t), 0) });
+  }));
+  return { exited, kill: () => child.kill('SIGKILL') };
+}
+
 /**
- * One C-client run: subscriber first, then the publisher fed `count` lines; timed from the publisher's
- * start to the last message the subscriber printed (its stdout is counted line by line; it ends after
- * 1 s without data once the publisher has finished). The subscriber's readiness is read from the broker
- * log ("New client connected ... as <id>") plus 300 ms for its SUBSCRIBE. Messages the broker dropped
- * (mosquitto's max_queued_messages) are not counted as delivered, and reported.
+ * One C-client run: the subscriber first (ready once the broker logs its connection, plus 300 ms for
+ * its SUBSCRIBE), then the publisher reading `file`; timed from the publisher's spawn to the subscriber's exit.
  */
-async function cClients(broker: StartedBroker, qos: 0 | 1, count: number, inflight: number, round: number): Promise<{ msgsPerSec: number; lost: number }> {
+async function cClients(broker: StartedBroker, qos: 0 | 1, count: number, file: string, inflight: number, tag: string): Promise<SideRun> {
   const l = broker.listeners.plain!;
-  const topic = `bench/reference/${process.pid}/${round}/${qos}`;
-  const common = ['-h', l.host, '-p', String(l.port), '-t', topic, '-q', String(qos)];
-  const subId = `ref-sub-${process.pid}-${round}-${qos}`;
-  const sub = spawn('mosquitto_sub', [...common, '-i', subId], { stdio: ['ignore', 'pipe', 'ignore'] });
-  let received = 0;
-  let lastAt = 0;
-  sub.stdout.on('data', (d: Buffer) => {
-    for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) received++;
-    lastAt = performance.now();
-  });
+  const common = ['-h', l.host, '-p', String(l.port), '-t', `bench/reference/${tag}`, '-q', String(qos), '--nodelay'];
+  const subId = `ref-sub-${tag.replace(/\//g, '-')}`;
+  const sub = timedClient('mosquitto_sub', [...common, '-i', subId, '-C', String(count)], '> /dev/null');
+  let pub: ReturnType<typeof timedClient> | undefined;
   try {
     const t0Wait = performance.now();
     while (!fs.readFileSync(broker.logFile!, 'utf8').includes(` as ${subId} `)) {
@@ -51,20 +72,21 @@ async function cClients(broker: StartedBroker, qos: 0 | 1, count: number, inflig
       await new Promise((r) => setTimeout(r, 20));
     }
     await new Promise((r) => setTimeout(r, 300));
-    // 64-byte lines: 63 characters + newline, which mosquitto_pub -l strips (payload 63 B ≈ our 64 B).
-    const input = Buffer.from(('x'.repeat(63) + '\n').repeat(count));
     const t0 = performance.now();
-    const pub = spawn('mosquitto_pub', [...common, '-l', '-M', String(inflight), '-i', `ref-pub-${process.pid}-${round}-${qos}`], { stdio: ['pipe', 'ignore', 'ignore'] });
-    pub.stdin.on('error', () => {});
-    pub.stdin.end(input);
-    const pubDone = new Promise<void>((resolve) => pub.once('exit', () => resolve()));
-    const killTimer = setTimeout(() => pub.kill('SIGKILL'), C_TIMEOUT_MS);
-    await pubDone;
-    clearTimeout(killTimer);
-    while (received < count && performance.now() - Math.max(lastAt, t0) < 1000) await new Promise((r) => setTimeout(r, 50));
-    return { msgsPerSec: Math.round((received / (lastAt - t0)) * 1000), lost: count - received };
+    pub = timedClient('mosquitto_pub', [...common, '-l', '-M', String(inflight), '-i', `ref-pub-${tag.replace(/\//g, '-')}`], `< ${JSON.stringify(file)}`);
+    const killPub = setTimeout(() => pub!.kill(), C_TIMEOUT_MS);
+    const p = await pub.exited;
+    clearTimeout(killPub);
+    // The subscriber may trail the publisher by as long as the publisher took (QoS 0 queues in the broker).
+    const drainMs = Math.max(C_DRAIN_MS, performance.now() - t0);
+    let drainTimer: NodeJS.Timeout | undefined;
+    const subDone = await Promise.race([sub.exited.then((x) => ({ ...x, at: performance.now() })), new Promise<undefined>((r) => { drainTimer = setTimeout(() => r(undefined), drainMs); })]);
+    clearTimeout(drainTimer);
+    if (!subDone) return { msgsPerSec: 0, cpuSec: p.cpuSec, lost: count };
+    return { msgsPerSec: Math.round((count / (subDone.at - t0)) * 1000), cpuSec: p.cpuSec + subDone.cpuSec, lost: subDone.code === 0 ? 0 : count };
   } finally {
-    sub.kill('SIGTERM');
+    sub.kill();
+    pub?.kill();
   }
 }
 
@@ -85,41 +107,36 @@ async function main(): Promise<number> {
     // default per-client queue of 1000 mosquitto drops a large share of its messages and the C figure
     // would measure the drop policy. Without the limit both sides are measured on lossless delivery.
     broker = await mosquittoTarget.drivers.local!.start({ target: mosquittoTarget.name, runId: 'bench-reference', assets: { workDir: dir, logFile: path.join(dir, 'mosquitto.log') }, extraSettings: ['max_queued_messages 0'] });
-    process.stdout.write(`bench:reference against mosquitto ${broker.brokerVersion} (local, pid ${broker.pid}), ${ROUNDS} rounds A/B alternating, ${DURATION_MS} ms per run of ours\n`);
+    process.stdout.write(`bench:reference against mosquitto ${broker.brokerVersion} (local, pid ${broker.pid}), ${ROUNDS} rounds A/B alternating, equal counts (QoS 0: ${COUNTS[0].toLocaleString('en-US')}, QoS 1: ${COUNTS[1].toLocaleString('en-US')} messages), load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
     const lines: string[] = [];
     let ok = true;
     for (const qos of [0, 1] as const) {
-      const scenario = { ...scenarios.find((s) => s.name === `throughput-1to1.qos${qos}`)!, durationMs: DURATION_MS };
-      const ours: number[] = [];
-      const theirs: number[] = [];
+      const count = COUNTS[qos];
+      const scenario = { ...scenarios.find((s) => s.name === `throughput-1to1.qos${qos}`)!, durationMs: OURS_MAX_MS, count };
+      // 64-byte lines: 63 characters + newline, which mosquitto_pub -l strips (payload 63 B ≈ our 64 B).
+      const file = path.join(dir, `lines-${qos}.txt`);
+      fs.writeFileSync(file, ('x'.repeat(63) + '\n').repeat(count));
+      const ours: SideRun[] = [];
+      const theirs: SideRun[] = [];
       for (let round = 1; round <= ROUNDS; round++) {
-        // Alternate which goes first, so a burst of load from elsewhere on the machine hits both.
         const runOurs = async () => {
           const r = await runScenario(broker!, scenario, { runId: `ref${round}` });
           if (r.error) throw new Error(`our generator failed: ${r.error}`);
-          ours.push(r.msgsPerSec);
-          return r.msgsPerSec;
+          ours.push({ msgsPerSec: r.msgsPerSec, cpuSec: (r.generator?.cpuMs ?? 0) / 1000, lost: r.loss?.lost ?? count });
         };
-        // The C clients get as many messages as ours delivered in the same time (≥ 20k), so both runs last
-        // about as long. At QoS 1 at most 65,000: mosquitto_pub -l disconnects when the PUBACK for its
-        // last message id arrives, and once ids wrap (65,535) an earlier message with that id ends the run early.
-        const runC = async () => {
-          const wanted = Math.max(20_000, Math.round(((ours.at(-1) ?? (qos ? 30_000 : 100_000)) * DURATION_MS) / 1000));
-          const count = qos ? Math.min(65_000, wanted) : wanted;
-          const v = await cClients(broker!, qos, count, scenario.inflight, round);
-          theirs.push(v.msgsPerSec);
-          if (v.lost) process.stderr.write(`  (C clients, QoS ${qos} round ${round}: ${v.lost} of ${count} messages not delivered)\n`);
-          return v.msgsPerSec;
-        };
-        const order = round % 2 ? [runOurs, runC] : [runC, runOurs];
-        for (const step of order) await step();
-        process.stderr.write(`  QoS ${qos} round ${round}: ours ${ours.at(-1)!.toLocaleString('en-US')} msgs/s, C clients ${theirs.at(-1)!.toLocaleString('en-US')} msgs/s\n`);
+        const runC = async () => { theirs.push(await cClients(broker!, qos, count, file, scenario.inflight, `${process.pid}/${qos}/${round}`)); };
+        // Alternate which goes first, so a burst of load from elsewhere on the machine hits both.
+        for (const step of round % 2 ? [runOurs, runC] : [runC, runOurs]) await step();
+        const [a, b] = [ours.at(-1)!, theirs.at(-1)!];
+        process.stderr.write(`  QoS ${qos} round ${round}: ours ${a.msgsPerSec.toLocaleString('en-US')} msgs/s (lost ${a.lost}), C ${b.msgsPerSec.toLocaleString('en-US')} msgs/s (lost ${b.lost}), load ${os.loadavg()[0]!.toFixed(1)}\n`);
       }
-      const a = median(ours);
-      const b = median(theirs);
-      const ratio = a / b;
-      if (ratio < 1) ok = false;
-      lines.push(`QoS ${qos}  ours ${a.toLocaleString('en-US').padStart(9)} msgs/s   C ${b.toLocaleString('en-US').padStart(9)} msgs/s   ratio ours/C ${ratio.toFixed(3)}   (rounds: ours ${ours.join(' / ')}; C ${theirs.join(' / ')})`);
+      const a = median(ours.map((x) => x.msgsPerSec));
+      const b = median(theirs.map((x) => x.msgsPerSec));
+      const ratio = b ? a / b : Infinity;
+      const lost = { ours: ours.reduce((x, r) => x + r.lost, 0), c: theirs.reduce((x, r) => x + r.lost, 0) };
+      if (ratio < 1 || lost.ours || lost.c) ok = false;
+      const cpuPerMillion = (runs: SideRun[]) => median(runs.map((r) => (r.cpuSec / count) * 1e6)).toFixed(2);
+      lines.push(`QoS ${qos}  ours ${a.toLocaleString('en-US').padStart(9)} msgs/s   C ${b.toLocaleString('en-US').padStart(9)} msgs/s   ratio ours/C ${ratio.toFixed(3)}   CPU s per 1M msgs: ours ${cpuPerMillion(ours)}, C ${cpuPerMillion(theirs)}   lost: ours ${lost.ours}, C ${lost.c}   (rounds: ours ${ours.map((x) => x.msgsPerSec).join(' / ')}; C ${theirs.map((x) => x.msgsPerSec).join(' / ')})`);
     }
     process.stdout.write(lines.join('\n') + '\n');
     return ok ? 0 : 1;

@@ -38,6 +38,7 @@ export const FLAG_OPTIONS = {
   shard: { type: 'string' },
   'start-at': { type: 'string' },
   out: { type: 'string' },
+  'metrics-port': { type: 'string' },
   expectations: { type: 'string' },
   'suites-dir': { type: 'string' },
   'strict-expectations': { type: 'boolean' },
@@ -145,7 +146,7 @@ export function buildRunPlan(flags: ParsedFlags): RunPlan {
   for (const s of suites) oneOf('suite', s, fixtures?.names ?? SUITES.map((x) => x.name));
   const protocols = list(v.protocol)?.map((p) => oneOf('protocol', p === '3' || p === '4' ? '3.1.1' : p, PROTOCOL_VERSIONS));
 
-  const benchFlags = { scenario: v.scenario, duration: v.duration, thresholds: v.thresholds, baseline: v.baseline, 'baseline-tolerance': v['baseline-tolerance'], shard: v.shard, 'start-at': v['start-at'], out: v.out };
+  const benchFlags = { scenario: v.scenario, duration: v.duration, thresholds: v.thresholds, baseline: v.baseline, 'baseline-tolerance': v['baseline-tolerance'], shard: v.shard, 'start-at': v['start-at'], out: v.out, 'metrics-port': v['metrics-port'] };
   const strayBenchFlag = Object.entries(benchFlags).find(([, value]) => value !== undefined)?.[0];
   if (strayBenchFlag && !suites.includes('bench')) throw new UsageError(`--${strayBenchFlag} applies to benchmarks; add --suite bench`);
   const bench = suites.includes('bench') ? buildBenchPlan(benchFlags) : undefined;

@@ -61,6 +61,8 @@ Flags:
       --shard <i>/<N>     with --suite bench: run the i-th (0-based) of N disjoint slices of each scenario;
                           needs --start-at <ISO time> (the shared start) and --out <dir> (the partial result);
                           npm run report -- merge <dir>... combines them (docs/benchmarks-cluster.md)
+      --metrics-port <n>  with --suite bench: live OpenMetrics (rates, p50/p99 so far, loss) on
+                          http://127.0.0.1:<n>/metrics while the benchmarks run (0: any free port)
       --fuzz-budget <time>  with --suite fuzz: how long to fuzz, e.g. 60s, 2m, 500ms (default 20s)
       --fuzz-iterations <n> with --suite fuzz: stop after n sessions at the latest (default 5000)
       --fuzz-seed <n>     with --suite fuzz: the generator's seed (default: random, recorded in the result);

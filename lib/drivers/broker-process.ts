@@ -48,12 +48,18 @@ export async function startBrokerProcess(o: BrokerProcessOptions): Promise<Broke
       clearTimeout(timer);
       reject(new BrokerStartError(o.target, `${o.command} failed to start: ${why}`, text));
     };
+    let started = false;
     const onData = (chunk: Buffer) => {
       const s = chunk.toString();
-      text += s;
       log.write(s);
+      // Once ready, the output goes to the log file only: a connection storm logs a line per client
+      // (18,000 with connections-18k), and keeping and re-splitting it all here cost the generator's
+      // process memory and CPU in proportion to the connections.
+      if (started) return;
+      text += s;
       const ready = text.split('\n').find((l) => o.ready.test(l));
       if (ready !== undefined) {
+        started = true;
         clearTimeout(timer);
         resolve(ready);
       } else if (o.fatal && o.fatal.test(text)) {

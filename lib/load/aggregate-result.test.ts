@@ -48,7 +48,7 @@ describe('aggregateScenario', () => {
       workers: [worker({ cpuMs: 950, wallMs: 1000 }), worker({ cpuMs: 100, wallMs: 1000 })],
     }), 'b');
     expect(r.broker).toMatchObject({ cpuPercentMean: 20, rssBytesMax: 300 });
-    expect(r.generator).toEqual({ cpuPercentMean: 95, bound: true });
+    expect(r.generator).toEqual({ cpuPercentMean: 95, bound: true, cpuMs: 1050 });
   });
 
   it('no data is absent, never zeros to pass on: no latency, no loss rate, no broker figures', () => {
@@ -63,12 +63,12 @@ describe('aggregateScenario', () => {
   it('connections: latency from connect→CONNACK, rate over the connect window, memory per connection floored at 0', () => {
     const s = parseScenario({ name: 'c', kind: 'connections', count: 100 }, 'f');
     const k = scenarioKind('connections');
-    const x = samples({ workers: [worker({ connectHistogram: histogram({ 2: 100 }), connectedMs: 500 })], rssBeforeBytes: 1000, rssAfterBytes: 101_000 });
+    const x = samples({ workers: [worker({ connectHistogram: histogram({ 2: 100 }), connectedMs: 500, held: 99, connectorBytesPerConnection: 5000.4 })], rssBeforeBytes: 1000, rssAfterBytes: 101_000 });
     const r = aggregateScenario(s, k, k.layout(s, 'p', 1), x, 'b');
     expect(r.latency!.p50Ms).toBeCloseTo(2, 1);
     expect(r.loss).toBeUndefined();
     expect(r.msgsPerSec).toBe(0);
-    expect(r.extra).toEqual({ connections: 100, connectionsPerSec: 200, bytesPerConnection: 1000 });
+    expect(r.extra).toEqual({ connections: 100, connectionsHeld: 99, connectionsPerSec: 200, bytesPerConnection: 1000, generatorBytesPerConnection: 5000 });
     expect(aggregateScenario(s, k, k.layout(s, 'p', 1), { ...x, rssAfterBytes: 0 }, 'b').extra!.bytesPerConnection).toBe(0);
   });
 

@@ -53,7 +53,8 @@ function generatorLoad(x: ScenarioSamples, brokerCpuPercentMean: number | undefi
   if (!x.workers.length) return undefined;
   const busiest = Math.max(...x.workers.map((w) => (w.wallMs > 0 ? (w.cpuMs / w.wallMs) * 100 : 0)));
   const brokerSaturated = brokerCpuPercentMean !== undefined && brokerCpuPercentMean >= BROKER_SATURATED_PERCENT;
-  return { cpuPercentMean: Math.round(busiest * 10) / 10, bound: busiest >= GENERATOR_BOUND_PERCENT && !brokerSaturated };
+  const cpuMs = Math.round(x.workers.reduce((a, w) => a + w.cpuMs, 0));
+  return { cpuPercentMean: Math.round(busiest * 10) / 10, bound: busiest >= GENERATOR_BOUND_PERCENT && !brokerSaturated, cpuMs };
 }
 
 /** Pure: the result of one scenario run from its samples. */

@@ -1,7 +1,6 @@
 // The `bench` suite: run by the orchestrator directly (not through vitest), because the main process
 // knows the broker's pid and ports. Flags are validated into a BenchPlan before anything starts.
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { UsageError } from '../core/errors.ts';
 import { ROOT } from '../core/paths.ts';
 import type { BenchmarkResult } from '../results/types.ts';
@@ -14,6 +13,9 @@ import { MICRO_BENCHMARKS, MICRO_METRICS, runMicroBenchmarks } from './micro-ben
 import { scenarioKind } from './scenario-kinds.ts';
 import { parseShardPlan, scenarioStarts, type ShardPlan } from './shard-plan.ts';
 import { globalSamples, type ScenarioPartial, type ShardSamples } from './shard-merge.ts';
+import type { PreflightEnv } from './scenario-kind.ts';
+import { fileLimit, raiseFileLimit } from '../core/file-limit.ts';
+import { startLiveMetrics, type LiveMetrics } from './live-metrics.ts';
 
 export const SCENARIO_DIR = path.join(ROOT, 'suites/bench');
 /** --scenario word that selects the tinybench micro-benchmarks (on by default). */
@@ -28,6 +30,7 @@ export interface BenchFlags {
   shard?: string;
   'start-at'?: string;
   out?: string;
+  'metrics-port'?: string;
 }
 
 export interface BenchPlan {
@@ -38,6 +41,8 @@ export interface BenchPlan {
   tolerance: BaselineTolerance;
   /** --shard i/N: this process runs one slice of every scenario (lib/load/shard-plan.ts). */
   shard?: ShardPlan;
+  /** --metrics-port: serve live OpenMetrics on 127.0.0.1:<port> while the benchmarks run (0: any free port). */
+  metricsPort?: number;
 }
 
 export function buildBenchPlan(f: BenchFlags): BenchPlan {
@@ -55,6 +60,11 @@ export function buildBenchPlan(f: BenchFlags): BenchPlan {
   const micro = !shard && (!words || words.includes(MICRO) || words.includes('all'));
   const scenarioWords = words?.filter((w) => w !== MICRO);
   const scenarios = scenarioWords && !scenarioWords.length ? [] : selectScenarios(all, scenarioWords, durationMs);
+  let metricsPort: number | undefined;
+  if (f['metrics-port'] !== undefined) {
+    metricsPort = Number(f['metrics-port']);
+    if (!/^\d+$/.test(f['metrics-port']) || metricsPort > 65_535) throw new UsageError(`--metrics-port "${f['metrics-port']}" is not allowed; use a port from 1 to 65535 (0: any free port), e.g. --metrics-port 9464`);
+  }
   const thresholds = f.thresholds ? loadThresholds(path.resolve(f.thresholds), thresholdScenarios(all)) : [];
   return {
     scenarios,
@@ -63,6 +73,7 @@ export function buildBenchPlan(f: BenchFlags): BenchPlan {
     ...(f.baseline ? { baseline: loadBaseline(path.resolve(f.baseline)) } : {}),
     tolerance: f['baseline-tolerance'] ? parseTolerance(f['baseline-tolerance']) : DEFAULT_TOLERANCE,
     ...(shard ? { shard } : {}),
+    ...(metricsPort !== undefined ? { metricsPort } : {}),
   };
 }
 
@@ -79,21 +90,41 @@ function notRunResult(s: Scenario, target: string, notRun: string): BenchmarkRes
   return { scenario: s.name, target, protocol: s.protocol, kind: s.kind, durationMs: 0, sent: 0, received: 0, msgsPerSec: 0, notRun };
 }
 
-function openFileLimit(): number | undefined {
-  try {
-    return Number(execFileSync('/bin/sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim()) || undefined;
-  } catch {
-    return undefined;
-  }
+/** Raises this process's soft open-file limit to the hard one (see file-limit.ts) and reads the limits preflight weighs. */
+function preflightEnv(broker: StartedBroker, progress: (line: string) => void): PreflightEnv {
+  const { limit, note } = raiseFileLimit('self');
+  if (note) progress(`  note: ${note}`);
+  const inProcess = broker.driver === 'embedded';
+  const brokerLimit = !inProcess && broker.pid && broker.driver === 'local' ? fileLimit(broker.pid) : undefined;
+  return { openFileLimit: limit?.soft, brokerOpenFileLimit: brokerLimit?.soft, brokerInProcess: inProcess };
 }
 
 /**
- * Runs the plan's scenarios in turn. A shard (plan.shard) starts each at its shared instant and hands
- * each scenario's partial (its samples with global ids) to onPartial.
+ * Runs the plan's scenarios in turn, with live metrics when asked. A shard (plan.shard) starts each at
+ * its shared instant and hands each scenario's partial (its samples with global ids) to onPartial.
  */
 export async function runBenchSuite(broker: StartedBroker, plan: BenchPlan, runId: string, progress: (line: string) => void, onPartial?: (p: ScenarioPartial) => void): Promise<BenchmarkResult[]> {
+  const metrics = plan.metricsPort !== undefined ? await startMetrics(plan.metricsPort) : undefined;
+  if (metrics) progress(`  live metrics: http://127.0.0.1:${metrics.port}/metrics (OpenMetrics)`);
+  try {
+    return await runScenarios(broker, plan, runId, progress, metrics, onPartial);
+  } finally {
+    await metrics?.close();
+  }
+}
+
+/** The endpoint, or a UsageError naming the port when it cannot be bound (taken, or privileged). */
+async function startMetrics(port: number): Promise<LiveMetrics> {
+  try {
+    return await startLiveMetrics(port);
+  } catch (e) {
+    throw new UsageError(`--metrics-port ${port}: cannot listen on 127.0.0.1:${port} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pick a free port, or 0 for any`);
+  }
+}
+
+async function runScenarios(broker: StartedBroker, plan: BenchPlan, runId: string, progress: (line: string) => void, metrics: LiveMetrics | undefined, onPartial?: (p: ScenarioPartial) => void): Promise<BenchmarkResult[]> {
   const results: BenchmarkResult[] = [];
-  const limit = openFileLimit();
+  const env = preflightEnv(broker, progress);
   const starts = plan.shard ? scenarioStarts(plan.shard, plan.scenarios) : [];
   const record = (s: Scenario, r: BenchmarkResult, sampled?: ShardSamples) => {
     results.push(r);
@@ -109,8 +140,9 @@ export async function runBenchSuite(broker: StartedBroker, plan: BenchPlan, runI
       }
       ratePerSec = Math.max(1, Math.round(ref.msgsPerSec * s.rateFraction.fraction));
     }
-    const cannot = scenarioKind(s.kind).preflight?.(s, { openFileLimit: limit });
+    const cannot = scenarioKind(s.kind).preflight?.(s, env);
     if (cannot) {
+      progress(`  ✗ ${broker.target} ${s.name} not run: ${cannot}`);
       record(s, notRunResult(s, broker.target, cannot));
       continue;
     }
@@ -118,9 +150,10 @@ export async function runBenchSuite(broker: StartedBroker, plan: BenchPlan, runI
     const shard = plan.shard;
     let sampled: ShardSamples | undefined;
     const r = await runScenario(broker, s, {
-      runId, progress, ...(ratePerSec ? { ratePerSec } : {}),
+      runId, progress, ...(metrics ? { live: (x) => metrics.update(x) } : {}), ...(ratePerSec ? { ratePerSec } : {}),
       ...(shard ? { shard: { startAtMs: starts[k]!, index: shard.index, count: shard.count }, onSamples: (x, layout) => { sampled = globalSamples(shard.index, layout, x); } } : {}),
     });
+    metrics?.finished(broker.target, s.name, r.loss?.lost);
     if (r.notRun) progress(`    not run: ${r.notRun}`);
     else if (r.error) progress(`    error: ${r.error}`);
     else progress(`    ${scenarioKind(s.kind).headline(r)}, p50 ${r.latency?.p50Ms ?? '-'} ms, p99 ${r.latency?.p99Ms ?? '-'} ms${r.loss ? `, lost ${r.loss.lost}, dup ${r.loss.duplicates}, reordered ${r.loss.reordered}` : ''}`);

@@ -1,7 +1,7 @@
 // A generator worker thread: owns its connections, runs its publishers/subscribers, reports
 // progress once a second and, at the end, its histograms and delivery counts.
 import { parentPort } from 'node:worker_threads';
-import { LoadConnection } from './load-connection.ts';
+import { LoadConnection, sourceAddress } from './load-connection.ts';
 import { LoadPublisher } from './load-publisher.ts';
 import { LoadSubscriber } from './load-subscriber.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
@@ -9,9 +9,11 @@ import { encodeHistogram, newLatencyHistogram, recordMs } from './latency-stats.
 import { threadCpuMs } from './cpu-time.ts';
 import { publishRetained } from './retained-storm.ts';
 import { nowMs } from './message-header.ts';
+import { fullGc } from './full-gc.ts';
 import { SharedCounters, type FromWorker, type ToWorker, type TrackerReport, type WorkerPlan } from './worker-protocol.ts';
 
 const port = parentPort!;
+
 const post = (m: FromWorker) => port.postMessage(m);
 
 let plan: WorkerPlan;
@@ -22,12 +24,46 @@ const groups = new Map<string, Map<number, SequenceTracker>>();
 const total = newLatencyHistogram();
 const connectHist = newLatencyHistogram();
 let connectedMs = 0;
+/** Process RSS growth per held connection while this worker opened them (threads share one RSS; see openConnectors). */
+let connectorBytesPerConnection: number | undefined;
 let progressTimer: NodeJS.Timeout | undefined;
 const cpu0 = threadCpuMs();
 const wall0 = performance.now();
 let retainedConns: { pub: LoadConnection; sub: LoadConnection } | undefined;
 let subscribedAt = 0;
 let lastDeliveryAt = 0;
+
+/**
+ * Connection-rate scenarios: 8 handshakes in flight at a time, each timed connect → CONNACK. Memory
+ * per idle connection is the process RSS growth over all but the first tenth (at least 64), each end
+ * measured after a full collection: the first connections pay one-time costs (mqtt-packet's cache of
+ * 65,536 packet-id buffers, V8 growing its young generation) that are not what a connection keeps.
+ * The collections' time is left out of the connect window.
+ */
+async function openConnectors(p: WorkerPlan): Promise<void> {
+  if (!p.connectors.length) return;
+  const warmUp = Math.min(p.connectors.length, Math.max(64, Math.floor(p.connectors.length / 10)));
+  let k = 0;
+  const open = (ids: string[]) => Promise.all(Array.from({ length: Math.min(8, ids.length) }, async () => {
+    for (let id = ids.shift(); id !== undefined; id = ids.shift()) {
+      const { conn, connectMs } = await LoadConnection.open(p.endpoint, id, p.protocol, p.connectTimeoutMs, sourceAddress(p.endpoint.host, p.workerIndex, k++));
+      recordMs(connectHist, connectMs);
+      connectors.push(conn);
+    }
+  }));
+  const t0 = performance.now();
+  await open(p.connectors.slice(0, warmUp));
+  const c0 = performance.now();
+  fullGc();
+  const rss0 = process.memoryUsage.rss();
+  const c1 = performance.now();
+  await open(p.connectors.slice(warmUp));
+  const c2 = performance.now();
+  fullGc();
+  connectedMs = c2 - t0 - (c1 - c0);
+  const measured = p.connectors.length - warmUp;
+  if (measured > 0) connectorBytesPerConnection = Math.max(0, process.memoryUsage.rss() - rss0) / measured;
+}
 
 async function setup(p: WorkerPlan): Promise<void> {
   plan = p;
@@ -40,17 +76,7 @@ async function setup(p: WorkerPlan): Promise<void> {
     subscribers.push(new LoadSubscriber(conn, trackers, (ms) => recordMs(total, ms), delivered, pumpLocal));
     await conn.subscribe(s.filter, p.qos, p.connectTimeoutMs);
   }
-  const t0 = performance.now();
-  // Connection-rate scenarios: 8 handshakes in flight at a time, each timed connect → CONNACK.
-  const queue = [...p.connectors];
-  await Promise.all(Array.from({ length: Math.min(8, queue.length) }, async () => {
-    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-      const { conn, connectMs } = await LoadConnection.open(p.endpoint, id, p.protocol, p.connectTimeoutMs);
-      recordMs(connectHist, connectMs);
-      connectors.push(conn);
-    }
-  }));
-  connectedMs = performance.now() - t0;
+  await openConnectors(p);
   if (p.retained) {
     const pub = (await LoadConnection.open(p.endpoint, `${p.retained.prefix.replace(/\//g, '-')}-rp`.slice(-64), p.protocol, p.connectTimeoutMs)).conn;
     const sub = (await LoadConnection.open(p.endpoint, `${p.retained.prefix.replace(/\//g, '-')}-rs`.slice(-64), p.protocol, p.connectTimeoutMs)).conn;
@@ -72,7 +98,8 @@ async function setup(p: WorkerPlan): Promise<void> {
 
 function go(startMs: number): void {
   progressTimer = setInterval(() => {
-    post({ type: 'progress', workerIndex: plan.workerIndex, p99Ms: total.totalCount ? total.getValueAtPercentile(99) / 1000 : undefined });
+    const n = total.totalCount;
+    post({ type: 'progress', workerIndex: plan.workerIndex, p50Ms: n ? total.getValueAtPercentile(50) / 1000 : undefined, p99Ms: n ? total.getValueAtPercentile(99) / 1000 : undefined });
   }, 1000);
   if (plan.retained && retainedConns) {
     const { pub, sub } = retainedConns;
@@ -89,6 +116,8 @@ function go(startMs: number): void {
   }
   let running = publishers.length;
   const published = () => post({ type: 'published', sent: Object.fromEntries(publishers.map((x) => [x.spec.id, x.sent])) });
+  // Held connections (connections scenarios) stay open and idle for the scenario's duration.
+  if (!running && connectors.length) return void setTimeout(published, Math.max(0, startMs - nowMs()) + plan.durationMs);
   if (!running) return published();
   for (const pub of publishers) {
     pub.onFinished = () => { if (--running === 0) published(); };
@@ -109,6 +138,8 @@ async function finish(): Promise<void> {
     histogram: encodeHistogram(total),
     connectHistogram: encodeHistogram(connectHist),
     connectedMs,
+    ...(connectors.length ? { held: connectors.filter((c) => !c.closed).length } : {}),
+    ...(connectorBytesPerConnection !== undefined ? { connectorBytesPerConnection } : {}),
     trackers,
     memberCounts: subscribers.map((s) => s.received),
     cpuMs: threadCpuMs() - cpu0,

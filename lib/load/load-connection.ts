@@ -14,6 +14,18 @@ export interface Endpoint {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+/** Source addresses per worker for held connections: 18,000 over 200 addresses is 90 ephemeral ports each. */
+const SOURCE_ADDRESSES = 200;
+
+/**
+ * The source address for a worker's k-th held connection when the broker is on an IPv4 loopback
+ * address: spread over 127.<worker+1>.0.1 … 127.<worker+1>.0.200 (all of 127.0.0.0/8 is loopback on
+ * Linux), so that ephemeral ports, counted per source address, never run out. Other hosts (::1,
+ * localhost): none, the kernel picks.
+ */
+export function sourceAddress(host: string, workerIndex: number, k: number): string | undefined {
+  return /^127\./.test(host) ? `127.${1 + (workerIndex % 254)}.0.${1 + (k % SOURCE_ADDRESSES)}` : undefined;
+}
 
 export class LoadConnection {
   onFrame: (f: Frame) => void = () => {};
@@ -33,15 +45,15 @@ export class LoadConnection {
   }
 
   /** Opens a connection and waits for a successful CONNACK; resolves with the connect→CONNACK time. */
-  static async open(ep: Endpoint, clientId: string, protocol: ProtocolVersion, timeoutMs: number): Promise<{ conn: LoadConnection; connectMs: number }> {
+  static async open(ep: Endpoint, clientId: string, protocol: ProtocolVersion, timeoutMs: number, localAddress?: string): Promise<{ conn: LoadConnection; connectMs: number }> {
     // Benchmarks generate real traffic: refuse anything but loopback so a typo cannot load a remote host.
     if (!LOOPBACK.has(ep.host)) throw new Error(`load generation is limited to loopback; ${ep.host} is not`);
     const t0 = performance.now();
     const socket = ep.tls
       // The broker's certificate is generated per run; a load test measures throughput, not trust, so
       // verification is off here (the TLS suite checks certificates).
-      ? tls.connect({ host: ep.host, port: ep.port, rejectUnauthorized: false })
-      : net.connect({ host: ep.host, port: ep.port });
+      ? tls.connect({ host: ep.host, port: ep.port, rejectUnauthorized: false, ...(localAddress ? { localAddress } : {}) })
+      : net.connect({ host: ep.host, port: ep.port, ...(localAddress ? { localAddress } : {}) });
     socket.setNoDelay(true);
     const conn = new LoadConnection(socket, protocol);
     const connack = conn.expect(PACKET.CONNACK, timeoutMs, `CONNACK for ${clientId}`);
@@ -78,9 +90,13 @@ export class LoadConnection {
 
   private expect(type: number, timeoutMs: number, what: string): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { this.pending = undefined; this.socket.destroy(); reject(new Error(`no ${what} within ${timeoutMs} ms`)); }, timeoutMs);
-      this.socket.once('error', (e) => { clearTimeout(timer); reject(e); });
-      this.pending = { type, resolve: (b) => { clearTimeout(timer); resolve(b); } };
+      // Settling removes the error listener and the timer: an idle held connection keeps neither
+      // (nor, through them, this promise and its CONNACK), which is most of its memory otherwise.
+      const settle = () => { clearTimeout(timer); this.socket.off('error', onError); };
+      const onError = (e: Error) => { settle(); reject(e); };
+      const timer = setTimeout(() => { this.pending = undefined; settle(); this.socket.destroy(); reject(new Error(`no ${what} within ${timeoutMs} ms`)); }, timeoutMs);
+      this.socket.once('error', onError);
+      this.pending = { type, resolve: (b) => { settle(); resolve(b); } };
     });
   }
 

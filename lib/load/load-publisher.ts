@@ -79,11 +79,12 @@ export class LoadPublisher {
   pump(): void {
     if (!this.running || this.blocked || this.plan.mode !== 'closed') return;
     const now = nowMs();
-    if (now >= this.endMs) return this.stop();
+    const limit = this.plan.messageLimit ?? Infinity;
+    if (now >= this.endMs || this.sent >= limit) return this.stop();
     const outstanding = this.plan.qos > 0 ? this.sent - this.acked : 0;
     const undelivered = this.sent * this.spec.deliveriesPerMessage - this.counters.delivered(this.spec.id);
     const deliveryRoom = Math.floor((this.windowDeliveries * this.spec.deliveriesPerMessage - undelivered) / this.spec.deliveriesPerMessage);
-    const room = Math.min(this.plan.inflight - outstanding, deliveryRoom);
+    const room = Math.min(this.plan.inflight - outstanding, deliveryRoom, limit - this.sent);
     // Refill in batches, not a message at a time: one larger write instead of many tiny ones and one
     // wake-up per batch, so the generator spends its CPU (mostly syscalls) on fewer, fuller calls.
     if (deliveryRoom < this.refillAt && undelivered > 0) return this.waitForDeliveries(undelivered - (this.windowDeliveries * this.spec.deliveriesPerMessage - this.refillAt * this.spec.deliveriesPerMessage));

@@ -11,6 +11,8 @@ import { SharedCounters, type WorkerPlan } from './worker-protocol.ts';
 import { WorkerHandle } from './worker-handle.ts';
 import { startResourceSampler, type ResourceSampler } from './resource-sampler.ts';
 import { nowMs } from './message-header.ts';
+import { fullGc } from './full-gc.ts';
+import type { LiveSample } from './live-metrics.ts';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 /** Workers start publishing this long after "go", so that all of them start together. */
@@ -25,6 +27,8 @@ export interface EngineOptions {
   workers: number;
   ratePerSec: number;
   progress?: (line: string) => void;
+  /** Once a second with the progress line: the same figures for the live metrics endpoint. */
+  live?: (x: LiveSample) => void;
   onStarted?: () => void;
   /** TEST-ONLY: see WorkerPlan.stampAtActualSend. */
   stampAtActualSend?: boolean;
@@ -32,6 +36,7 @@ export interface EngineOptions {
   startAtMs?: number;
 }
 
+const optional = <K extends string>(k: K, v: number | undefined) => (v === undefined ? {} : { [k]: v } as Record<K, number>);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** One run's moving parts; each step below is one phase of it. */
@@ -41,6 +46,7 @@ class EngineRun {
   readonly handles: WorkerHandle[];
   readonly sampler: ResourceSampler;
   readonly liveP99 = new Map<number, number>();
+  readonly liveP50 = new Map<number, number>();
   progressTimer: NodeJS.Timeout | undefined;
   startMs = 0;
   rssBeforeBytes: number | undefined;
@@ -48,9 +54,13 @@ class EngineRun {
   constructor(readonly broker: StartedBroker, readonly s: Scenario, readonly kind: ScenarioKindSpec, readonly layout: Layout, readonly o: EngineOptions) {
     this.shared = SharedCounters.allocate(layout.publisherCount);
     this.counters = new SharedCounters(this.shared);
-    this.handles = Array.from({ length: o.workers }, () => new WorkerHandle());
+    this.handles = Array.from({ length: o.workers }, () => new WorkerHandle(kind.workerResourceLimits));
     this.sampler = startResourceSampler(broker);
-    for (const h of this.handles) h.onMessage = (m) => { if (m.type === 'progress' && m.p99Ms !== undefined) this.liveP99.set(m.workerIndex, m.p99Ms); };
+    for (const h of this.handles) h.onMessage = (m) => {
+      if (m.type !== 'progress') return;
+      if (m.p99Ms !== undefined) this.liveP99.set(m.workerIndex, m.p99Ms);
+      if (m.p50Ms !== undefined) this.liveP50.set(m.workerIndex, m.p50Ms);
+    };
   }
 
   deliveredNow(): number {
@@ -72,7 +82,12 @@ class EngineRun {
 /** Step 1: every worker opens its connections (and subscribes) and says it is ready. */
 async function setUpWorkers(run: EngineRun, listener: ListenerInfo): Promise<void> {
   const { s, kind, layout, o } = run;
-  if (kind.rssDelta) run.rssBeforeBytes = await run.sampler.rssNow();
+  if (kind.rssDelta) {
+    // The workers read this process's RSS per held connection: collect the main thread's garbage
+    // first (e.g. the run's certificates), or its release during the connections would hide theirs.
+    fullGc();
+    run.rssBeforeBytes = await run.sampler.rssNow();
+  }
   run.handles.forEach((h, i) => {
     const plan: WorkerPlan = {
       workerIndex: i,
@@ -113,6 +128,8 @@ function startPublishing(run: EngineRun): void {
     const p99 = run.liveP99.size ? Math.max(...run.liveP99.values()).toFixed(1) : '-';
     const elapsed = ((nowMs() - run.startMs) / 1000).toFixed(0);
     o.progress?.(`    ${broker.target} ${s.name} ${elapsed}s: ${fmt(d - lastDelivered)} msg/s, p99 ${p99} ms, undelivered ${fmt(Math.max(0, run.expectedNow() - d))}`);
+    const highest = (m: Map<number, number>) => (m.size ? Math.max(...m.values()) : undefined);
+    o.live?.({ target: broker.target, scenario: s.name, runKey: o.prefix, sent: run.expectedNow(), delivered: d, ratePerSec: d - lastDelivered, ...optional('p50Ms', highest(run.liveP50)), ...optional('p99Ms', highest(run.liveP99)) });
     lastDelivered = d;
   };
   // Offset by 150 ms so that the workers' once-a-second progress has arrived.

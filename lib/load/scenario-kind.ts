@@ -2,6 +2,7 @@
 // validation, how the generic engine lays out and drives its load, which threshold metrics its results
 // carry, and how aggregation reads its figures. The engine, the runner and aggregation read these
 // declarations and never ask which kind they are running.
+import type { ResourceLimits } from 'node:worker_threads';
 import type { BenchmarkResult } from '../results/types.ts';
 import type { ThresholdMetric } from '../results/thresholds.ts';
 import type { Scenario } from './scenario.ts';
@@ -19,6 +20,16 @@ export interface DeliveryTotals {
   lost: number;
   duplicates: number;
   reordered: number;
+}
+
+/** What a kind's preflight may weigh: the soft open-file limits in force (undefined: unknown). */
+export interface PreflightEnv {
+  /** This process's (the generator workers are its threads). */
+  openFileLimit: number | undefined;
+  /** The broker's, when it is a local process whose /proc/<pid>/limits can be read. */
+  brokerOpenFileLimit: number | undefined;
+  /** The broker runs in this process (embedded): its connections count against openFileLimit too. */
+  brokerInProcess: boolean;
 }
 
 export interface ScenarioKindSpec {
@@ -39,14 +50,21 @@ export interface ScenarioKindSpec {
   loop: 'closed' | 'open';
   /** Additions to one worker's plan (e.g. the retained storm's topics go to worker 0). */
   workerPlan?(s: Scenario, prefix: string, workerIndex: number): Partial<WorkerPlan>;
+  /** V8 limits for the generator workers (e.g. a small young generation for idle connections). */
+  workerResourceLimits?: ResourceLimits;
   /** Print the once-a-second msg/s line (not for idle connections). */
   liveProgress: boolean;
   /** Longest wait for stragglers after publishing ends. */
   drainCapMs(s: Scenario): number;
+  /**
+   * A stepped kind (sweep): the open-loop rates per publisher to run in turn, each one sampled run;
+   * the runner ends at the first step beyond the bound and folds the steps into one result.
+   */
+  steps?: (s: Scenario) => number[];
   /** Read the broker's RSS before and after the run (memory per connection). */
   rssDelta: boolean;
   /** Why this scenario cannot run here (checked before any worker starts), or undefined. */
-  preflight?(s: Scenario, env: { openFileLimit: number | undefined }): string | undefined;
+  preflight?(s: Scenario, env: PreflightEnv): string | undefined;
 
   // --- result ---
   /** Threshold metrics that results of this kind carry ("*" thresholds apply only to these). */

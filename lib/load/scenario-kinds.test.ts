@@ -5,6 +5,7 @@ import { ROOT } from '../core/paths.ts';
 import { BENCHMARK_KINDS } from '../results/types.ts';
 import { METRICS } from '../results/thresholds.ts';
 import { SCENARIO_KINDS, SCENARIO_KIND_REGISTRY } from './scenario-kinds.ts';
+import { sweepResult, sweepStep } from './sweep-curve.ts';
 import { aggregateScenario } from './aggregate-result.ts';
 import { encodeHistogram, newLatencyHistogram, recordMs } from './latency-stats.ts';
 import { parseScenario } from './scenario.ts';
@@ -26,11 +27,13 @@ describe('scenario kind registry', () => {
     const spec = SCENARIO_KIND_REGISTRY[kind];
     const s = parseScenario({ name: 'k', kind, count: 10, ratePerSec: 100 }, 'f');
     const layout = spec.layout(s, 'p', 1);
-    const r = aggregateScenario(s, spec, layout, {
+    const one = aggregateScenario(s, spec, layout, {
       startMs: 0, publishedAtMs: 1000, deliveredAtPublishedEnd: 10, sent: { 0: 10 }, ratePerSec: 100, rssBeforeBytes: 0, rssAfterBytes: 1000,
       brokerSamples: [{ tMs: 500, cpuPercent: 10, rssBytes: 100 }],
-      workers: [{ histogram: oneSample, connectHistogram: oneSample, connectedMs: 100, retainedWindowMs: 100, trackers: [{ publisherId: 0, group: [...layout.groupPublishers.keys()][0] ?? '', unique: 10, duplicates: 0, reordered: 0 }], memberCounts: [10], cpuMs: 1, wallMs: 1000 }],
+      workers: [{ histogram: oneSample, connectHistogram: oneSample, connectedMs: 100, retainedWindowMs: 100, held: 10, connectorBytesPerConnection: 5000, trackers: [{ publisherId: 0, group: [...layout.groupPublishers.keys()][0] ?? '', unique: 10, duplicates: 0, reordered: 0 }], memberCounts: [10], cpuMs: 1, wallMs: 1000 }],
     }, 't');
+    // A stepped kind folds its steps' results into one (sweep-curve.ts).
+    const r = spec.steps ? sweepResult(s, [one], [sweepStep(s, one, layout.publisherCount)!], 'the last step') : one;
     for (const m of spec.metrics) expect(METRICS[m](r), m).not.toBeUndefined();
     for (const key of Object.keys(r.extra ?? {})) expect(spec.result.extraKeys).toContain(key);
   });

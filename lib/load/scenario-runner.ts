@@ -2,7 +2,7 @@
 // aggregate (aggregate-result: a pure reducer) → BenchmarkResult. The kind's registry entry supplies
 // everything that differs by kind; nothing here asks which kind it is.
 import { randomBytes } from 'node:crypto';
-import type { BenchmarkResult } from '../results/types.ts';
+import type { BenchmarkResult, SweepStep } from '../results/types.ts';
 import type { ListenerInfo, StartedBroker } from '../core/broker.ts';
 import type { Scenario } from './scenario.ts';
 import { scenarioKind } from './scenario-kinds.ts';
@@ -10,12 +10,16 @@ import { aggregateScenario, baseResult } from './aggregate-result.ts';
 import { sampleScenario } from './scenario-engine.ts';
 import type { ScenarioSamples } from './scenario-samples.ts';
 import type { Layout } from './scenario-layout.ts';
+import type { LiveSample } from './live-metrics.ts';
+import { SWEEP_DEFAULTS, stopReason, sweepResult, sweepStep } from './sweep-curve.ts';
 
 export interface RunScenarioOptions {
   runId: string;
   /** Open loop rate per publisher, resolved by the caller (absolute or a fraction of a measured max). */
   ratePerSec?: number;
   progress?: (line: string) => void;
+  /** Live figures once a second (the --metrics-port endpoint). */
+  live?: (x: LiveSample) => void;
   /** Called once publishing has started (used by the coordinated-omission proof to freeze the broker). */
   onStarted?: () => void;
   /**
@@ -43,7 +47,14 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
   const kind = scenarioKind(s.kind);
   const listener = listenerFor(s, broker);
   if (typeof listener === 'string') return { ...baseResult(s, broker.target), notRun: listener };
-  const ratePerSec = kind.loop === 'open' ? o.ratePerSec ?? s.ratePerSec ?? 0 : 0;
+  if (kind.steps) return runSteps(broker, s, kind.steps(s), listener, o);
+  return runOnce(broker, s, listener, o.ratePerSec ?? s.ratePerSec, o);
+}
+
+/** One sampled run of the scenario at one open-loop rate (closed-loop kinds ignore it). */
+async function runOnce(broker: StartedBroker, s: Scenario, listener: ListenerInfo, rate: number | undefined, o: RunScenarioOptions): Promise<BenchmarkResult> {
+  const kind = scenarioKind(s.kind);
+  const ratePerSec = kind.loop === 'open' ? rate ?? 0 : 0;
   const partial: BenchmarkResult = { ...baseResult(s, broker.target), ...(kind.loop === 'open' ? { ratePerSec } : {}) };
   if (kind.loop === 'open' && !ratePerSec) return { ...partial, notRun: 'no rate: ratePerSec missing and rateFraction not resolved' };
   const prefix = `bench/${o.runId}/${s.name}/${randomBytes(3).toString('hex')}${o.shard && o.shard.count > 1 ? `/shard${o.shard.index}` : ''}`;
@@ -53,6 +64,7 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
     const samples = await sampleScenario(broker, s, kind, layout, listener, {
       runId: o.runId, prefix, workers, ratePerSec,
       ...(o.progress ? { progress: o.progress } : {}),
+      ...(o.live ? { live: o.live } : {}),
       ...(o.onStarted ? { onStarted: o.onStarted } : {}),
       ...(o.testOnly?.stampAtActualSend ? { stampAtActualSend: true } : {}),
       ...(o.shard ? { startAtMs: o.shard.startAtMs } : {}),
@@ -62,4 +74,23 @@ export async function runScenario(broker: StartedBroker, s: Scenario, o: RunScen
   } catch (e) {
     return { ...partial, error: (e as Error).message };
   }
+}
+
+/** A stepped kind (sweep): one run per rate, in order, until a step is beyond the bound (sweep-curve.ts). */
+async function runSteps(broker: StartedBroker, s: Scenario, rates: readonly number[], listener: ListenerInfo, o: RunScenarioOptions): Promise<BenchmarkResult> {
+  const publishers = scenarioKind(s.kind).layout(s, 'count', 1).publisherCount;
+  const runs: BenchmarkResult[] = [];
+  const steps: SweepStep[] = [];
+  let stoppedBy = `the last step (${rates.length})`;
+  for (const rate of rates) {
+    const r = await runOnce(broker, s, listener, rate, o);
+    runs.push(r);
+    const step = sweepStep(s, r, publishers);
+    if (step) steps.push(step);
+    o.progress?.(`    step ${runs.length}/${rates.length}: ${(rate * publishers).toLocaleString('en-US')} msgs/s offered → ${r.msgsPerSec.toLocaleString('en-US')} delivered, p99 ${step?.p99Ms ?? '-'} ms, lost ${step?.lost ?? '-'}${r.error ? `, error ${r.error}` : ''}`);
+    const stop = stopReason(s, step, r);
+    if (stop) { stoppedBy = stop; break; }
+  }
+  if (!steps.length) return { ...runs[0]!, sweep: { p99BoundMs: s.p99BoundMs ?? SWEEP_DEFAULTS.p99BoundMs, stoppedBy, steps: [] } };
+  return sweepResult(s, runs, steps, stoppedBy);
 }

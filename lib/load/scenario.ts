@@ -36,6 +36,12 @@ export interface Scenario {
    * late, still stamped with their intended time. Absent: the open loop never waits for the broker.
    */
   inFlightWindow?: number;
+  /** sweep: each step's rate is the previous one's × rateFactor (default 2), starting at ratePerSec ... */
+  rateFactor?: number;
+  /** ... for at most maxSteps steps (default 10), each lasting durationMs ... */
+  maxSteps?: number;
+  /** ... until a step's p99 exceeds p99BoundMs (default 10) or it loses a message. */
+  p99BoundMs?: number;
   durationMs: number;
   /** connections: how many to open and hold; retained-storm: how many retained topics. */
   count?: number;
@@ -83,6 +89,14 @@ export function parseScenario(raw: Raw, file: string): Scenario {
     rateFraction = { of: rf.of, fraction: rf.fraction };
   }
   const count = int(file, name, raw, 'count', 1, 100_000);
+  const maxSteps = int(file, name, raw, 'maxSteps', 1, 20);
+  const num = (field: string, min: number, max: number): number | undefined => {
+    const v = raw[field];
+    if (v !== undefined && (typeof v !== 'number' || !(v >= min && v <= max))) fail(file, name, field, v, `use a number from ${min} to ${max}`);
+    return v as number | undefined;
+  };
+  const rateFactor = num('rateFactor', 1.1, 10);
+  const p99BoundMs = num('p99BoundMs', 0.01, 60_000);
   const inFlightWindow = int(file, name, raw, 'inFlightWindow', 1, 65_535);
   const scenario: Scenario = {
     name,
@@ -99,6 +113,9 @@ export function parseScenario(raw: Raw, file: string): Scenario {
     ...(ratePerSec ? { ratePerSec } : {}),
     ...(rateFraction ? { rateFraction } : {}),
     ...(inFlightWindow !== undefined ? { inFlightWindow } : {}),
+    ...(rateFactor !== undefined ? { rateFactor } : {}),
+    ...(maxSteps !== undefined ? { maxSteps } : {}),
+    ...(p99BoundMs !== undefined ? { p99BoundMs } : {}),
     durationMs: int(file, name, raw, 'durationMs', 100, 3_600_000) ?? DEFAULTS.durationMs,
     ...(count !== undefined ? { count } : {}),
     ...(raw.workers !== undefined ? { workers: int(file, name, raw, 'workers', 1, 8) } : {}),

@@ -1,6 +1,6 @@
 // The main thread's end of one generator worker: typed messages in both directions and "wait for the
 // next message of this type, or the worker's failure, with a timeout".
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './worker-protocol.ts';
 
 export class WorkerHandle {
@@ -9,9 +9,9 @@ export class WorkerHandle {
   failure: string | undefined;
   onMessage: (m: FromWorker) => void = () => {};
 
-  constructor() {
+  constructor(resourceLimits?: ResourceLimits) {
     // The boot file registers tsx inside the worker (see there).
-    this.worker = new Worker(new URL('./generator-worker-boot.mjs', import.meta.url));
+    this.worker = new Worker(new URL('./generator-worker-boot.mjs', import.meta.url), resourceLimits ? { resourceLimits } : {});
     this.worker.on('message', (m: FromWorker) => {
       if (m.type === 'error') this.failure ??= m.message;
       this.onMessage(m);

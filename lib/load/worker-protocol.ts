@@ -42,6 +42,8 @@ export interface WorkerPlan {
   stampAtActualSend?: boolean;
   ratePerSec: number;
   durationMs: number;
+  /** Closed loop: each publisher stops after this many messages (or at durationMs, whichever first). */
+  messageLimit?: number;
   publisherCount: number;
   /** Shared counters (SharedCounters over it): deliveries, messages sent and wake marks per publisher. */
   delivered: SharedArrayBuffer;
@@ -65,10 +67,11 @@ export interface TrackerReport {
 
 export type FromWorker =
   | { type: 'ready' }
-  /** Once a second: this worker's p99 so far. Cheap on purpose (encoding a histogram every second stalled the sender); final figures come from merged histograms. */
-  | { type: 'progress'; workerIndex: number; p99Ms: number | undefined }
+  /** Once a second: this worker's p50 and p99 so far. Cheap on purpose (encoding a histogram every second stalled the sender); final figures come from merged histograms. */
+  | { type: 'progress'; workerIndex: number; p50Ms: number | undefined; p99Ms: number | undefined }
   | { type: 'published'; sent: Record<number, number> }
-  | { type: 'done'; retainedWindowMs?: number; histogram: string; connectHistogram: string; connectedMs: number; trackers: TrackerReport[]; memberCounts: number[]; cpuMs: number; wallMs: number }
+  /** held: connections still open at the end of the hold; connectorBytesPerConnection: process RSS growth per connection opened (see generator-worker). */
+  | { type: 'done'; retainedWindowMs?: number; held?: number; connectorBytesPerConnection?: number; histogram: string; connectHistogram: string; connectedMs: number; trackers: TrackerReport[]; memberCounts: number[]; cpuMs: number; wallMs: number }
   | { type: 'error'; message: string };
 
 /**

@@ -17,7 +17,9 @@ interface Row {
 const ROWS: Row[] = [
   // Read as thresholds read it: results with no message flow (connections, micro) show no rate.
   { label: 'msgs/s', value: METRICS.msgsPerSec, show: int },
+  { label: 'knee msgs/s', value: METRICS.kneeMsgsPerSec, show: int },
   { label: 'conn/s', value: (r) => r.extra?.connectionsPerSec, show: int },
+  { label: 'held', value: METRICS.connectionsHeld, show: int },
   { label: 'ops/s', value: (r) => r.extra?.opsPerSec, show: int },
   { label: 'p50 ms', value: (r) => r.latency?.p50Ms, show: msec },
   { label: 'p99 ms', value: (r) => r.latency?.p99Ms, show: msec },
@@ -28,7 +30,8 @@ const ROWS: Row[] = [
   { label: 'reordered', value: (r) => r.loss?.reordered, show: int },
   { label: 'broker CPU %', value: (r) => r.broker?.cpuPercentMean, show: (n) => n.toFixed(0) },
   { label: 'broker RSS', value: (r) => r.broker?.rssBytesMax, show: mib },
-  { label: 'B/conn', value: (r) => r.extra?.bytesPerConnection, show: int },
+  { label: 'broker B/conn', value: METRICS.bytesPerConnection, show: int },
+  { label: 'gen B/conn', value: METRICS.generatorBytesPerConnection, show: int },
   { label: 'gen CPU %', value: (r) => r.generator?.cpuPercentMean, show: (n) => n.toFixed(0) },
 ];
 

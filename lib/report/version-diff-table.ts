@@ -23,6 +23,9 @@ export const BENCH_METRIC_LOOK: Record<ThresholdMetric, { label: string; show: (
   brokerCpuPercent: { label: 'broker CPU', show: (n) => `${n.toFixed(0)}%` },
   brokerRssBytes: { label: 'broker RSS', show: (n) => `${(n / 1048576).toFixed(1)} MiB` },
   bytesPerConnection: undefined,
+  generatorBytesPerConnection: { label: 'generator B/conn', show: (n) => Math.round(n).toLocaleString('en-US') },
+  connectionsHeld: { label: 'connections held', show: (n) => Math.round(n).toLocaleString('en-US') },
+  kneeMsgsPerSec: { label: 'knee msgs/s', show: (n) => Math.round(n).toLocaleString('en-US') },
 };
 
 export const CHANGE_WORD: Record<TestChangeKind, string> = { regressed: 'REGRESSED', fixed: 'fixed', changed: 'changed', added: 'added', removed: 'removed', unchanged: 'unchanged' };

@@ -33,7 +33,10 @@ export const METRICS = {
   brokerRssBytes: (r: BenchmarkResult) => r.broker?.rssBytesMax,
   connectionsPerSec: (r: BenchmarkResult) => r.extra?.connectionsPerSec,
   bytesPerConnection: (r: BenchmarkResult) => r.extra?.bytesPerConnection,
+  generatorBytesPerConnection: (r: BenchmarkResult) => r.extra?.generatorBytesPerConnection,
+  connectionsHeld: (r: BenchmarkResult) => r.extra?.connectionsHeld,
   opsPerSec: (r: BenchmarkResult) => r.extra?.opsPerSec,
+  kneeMsgsPerSec: (r: BenchmarkResult) => r.sweep?.kneeMsgsPerSec,
 } satisfies Record<string, (r: BenchmarkResult) => number | undefined>;
 
 export type ThresholdMetric = keyof typeof METRICS;

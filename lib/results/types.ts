@@ -203,7 +203,7 @@ export interface ResourceSample {
  * engine's kind registry (lib/load/scenario-kinds.ts) must have one entry per kind except `micro`
  * (the tinybench micro-benchmarks, which have no scenario file); the compiler checks that.
  */
-export const BENCHMARK_KINDS = ['throughput', 'latency', 'connections', 'retained-storm', 'micro'] as const;
+export const BENCHMARK_KINDS = ['throughput', 'latency', 'connections', 'retained-storm', 'sweep', 'micro'] as const;
 export type BenchmarkKind = (typeof BENCHMARK_KINDS)[number];
 
 export interface ThresholdVerdict {
@@ -216,6 +216,25 @@ export interface ThresholdVerdict {
  * One benchmark scenario run against one target (benchmark issue). Figures carry units in names.
  * The benchmark issue may add fields; renderers must treat every optional field as possibly absent.
  */
+/** One open-loop step of a sweep: offered rate (all publishers), what arrived, its tail and loss. */
+export interface SweepStep {
+  ratePerSec: number;
+  msgsPerSec: number;
+  p50Ms?: number;
+  p99Ms: number;
+  lost: number;
+  withinBound: boolean;
+}
+
+export interface SweepCurve {
+  p99BoundMs: number;
+  /** Absent when not even the first step stayed within the bound ("no data" to a threshold). */
+  kneeMsgsPerSec?: number;
+  /** Why the sweep ended: a step beyond the bound, loss, an error, or the last step. */
+  stoppedBy?: string;
+  steps: SweepStep[];
+}
+
 export interface BenchmarkResult {
   scenario: string;
   target: string;
@@ -231,9 +250,12 @@ export interface BenchmarkResult {
   latency?: LatencySummary;
   loss?: { lost: number; duplicates: number; reordered: number; lossRate: number };
   broker?: { samples: ResourceSample[]; cpuPercentMean: number; rssBytesMax: number };
-  generator?: { cpuPercentMean: number; bound: boolean };
+  /** cpuPercentMean: the busiest worker thread's; cpuMs: all worker threads' CPU time together. */
+  generator?: { cpuPercentMean: number; bound: boolean; cpuMs?: number };
   /** Scenario-specific figures, e.g. connectionsPerSec, bytesPerConnection. */
   extra?: Record<string, number>;
+  /** kind sweep: the curve of open-loop steps and the knee (the highest rate within the p99 bound, nothing lost). */
+  sweep?: SweepCurve;
   thresholds?: ThresholdVerdict[];
   /** Comparison with --baseline: figures from the baseline run and the verdict. */
   baseline?: { msgsPerSec?: number; p99Ms?: number; regression: boolean; note?: string };

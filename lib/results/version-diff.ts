@@ -138,6 +138,8 @@ export const BENCH_METRICS: readonly { metric: ThresholdMetric; higherIsBetter: 
   { metric: 'lossRate', higherIsBetter: false },
   { metric: 'brokerCpuPercent', higherIsBetter: false },
   { metric: 'brokerRssBytes', higherIsBetter: false },
+  { metric: 'kneeMsgsPerSec', higherIsBetter: true },
+  { metric: 'generatorBytesPerConnection', higherIsBetter: false },
 ];
 
 /** Changes under this many percent are noise on a shared machine, whatever the run's own band says. */

@@ -12,6 +12,7 @@ import { LISTENER_NAMES } from '../core/broker.ts';
 import { extraTlsListenerInfo, listenerInfo, missingListeners } from '../core/listener-url.ts';
 import type { MisconfigurationName } from '../core/misconfiguration-name.ts';
 import { policyUnder } from '../policy/misconfiguration.ts';
+import { raiseFileLimit } from '../core/file-limit.ts';
 import { renderMosquittoAcl, renderMosquittoPasswordFile } from '../policy/mosquitto-policy-files.ts';
 import { CONTAINER_PORTS, containerPortsFor, startContainerPlan } from './container-target.ts';
 
@@ -114,7 +115,9 @@ export function renderMosquittoConfig(c: MosquittoConfigInput): string {
     lines.push('', `# ${name}`, `listener ${c.ports[name]} ${c.bind}`);
     switch (name) {
       case 'plain':
-        lines.push('allow_anonymous true');
+        // max_connections -1 (no limit; also the default) so that connection scenarios are bounded by
+        // file descriptors only, which the local driver raises to the hard limit after the start.
+        lines.push('allow_anonymous true', 'max_connections -1');
         break;
       case 'tls':
         lines.push('allow_anonymous true', ...tlsLines(pki!, tlsListenerCert, undefined, misconfig === 'tls13-only' ? 'tlsv1.3' : undefined));
@@ -219,6 +222,8 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
     const runAsRoot = process.getuid?.() === 0;
     fs.writeFileSync(configFile, renderMosquittoConfig({ bind: '127.0.0.1', ports, extraPorts, runAsRoot, files, ...(o.extraSettings ? { extraSettings: o.extraSettings } : {}) }), { mode: 0o600 });
     const proc = await spawnMosquitto(o.target, configFile, o.assets.logFile);
+    // One descriptor per held connection (connections-18k): soft limit up to the hard one.
+    if (proc.child.pid) raiseFileLimit(proc.child.pid);
     return {
       target: o.target,
       driver: 'local',

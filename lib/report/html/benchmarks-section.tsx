@@ -32,6 +32,7 @@ export function BenchmarksSection({ doc, charts }: { doc: ResultsDocument; chart
         {charts.latency.map((c) => <ChartFigure chart={c} />)}
         {charts.resources.map((c) => <ChartFigure chart={c} />)}
         {charts.loss ? <ChartFigure chart={charts.loss} /> : null}
+        {charts.knees.map((c) => <ChartFigure chart={c} />)}
       </div>
       {rows.some((b) => b.loss) && !hasLoss(rows) ? <p class="ok-text">✓ No message was lost, duplicated or reordered in any scenario.</p> : null}
     </section>
@@ -58,6 +59,7 @@ function BenchRow({ b }: { b: BenchmarkResult }) {
       <td class="notes">
         {b.generator?.bound ? <div class="warn-text">⚠ generator-bound ({fmtPercent(b.generator.cpuPercentMean, 0)} CPU)</div> : null}
         {Object.entries(b.extra ?? {}).map(([k, v]) => <div>{k}: <b>{fmtNumber(v, 2)}</b></div>)}
+        {b.sweep ? <div>sweep: knee <b>{b.sweep.kneeMsgsPerSec !== undefined ? fmtNumber(b.sweep.kneeMsgsPerSec) : 'none'}</b> msgs/s at p99 ≤ {fmtMs(b.sweep.p99BoundMs)}; {b.sweep.steps.length} steps; stopped by {b.sweep.stoppedBy}</div> : null}
         {(b.thresholds ?? []).map((t) => (
           <div class={t.verdict === 'passed' ? 'ok-text' : 'bad-text'}>
             {t.verdict === 'passed' ? '✓' : t.verdict === 'failed' ? '✗' : '∅'} <code>{t.expression}</code> {t.verdict}{t.actual !== undefined ? ` (${fmtNumber(t.actual, 3)})` : ''}
