@@ -85,6 +85,8 @@ export interface TestResult {
   suite: string;
   spec: string[];
   protocol: ProtocolVersion | null;
+  /** The target's label (TargetRecord.label): its name, or `<name>@<version>` for a versioned target
+   * (`--target mosquitto@2.0.21`), so two versions of one broker in one run stay apart. */
   target: string;
   status: TestStatus;
   durationMs: number;
@@ -92,7 +94,12 @@ export interface TestResult {
 }
 
 export interface TargetRecord {
+  /** The broker's name (the descriptor's, e.g. `mosquitto`), also for a versioned target. */
   name: string;
+  /** The version asked for with `--target <name>@<version>` (e.g. `2.0.21`); absent without @version. */
+  version?: string;
+  /** What TestResult.target says for this target: `<name>@<version>` when versioned, else `name`. */
+  label?: string;
   driver: DriverName;
   brokerVersion: string;
   image?: string;
