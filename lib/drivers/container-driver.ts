@@ -67,6 +67,13 @@ export async function requireContainerEngine(): Promise<void> {
   }
 }
 
+/** Whether the engine has this image (a locally built one: nothing here can be pulled). */
+export async function imageExists(image: string): Promise<boolean> {
+  const { getContainerRuntimeClient, ImageName } = await testcontainers();
+  const client = await getContainerRuntimeClient();
+  return client.image.exists(ImageName.fromString(image));
+}
+
 export async function startContainerBroker(spec: ContainerBrokerSpec): Promise<RunningContainer> {
   await requireContainerEngine();
   const { GenericContainer, Wait } = await testcontainers();

@@ -121,6 +121,9 @@ export interface TargetRecord {
   capabilityProbeProblems?: string[];
 }
 
+/** What tests[].target says for a target record: its label (`<name>@<version>`), else its name (documents before labels). */
+export const labelOf = (t: Pick<TargetRecord, 'name' | 'label'>): string => t.label ?? t.name;
+
 export interface CapabilityContradictionRecord {
   capability: string;
   declared: string;

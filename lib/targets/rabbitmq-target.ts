@@ -185,6 +185,7 @@ export const rabbitmqTarget: TargetDescriptor = {
   capabilities: rabbitmqCapabilities,
   defaultImage: RABBITMQ_IMAGE,
   defaultDriver: 'container-or-local',
+  debianPackage: 'rabbitmq-server',
   drivers: {
     local: { binary: 'rabbitmq-server', start: startLocal },
     container: { start: startContainer },
