@@ -42,7 +42,7 @@ describe('release gate', () => {
     expect(offer?.image, 'the mosquitto trixie recipe (.ci/trixie/mosquitto.recipe) names 2.0.21').toBeDefined();
     needImage(ctx, offer!.image!, '.ci/build-trixie-image.sh mosquitto');
     const reportDir = tempReportDir();
-    const r = await gate(['mosquitto', '2.0.11', '2.0.21', '--suite', 'conformance', '--key', 'connect.persistent-session-queues,connect.clean-session-discards'], reportDir, 240_000);
+    const r = await gate(['mosquitto', '2.0.11', '2.0.21', '--suite', 'conformance', '--key', 'connect.persistent-session-queues,connect.clean-session-discards'], reportDir, 420_000);
     expect(r.code, r.stderr.slice(-3000)).toBe(1);
     expect(r.stdout).toMatch(/^release gate mosquitto@2\.0\.11 → mosquitto@2\.0\.21: 2 regression\(s\)/m);
     expect(r.stdout).toMatch(/passed → expected-failure {2}mqtt 3\.1\.1 {2}connect\.persistent-session-queues/);
@@ -55,5 +55,5 @@ describe('release gate', () => {
     ]);
     const passedOnBoth = doc.tests.filter((t) => t.key === 'connect.clean-session-discards' && t.status === 'passed').map((t) => t.target);
     expect(new Set(passedOnBoth)).toEqual(new Set(['mosquitto@2.0.11', 'mosquitto@2.0.21']));
-  }, 260_000);
+  }, 450_000);
 });
