@@ -36,6 +36,14 @@ describe('CLI errors', () => {
     expect(r.results).toBeUndefined();
   });
 
+  test('a version of a target that cannot be had exits 2 with one line listing the versions that can', async () => {
+    const r = await runHarness(['--target', 'mosquitto@9.9.9']);
+    expect(r.code).toBe(2);
+    // The list depends on the machine (host package, trixie recipe); the recipe is in the repository.
+    expect(oneLine(r.stderr)).toMatch(/^error: --target mosquitto@9\.9\.9: version 9\.9\.9 cannot be had here; mosquitto versions: .*2\.0\.21 \(container: image from Debian trixie packages/);
+    expect(r.results).toBeUndefined();
+  });
+
   test('malformed profile exits 2 naming the field and what is allowed', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-profile-'));
     const file = path.join(dir, 'broker.json');

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { buildRunPlan, parseFlags } from './args.ts';
-import { UsageError, UnknownTargetError } from '../core/errors.ts';
+import { UsageError, UnknownTargetError, UnknownVersionError } from '../core/errors.ts';
 
 const plan = (...argv: string[]) => buildRunPlan(parseFlags(argv));
 
@@ -59,8 +59,21 @@ describe('flags → RunPlan', () => {
     expect(plan('--target', 'mosquitto:container').targets[0]!.driver).toBe('container');
     expect(() => plan('--target', 'aedes:container')).toThrow(/--target aedes:container: driver container is not available for target aedes; it offers: embedded, local/);
     expect(() => plan('--target', 'aedes:turbo')).toThrow(/--target aedes:turbo: unknown driver "turbo"; use one of: /);
-    expect(() => plan('--target', 'aedes:local:x')).toThrow(/use <name> or <name>:<driver>/);
+    expect(() => plan('--target', 'aedes:local:x')).toThrow(/use <name>, <name>@<version> or <name>:<driver>/);
     expect(() => plan('--target', 'nosuch:local')).toThrow(/nosuch/);
+  });
+
+  test('name@version fixes the driver (and the image) from what the machine offers; unknown versions list them', () => {
+    // The trixie recipe is in the repository, so 2.0.21 is always offered (its image may still need building).
+    const p = plan('--target', 'mosquitto@2.0.21');
+    expect(p.targets).toEqual([{ name: 'mosquitto', version: '2.0.21', driver: 'container', image: expect.stringMatching(/^localhost\/mosquitto:2\.0\.21-trixie-[0-9a-f]{12}$/) }]);
+    expect(() => plan('--target', 'mosquitto@9.9')).toThrow(UnknownVersionError);
+    expect(() => plan('--target', 'mosquitto@9.9')).toThrow(/version 9\.9 cannot be had here; mosquitto versions: .*2\.0\.21 \(container: /);
+    expect(() => plan('--target', 'mosquitto@2.0.21:local')).toThrow(/version 2\.0\.21 runs under the container driver .*not local/);
+    expect(() => plan('--target', 'mosquitto@2.0.21', '--image', 'x')).toThrow(/drop --image/);
+    expect(() => plan('--target', 'mosquitto@2.0.21,mosquitto@2.0.21')).toThrow(/names a target twice/);
+    expect(() => plan('--target', 'mosquitto@')).toThrow(/use <name>, <name>@<version>/);
+    expect(() => plan('--target', 'aedes@1.0.0')).toThrow(/no versions of aedes can be picked here/);
   });
 
   test('--driver applies to the targets that offer it, the others keep their default', () => {

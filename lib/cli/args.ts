@@ -3,9 +3,10 @@
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError, UnknownTargetError } from '../core/errors.ts';
+import { UsageError, UnknownTargetError, UnknownVersionError } from '../core/errors.ts';
 import { TARGETS, DEFAULT_TARGET, findTarget } from '../targets/registry.ts';
-import { DRIVER_NAMES, PROTOCOL_VERSIONS, type DriverName, type ProtocolVersion } from '../core/broker.ts';
+import { DRIVER_NAMES, PROTOCOL_VERSIONS, targetLabel, type DriverName, type ProtocolVersion, type TargetDescriptor } from '../core/broker.ts';
+import { describeOffers, versionOffers } from '../targets/target-versions.ts';
 import { MISCONFIGURATION_NAMES } from '../policy/misconfiguration.ts';
 import { SUITES, DEFAULT_SUITES } from '../run/suites.ts';
 import { FAULT_NAMES } from '../faults/catalogue.ts';
@@ -96,6 +97,18 @@ function fixtureSuites(dir: string): { suitesDir: string; names: string[] } {
   return { suitesDir, names };
 }
 
+/** `<name>@<version>`: the version must be one this machine can run; it fixes the driver and image. */
+function versionedTarget(entry: string, t: TargetDescriptor, version: string, wanted: DriverName | undefined, image: string | undefined): TargetPlan {
+  const offers = versionOffers(t);
+  const offer = offers.find((o) => o.version === version);
+  if (!offer) throw new UnknownVersionError(t.name, version, describeOffers(offers));
+  if (wanted && wanted !== offer.driver) {
+    throw new UsageError(`--target ${entry}: version ${version} runs under the ${offer.driver} driver (${offer.source}), not ${wanted}; drop the driver for it`);
+  }
+  if (image) throw new UsageError(`--image and --target ${entry} both pick the broker to run; drop --image (the version names its image: ${offer.image ?? offer.source})`);
+  return { name: t.name, version, driver: offer.driver, ...(offer.image ? { image: offer.image } : {}) };
+}
+
 export function buildRunPlan(flags: ParsedFlags): RunPlan {
   const v = flags.values;
   const driver = v.driver === undefined ? undefined : oneOf('driver', v.driver, DRIVER_NAMES);
@@ -121,11 +134,13 @@ export function buildRunPlan(flags: ParsedFlags): RunPlan {
     const names = list(v.target) ?? [DEFAULT_TARGET];
     let anyContainer = false;
     targets = names.map((entry) => {
-      // `name:driver` picks the driver for one target (e.g. aedes:embedded,mosquitto --driver local).
-      const [name, own, ...extra] = entry.split(':') as [string, string | undefined, ...string[]];
+      // `name:driver` picks the driver for one target (e.g. aedes:embedded,mosquitto --driver local);
+      // `name@version` picks a version, which fixes the driver (lib/targets/target-versions.ts).
+      const [spec, own, ...extra] = entry.split(':') as [string, string | undefined, ...string[]];
+      const [name, version, ...extraAt] = spec.split('@') as [string, string | undefined, ...string[]];
       const t = findTarget(name);
       if (!t) throw new UnknownTargetError(name, TARGETS.map((x) => x.name));
-      if (extra.length) throw new UsageError(`--target ${entry}: use <name> or <name>:<driver>, e.g. aedes:embedded`);
+      if (extra.length || extraAt.length || version === '') throw new UsageError(`--target ${entry}: use <name>, <name>@<version> or <name>:<driver>, e.g. mosquitto@2.0.21 or aedes:embedded`);
       if (own !== undefined && !(DRIVER_NAMES as readonly string[]).includes(own)) throw new UsageError(`--target ${entry}: unknown driver "${own}"; use one of: ${DRIVER_NAMES.join(', ')}`);
       const wanted = own === undefined ? driver : (own as DriverName);
       if (wanted === 'external') throw new UsageError(`--target ${entry}: an external broker is described by --profile <file.json>, not a target driver`);
@@ -133,9 +148,13 @@ export function buildRunPlan(flags: ParsedFlags): RunPlan {
         const offered = Object.keys(t.drivers).join(', ');
         throw new UsageError(`${own === undefined ? `--driver ${wanted}` : `--target ${entry}: driver ${wanted}`} is not available for target ${name}; it offers: ${offered}`);
       }
+      if (version !== undefined) return versionedTarget(entry, t, version, wanted, v.image);
       anyContainer ||= Boolean(t.drivers.container);
       return { name, driver: wanted ?? 'auto', image: v.image };
     });
+    if (new Set(targets.map((t) => targetLabel(t.name, t.version))).size < targets.length) {
+      throw new UsageError(`--target ${v.target}: names a target twice; give each target (or <name>@<version>) once`);
+    }
     if (v.image && !anyContainer) {
       throw new UsageError(`--image applies to container targets; none of ${targets.map((t) => t.name).join(', ')} runs in a container`);
     }

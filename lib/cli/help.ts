@@ -30,7 +30,9 @@ Usage:
 Flags:
   -t, --target <list>     targets, comma-separated: ${targets}
                           e.g. --target mosquitto,aedes (each runs in turn, one report);
-                          <name>:<driver> picks one target's driver, e.g. aedes:embedded,mosquitto --driver local
+                          <name>:<driver> picks one target's driver, e.g. aedes:embedded,mosquitto --driver local;
+                          <name>@<version> picks a version (host package: local; Debian trixie image:
+                          container), e.g. mosquitto@2.0.11,mosquitto@2.0.21; a wrong one lists the versions
   -d, --driver <name>     embedded | local | container | external (for every target without its own)
                           default: aedes → embedded; others → container if an engine answers, else local
       --image <ref>       container image for container targets, e.g. --image localhost/mosquitto:2.0.11

@@ -135,6 +135,11 @@ export interface StartOptions {
   misconfiguration?: MisconfigurationName;
 }
 
+/** What results call a target: its name, or `<name>@<version>` when a version was asked for. */
+export function targetLabel(name: string, version?: string): string {
+  return version ? `${name}@${version}` : name;
+}
+
 /** A driver's way of starting one target. */
 export interface DriverSupport {
   /** Name of the binary the local driver needs on PATH (checked before start). */
@@ -149,5 +154,8 @@ export interface TargetDescriptor {
   /** Pinned default image for the container driver, in one place a bot can bump. */
   defaultImage?: string;
   defaultDriver: DriverName | 'container-or-local';
+  /** The Debian package whose installed version the local driver runs (`--target <name>@<version>`,
+   * lib/targets/target-versions.ts). */
+  debianPackage?: string;
   drivers: Partial<Record<Exclude<DriverName, 'external'>, DriverSupport>>;
 }

@@ -26,6 +26,15 @@ export class UnknownTargetError extends UsageError {
   }
 }
 
+/** `--target <name>@<version>` names a version this machine cannot run. */
+export class UnknownVersionError extends UsageError {
+  constructor(readonly target: string, readonly version: string, readonly available: string) {
+    super(available
+      ? `--target ${target}@${version}: version ${version} cannot be had here; ${target} versions: ${available}`
+      : `--target ${target}@${version}: no versions of ${target} can be picked here (no Debian package on this host, no .ci/trixie/${target}.recipe); use --target ${target}`);
+  }
+}
+
 export class ProfileError extends UsageError {
   constructor(readonly file: string, readonly field: string, readonly problem: string) {
     super(`profile ${file}: ${field} ${problem}`);

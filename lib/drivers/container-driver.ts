@@ -60,11 +60,20 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 export async function requireContainerEngine(): Promise<void> {
   try {
-    await withTimeout(probeEngine(), 10_000);
+    // testcontainers asks the engine several questions before it answers; on a loaded machine (load 20+
+    // on 2 cores, seen here) that took more than 10 s against a podman that answered _ping at once.
+    await withTimeout(probeEngine(), 30_000);
   } catch (e) {
     const where = process.env.DOCKER_HOST ? `DOCKER_HOST=${process.env.DOCKER_HOST}` : 'DOCKER_HOST is not set';
     throw new EngineUnavailableError(`${where}: ${(e as Error).message.split('\n')[0]}`);
   }
+}
+
+/** Whether the engine has this image (a locally built one: nothing here can be pulled). */
+export async function imageExists(image: string): Promise<boolean> {
+  const { getContainerRuntimeClient, ImageName } = await testcontainers();
+  const client = await getContainerRuntimeClient();
+  return client.image.exists(ImageName.fromString(image));
 }
 
 export async function startContainerBroker(spec: ContainerBrokerSpec): Promise<RunningContainer> {

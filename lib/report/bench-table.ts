@@ -1,6 +1,6 @@
 // Terminal table of benchmark results: one block per scenario, one column per target, figures of
 // later targets also as ratios to the first target. A pure function of the results document.
-import type { BenchmarkResult, ResultsDocument } from '../results/types.ts';
+import { labelOf, type BenchmarkResult, type ResultsDocument } from '../results/types.ts';
 import { METRICS } from '../results/thresholds.ts';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -78,7 +78,7 @@ export function renderBenchTable(doc: ResultsDocument): string {
   }
   // An embedded broker shares the harness process: its CPU is the main thread's (generators run in
   // worker threads), but memory cannot be split per thread, so its RSS is the whole process's.
-  const embedded = targets.filter((t) => (doc.targets ?? []).find((x) => x.name === t)?.driver === 'embedded');
+  const embedded = targets.filter((t) => (doc.targets ?? []).find((x) => labelOf(x) === t)?.driver === 'embedded');
   if (embedded.length) lines.push(`Note: ${embedded.join(', ')} ran embedded: broker CPU % is the harness main thread; broker RSS is the whole harness process, generator included.`);
   return lines.join('\n') + '\n';
 }

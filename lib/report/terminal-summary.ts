@@ -1,7 +1,7 @@
 // The compact summary printed at the end of every run: a pure function of the results document.
 import type { Finding, ResultsDocument, TestStatus } from '../results/types.ts';
 import { attributionOf } from '../results/findings.ts';
-import { TEST_STATUSES } from '../results/types.ts';
+import { labelOf, TEST_STATUSES } from '../results/types.ts';
 import { renderCoverage } from '../results/coverage.ts';
 
 function pad(s: string, n: number): string {
@@ -37,9 +37,9 @@ export function renderTerminalSummary(doc: ResultsDocument, runDir: string): str
   const lines: string[] = [''];
   const header = ['target', 'driver', 'version', ...TEST_STATUSES];
   const rows = doc.targets.map((t) => {
-    const tests = doc.tests.filter((x) => x.target === t.name);
+    const tests = doc.tests.filter((x) => x.target === labelOf(t));
     const counts = TEST_STATUSES.map((s) => String(tests.filter((x) => x.status === s).length));
-    return [t.name, t.driver, t.startError ? 'START FAILED' : t.brokerVersion, ...counts];
+    return [labelOf(t), t.driver, t.startError ? 'START FAILED' : t.brokerVersion, ...counts];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   lines.push(header.map((h, i) => pad(h, widths[i]!)).join('  '));

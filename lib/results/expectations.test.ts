@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { UsageError } from '../core/errors.ts';
-import { applyExpectations, describeEntry, describeFailure, expectationsInRange, expectationsSource, failureMatches, staleExpectations, unmatchedExpectations, type ExpectationEntry } from './expectations.ts';
+import { applyExpectations, describeEntry, describeFailure, expectationsInRange, expectationsSource, failureMatches, judgeExpectations, staleExpectations, unmatchedExpectations, type ExpectationEntry } from './expectations.ts';
 import type { TestResult } from './types.ts';
 
 const result = (key: string, status: TestResult['status'], protocol: TestResult['protocol'] = '3.1.1', suite = 'conformance'): TestResult =>
@@ -83,6 +83,24 @@ describe('expectations', () => {
     expect(expectationsInRange(list, 'unknown')).toEqual([]);
     const fixed = applyExpectations([result('publish.a', 'passed')], expectationsInRange(list, '2.0.19'));
     expect(fixed[0]!.detail).toBeUndefined();
+  });
+
+  test('judgeExpectations: one entry for 2.0.11, the test run on 2.0.11 and on 2.0.21 (fixed there)', () => {
+    const list = [entry('publish.a', { brokerVersions: '2.0.11' })];
+    const old = judgeExpectations([failed('publish.a', 'was closed')], list, '2.0.11');
+    expect(old.tests[0]!.status).toBe('expected-failure');
+    expect(old.stale).toEqual([]);
+    // A pass on the version the entry names: the deviation is gone there, the entry is stale.
+    const passedOld = judgeExpectations([result('publish.a', 'passed')], list, '2.0.11');
+    expect(passedOld.stale.map(describeEntry)).toEqual(['[mqtt 3.1.1] publish.a']);
+    expect(passedOld.tests[0]!.detail?.expectation?.stale).toBe(true);
+    // A pass on a newer version the entry does not name: a plain pass, neither stale nor annotated.
+    const fixed = judgeExpectations([result('publish.a', 'passed')], list, '2.0.21');
+    expect(fixed.tests[0]).toEqual(result('publish.a', 'passed'));
+    expect(fixed.stale).toEqual([]);
+    expect(fixed.unmatched).toEqual([]);
+    // And a failure there is a plain failure: the entry excuses only the versions it names.
+    expect(judgeExpectations([failed('publish.a', 'was closed')], list, '2.0.21').tests[0]!.status).toBe('failed');
   });
 
   test('failureMatches and describeFailure', () => {

@@ -189,6 +189,18 @@ export function staleExpectations(tests: TestResult[], entries: ExpectationEntry
   return entries.filter((e) => tests.some((t) => matches(e, t) && t.status === 'passed'));
 }
 
+/**
+ * One target's verdict in one place: only entries whose version range holds the version the broker
+ * reported are consulted, for the statuses and for the stale and unmatched lists alike, so a
+ * deviation fixed in a newer release is a plain pass there (no expectation detail, not stale) while
+ * the same entry still excuses, or goes stale on, the versions it names.
+ */
+export function judgeExpectations(tests: TestResult[], entries: ExpectationEntry[], brokerVersion: string): { tests: TestResult[]; stale: ExpectationEntry[]; unmatched: ExpectationEntry[] } {
+  const inRange = expectationsInRange(entries, brokerVersion);
+  const judged = applyExpectations(tests, inRange);
+  return { tests: judged, stale: staleExpectations(judged, inRange), unmatched: unmatchedExpectations(judged, inRange) };
+}
+
 /** A key's area (docs/test-keys.md): its first segment, the subject of the file that declares it. */
 const areaOf = (key: string) => key.split('.')[0];
 

@@ -190,11 +190,11 @@ export const countedFindings = (findings: readonly Finding[] | undefined): Findi
  * it decides whether configuration was the harness's or the operator's; a target missing there is
  * taken as managed.
  */
-export function deriveFindings(tests: readonly TestResult[], drivers: readonly { name: string; driver: DriverName }[] = []): Finding[] {
+export function deriveFindings(tests: readonly TestResult[], drivers: readonly { name: string; label?: string; driver: DriverName }[] = []): Finding[] {
   const findings: Finding[] = [];
   const targets = [...new Set(tests.map((t) => t.target))];
   for (const target of targets) {
-    const driver = drivers.find((d) => d.name === target)?.driver;
+    const driver = drivers.find((d) => (d.label ?? d.name) === target)?.driver;
     for (const rule of RULES) {
       const hits = tests.filter((t) => t.target === target && rule.keys.includes(t.key) && rule.when(t));
       if (!hits.length) continue;

@@ -85,6 +85,8 @@ export interface TestResult {
   suite: string;
   spec: string[];
   protocol: ProtocolVersion | null;
+  /** The target's label (TargetRecord.label): its name, or `<name>@<version>` for a versioned target
+   * (`--target mosquitto@2.0.21`), so two versions of one broker in one run stay apart. */
   target: string;
   status: TestStatus;
   durationMs: number;
@@ -92,10 +94,11 @@ export interface TestResult {
 }
 
 export interface TargetRecord {
+  /** The broker's name (the descriptor's, e.g. `mosquitto`), also for a versioned target. */
   name: string;
-  /** The requested version (`--target mosquitto@2.0.21` → '2.0.21'); absent when none was requested. */
+  /** The version asked for with `--target <name>@<version>` (e.g. `2.0.21`); absent without @version. */
   version?: string;
-  /** E.g. 'mosquitto@2.0.21'; absent or equal to name when no version was requested. TestResult.target is the label when a version was requested. */
+  /** What TestResult.target says for this target: `<name>@<version>` when versioned, else `name`. */
   label?: string;
   driver: DriverName;
   /** The version the broker reports. */
@@ -118,6 +121,9 @@ export interface TargetRecord {
   /** Why the capability probe could not run (the descriptor's word then stands). */
   capabilityProbeProblems?: string[];
 }
+
+/** What tests[].target says for a target record: its label (`<name>@<version>`), else its name (documents before labels). */
+export const labelOf = (t: Pick<TargetRecord, 'name' | 'label'>): string => t.label ?? t.name;
 
 export interface CapabilityContradictionRecord {
   capability: string;

@@ -8,7 +8,10 @@ import type { BenchPlan } from '../load/bench-suite.ts';
 import type { FuzzPlan } from '../fuzz/fuzz-plan.ts';
 
 export interface TargetPlan {
+  /** The broker's name (the descriptor's). */
   name: string;
+  /** `--target <name>@<version>`: the version asked for; it fixed the driver (and image) below. */
+  version?: string;
   /** Loaded and validated while building the plan, before any side effect. */
   profile?: ExternalProfile;
   /** 'auto' is resolved at run time: container when an engine answers, else local when the binary exists. */

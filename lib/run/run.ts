@@ -7,8 +7,10 @@ import { randomBytes } from 'node:crypto';
 import type { RunPlan, TargetPlan } from './run-plan.ts';
 import { findTarget } from '../targets/registry.ts';
 import type { DriverName, ListenerInfo, ProtocolVersion, StartedBroker, TargetDescriptor } from '../core/broker.ts';
-import { PROTOCOL_VERSIONS } from '../core/broker.ts';
+import { PROTOCOL_VERSIONS, targetLabel } from '../core/broker.ts';
 import { resolveDriver } from '../drivers/resolve-driver.ts';
+import { imageExists } from '../drivers/container-driver.ts';
+import { versionOffers } from '../targets/target-versions.ts';
 import { externalBroker, loadProfile } from '../drivers/external-driver.ts';
 import { assertReachable } from '../drivers/reachability.ts';
 import { runSuites } from './vitest-runner.ts';
@@ -17,7 +19,7 @@ import { EXIT, HarnessError, UsageError } from '../core/errors.ts';
 import { assertWritableReportDir } from './report-dir.ts';
 import { ROOT } from '../core/paths.ts';
 import type { HarnessContext } from '../core/harness-context.ts';
-import { applyExpectations, describeEntry, expectationsFor, expectationsInRange, staleExpectations, unmatchedExpectations } from '../results/expectations.ts';
+import { describeEntry, expectationsFor, expectationsInRange, judgeExpectations } from '../results/expectations.ts';
 import { RESULTS_SCHEMA_VERSION, type ResultsDocument, type RunRecord, type TargetRecord, type TestResult } from '../results/types.ts';
 import { updateLatest, writeFileAtomic } from '../results/write-results.ts';
 import { brokerPkiPaths, generatePkiSet, type PkiSet } from '../pki/pki-set.ts';
@@ -103,7 +105,13 @@ async function resolveAll(plan: RunPlan): Promise<ResolvedPlan[]> {
     const descriptor = findTarget(t.name);
     // buildRunPlan has validated every name; a miss here is a harness bug, not bad input.
     if (!descriptor) throw new Error(`target ${t.name} is not in the registry`);
-    out.push({ ...t, descriptor, driver: await resolveDriver(descriptor, t.driver, t.image) });
+    const driver = await resolveDriver(descriptor, t.driver, t.image);
+    // A versioned target's image is built here from a recipe, never pulled: say how to build it.
+    if (t.version && driver === 'container' && t.image && !(await imageExists(t.image))) {
+      const offer = versionOffers(descriptor).find((o) => o.version === t.version);
+      throw new HarnessError(`${targetLabel(t.name, t.version)}: image ${t.image} is not built; build it with ${offer?.build ?? 'its recipe'} (root, debootstrap, podman) and run again`);
+    }
+    out.push({ ...t, descriptor, driver });
   }
   return out;
 }
@@ -112,8 +120,9 @@ async function startTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, 
   if (plan.driver === 'external') return externalBroker(plan.profile ?? loadProfile(plan.profileFile!));
   const { descriptor, driver } = plan;
   const support = descriptor.drivers[driver]!;
-  const logFile = path.join(logDir, `${descriptor.name}-${driver}.log`);
-  progress(`▶ starting ${descriptor.name} (${driver}${driver === 'container' ? `, ${plan.image ?? descriptor.defaultImage}` : ''})`);
+  const label = targetLabel(plan.name, plan.version);
+  const logFile = path.join(logDir, `${label}-${driver}.log`);
+  progress(`▶ starting ${label} (${driver}${driver === 'container' ? `, ${plan.image ?? descriptor.defaultImage}` : ''})`);
   const t0 = Date.now();
   const broker = await support.start({
     target: descriptor.name,
@@ -122,14 +131,16 @@ async function startTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, 
     misconfiguration: runPlan.misconfiguration,
     assets: { workDir, logFile, pki: brokerPkiPaths(pki) },
   });
-  progress(`  ${plan.name} ${broker.brokerVersion} ready in ${Date.now() - t0} ms${broker.pid && broker.pid !== process.pid ? ` (pid ${broker.pid})` : ''}: ` +
+  progress(`  ${label} ${broker.brokerVersion} ready in ${Date.now() - t0} ms${broker.pid && broker.pid !== process.pid ? ` (pid ${broker.pid})` : ''}: ` +
     Object.values(broker.listeners).map((l) => `${l.name} ${l.url}`).join(', '));
   return broker;
 }
 
-function toRecord(b: StartedBroker): TargetRecord {
+function toRecord(b: StartedBroker, plan: TargetPlan): TargetRecord {
   return {
     name: b.target,
+    ...(plan.version ? { version: plan.version } : {}),
+    label: targetLabel(b.target, plan.version),
     driver: b.driver,
     brokerVersion: b.brokerVersion,
     ...(b.image ? { image: b.image } : {}),
@@ -153,7 +164,8 @@ function judge(tests: TestResult[], broker: StartedBroker): TestResult[] {
 }
 
 async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, tempRoot: string, runDir: string, pki: PkiSet): Promise<TargetRun> {
-  const workDir = fs.mkdtempSync(path.join(tempRoot, `${plan.name}-`));
+  const label = targetLabel(plan.name, plan.version);
+  const workDir = fs.mkdtempSync(path.join(tempRoot, `${label}-`));
   const logDir = path.join(runDir, 'logs');
   fs.mkdirSync(logDir, { recursive: true });
   let broker: StartedBroker;
@@ -163,12 +175,12 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
     if (!(e instanceof HarnessError)) throw e;
     progress(`✖ ${e.message}`);
     return {
-      record: { name: plan.name, driver: plan.driver, brokerVersion: 'unknown', listeners: {}, startError: e.message },
+      record: { name: plan.name, ...(plan.version ? { version: plan.version } : {}), label, driver: plan.driver, brokerVersion: 'unknown', listeners: {}, startError: e.message },
       tests: [],
       rigError: true,
     };
   }
-  const forget = onCleanup(`${plan.name} broker`, () => broker.stop());
+  const forget = onCleanup(`${label} broker`, () => broker.stop());
   let faultProxy: { close(): Promise<void> } | undefined;
   try {
     const protocols: ProtocolVersion[] = broker.capabilities.protocols.filter((p) => !runPlan.protocols || runPlan.protocols.includes(p));
@@ -207,30 +219,33 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
     if (!protocols.length) {
       progress(`  ${broker.target} supports MQTT ${broker.capabilities.protocols.join(', ')}; none of --protocol ${runPlan.protocols?.join(',')} — nothing to run`);
     }
-    // Only entries whose version range holds the broker's reported version are consulted at all.
+    // Only entries whose version range holds the broker's reported version are consulted at all
+    // (live progress here; the verdict below applies the same range).
     const expectations = expectationsInRange(expectationsFor(ROOT, broker.target, runPlan.expectations), broker.brokerVersion);
     const suitesRun = vitestSuites.length
       ? await runSuites({ context, suites: vitestSuites, filters: runPlan.filters, expectations, ...(runPlan.suitesDir ? { suitesDir: runPlan.suitesDir } : {}) })
       : undefined;
-    const tests = suitesRun?.tests ?? [];
+    // Results name the target by its label, so two versions of one broker in one run stay apart.
+    const tests = (suitesRun?.tests ?? []).map((t) => (t.target === label ? t : { ...t, target: label }));
     for (const u of suitesRun?.unhandled ?? []) progress(`  unhandled error during the run: ${u}`);
     if (suitesRun?.rigBroken) progress(`✖ ${broker.target}: ${suitesRun.rigBroken}`);
     const partials: ScenarioPartial[] = [];
-    const benchmarks = runPlan.bench ? await runBenchSuite(broker, runPlan.bench, runId, progress, (p) => partials.push(p)) : undefined;
+    const benchmarks = runPlan.bench ? (await runBenchSuite(broker, runPlan.bench, runId, progress, (p) => partials.push(p))).map((b) => ({ ...b, target: label })) : undefined;
     const shard = runPlan.bench?.shard;
     if (shard) {
       const file = writePartial(shard.outDir, {
         format: PARTIAL_FORMAT, version: PARTIAL_VERSION, shard: { index: shard.index, count: shard.count },
         startAt: new Date(shard.startAtMs).toISOString(), runId, harnessVersion: harnessVersion(), host: os.hostname(), machine: machineRecord(),
-        target: toRecord(broker), scenarios: partials,
+        target: toRecord(broker, plan), scenarios: partials,
       });
       progress(`  shard ${shard.index}/${shard.count}: partial result ${file}`);
     }
-    const judged = applyExpectations(judge(tests, broker), expectations);
-    const unmatched = unmatchedExpectations(judged, expectations).map(describeEntry);
-    const stale = staleExpectations(judged, expectations).map(describeEntry);
+    const verdict = judgeExpectations(judge(tests, broker), expectationsFor(ROOT, broker.target, runPlan.expectations), broker.brokerVersion);
+    const judged = verdict.tests;
+    const unmatched = verdict.unmatched.map(describeEntry);
+    const stale = verdict.stale.map(describeEntry);
     return {
-      record: { ...toRecord(broker), ...(unmatched.length ? { unmatchedExpectations: unmatched } : {}), ...(stale.length ? { staleExpectations: stale } : {}), ...(probed ? probeRecord(probed) : {}) },
+      record: { ...toRecord(broker, plan), ...(unmatched.length ? { unmatchedExpectations: unmatched } : {}), ...(stale.length ? { staleExpectations: stale } : {}), ...(probed ? probeRecord(probed) : {}) },
       tests: judged,
       ...(benchmarks ? { benchmarks } : {}),
       ...(suitesRun?.rigBroken ? { rigError: true } : {}),
@@ -314,7 +329,7 @@ export async function executeRun(plan: RunPlan, argv: string[], outputs: RunOutp
   };
   const forgetRunDir = onCleanup('incomplete run directory', removeRunDir);
   fs.mkdirSync(runDir, { recursive: true });
-  progress(`run ${runId}: ${plan.targets.map((t) => t.name).join(', ')} × ${plan.suites.join(', ')}`);
+  progress(`run ${runId}: ${plan.targets.map((t) => targetLabel(t.name, t.version)).join(', ')} × ${plan.suites.join(', ')}`);
   const runs: TargetRun[] = [];
   try {
     // One certificate set per run, shared by every target and suite.

@@ -7,10 +7,11 @@ import { versionInRange } from '../results/version-range.ts';
 import { ROOT } from '../core/paths.ts';
 
 describe.each([
-  { target: 'rabbitmq', version: '3.10.8' },
-  { target: 'ejabberd', version: '23.01' },
-  { target: 'activemq', version: '5.17.2' },
-])('fixtures/expectations/$target.json', ({ target, version }) => {
+  // Every version the entries were seen with: the host's package, and a trixie image's (target-versions.ts).
+  { target: 'rabbitmq', versions: ['3.10.8', '4.0.5'] },
+  { target: 'ejabberd', versions: ['23.01'] },
+  { target: 'activemq', versions: ['5.17.2'] },
+])('fixtures/expectations/$target.json', ({ target, versions }) => {
   const entries = loadExpectations(ROOT, target);
   test('is not empty and has no duplicate (key, protocol)', () => {
     expect(entries.length).toBeGreaterThan(0);
@@ -18,7 +19,7 @@ describe.each([
     expect(new Set(keys).size).toBe(keys.length);
   });
   test.each(entries.map((e) => [e.key.slice(0, 90), e] as const))('%s', (_name, e) => {
-    expect(versionInRange(version, e.brokerVersions), `${e.brokerVersions} holds ${version}`).toBe(true);
+    expect(versions.some((v) => versionInRange(v, e.brokerVersions)), `${e.brokerVersions} holds one of ${versions.join(', ')}`).toBe(true);
     expect(e.reason).not.toMatch(/harness limitation/i);
     expect(e.reason.length).toBeGreaterThan(60);
     const citesStatement = /\[MQTT-[\d.]+-\d+\]/.test(e.reason) || (e.spec?.length ?? 0) > 0;

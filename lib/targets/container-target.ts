@@ -3,7 +3,7 @@
 // rendered for in-container paths and fixed in-container ports; the engine maps them to host ports.
 import fs from 'node:fs';
 import type { Capabilities, ListenerName, StandardListenerName, StartedBroker, StartOptions } from '../core/broker.ts';
-import { LISTENER_NAMES } from '../core/broker.ts';
+import { ALL_LISTENER_NAMES } from '../core/broker.ts';
 import { extraTlsListenerInfo, listenerInfo } from '../core/listener-url.ts';
 import { startContainerBroker } from '../drivers/container-driver.ts';
 
@@ -42,7 +42,8 @@ export async function startContainerPlan(
   capabilities: Capabilities,
   versionFrom: (log: string) => string,
 ): Promise<StartedBroker> {
-  const open = LISTENER_NAMES.filter((n) => plan.listenerPorts[n] !== undefined);
+  // Every listener the plan opens, ws/wss included (the standard four alone dropped mosquitto's).
+  const open = ALL_LISTENER_NAMES.filter((n) => plan.listenerPorts[n] !== undefined);
   const extras = Object.entries(plan.extraListenerPorts ?? {});
   const started = await startContainerBroker({
     target: o.target,

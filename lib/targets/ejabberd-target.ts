@@ -162,6 +162,7 @@ export const ejabberdTarget: TargetDescriptor = {
   capabilities: ejabberdCapabilities,
   defaultImage: EJABBERD_IMAGE,
   defaultDriver: 'container-or-local',
+  debianPackage: 'ejabberd',
   drivers: {
     local: { binary: 'ejabberdctl', start: startLocal },
     container: { start: startContainer },

@@ -300,6 +300,7 @@ export const mosquittoTarget: TargetDescriptor = {
   capabilities: mosquittoCapabilities,
   defaultImage: MOSQUITTO_IMAGE,
   defaultDriver: 'container-or-local',
+  debianPackage: 'mosquitto',
   drivers: {
     local: { binary: 'mosquitto', start: startLocal },
     container: { start: startContainer },

@@ -11,6 +11,7 @@ import { findBeam, killIfAlive, withEpmd, uniqueNodeName } from '../drivers/erla
 import { containerPortsFor, pemsFrom, startContainerPlan } from './container-target.ts';
 import type { Capabilities, ListenerName, StandardListenerName, StartedBroker, StartOptions, TargetDescriptor } from '../core/broker.ts';
 import { LISTENER_NAMES } from '../core/broker.ts';
+import { versionInRange } from '../results/version-range.ts';
 import { listenerInfo, missingListeners } from '../core/listener-url.ts';
 import { credentialsOn, harnessUser, standardUsers } from './broker-users.ts';
 import {
@@ -48,6 +49,21 @@ export const rabbitmqCapabilities: Capabilities = {
     crl: 'RabbitMQ ssl_options are node-wide and the harness starts the listener without client certificates',
   },
 };
+
+/**
+ * RabbitMQ speaks MQTT 5.0 since 3.13 (docs "MQTT Plugin": Subscription Identifiers, Will Delay,
+ * Topic Alias, Message Expiry; no shared subscriptions, QoS 2 granted as 1). The version the broker
+ * reports decides, so the Debian trixie 4.0.5 image runs the v5 suites and the host's 3.10.8 does not.
+ */
+export function rabbitmqCapabilitiesFor(version: string): Capabilities {
+  if (!versionInRange(version, '>=3.13')) return rabbitmqCapabilities;
+  return {
+    ...rabbitmqCapabilities,
+    protocols: ['3.1.1', '5'],
+    subscriptionIdentifiers: true,
+    notes: { ...rabbitmqCapabilities.notes, sharedSubscriptions: 'RabbitMQ does not implement MQTT 5 shared subscriptions ($share/...)' },
+  };
+}
 
 const READY = /Server startup complete/;
 const FATAL = /BOOT FAILED|eaddrinuse|Failed to start Ranch listener|could not start|ERROR: could not/;
@@ -115,13 +131,14 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
       // rabbitmq-server stays as a shell that turns SIGTERM into a clean stop of the VM it started
       // in the background; the VM is what uses CPU and memory, and must not outlive a killed shell.
       const beam = proc.child.pid !== undefined ? findBeam(proc.child.pid) : undefined;
+      const brokerVersion = rabbitmqVersionFrom(proc.output());
       return {
         target: o.target,
         driver: 'local',
-        brokerVersion: rabbitmqVersionFrom(proc.output()),
+        brokerVersion,
         listeners: Object.fromEntries(open.map((n) => [n, listenerInfo(n, '127.0.0.1', ports[n]!, credentials[n])])),
         missingListeners: missingReasons(open, Boolean(o.assets.pki)),
-        capabilities: rabbitmqCapabilities,
+        capabilities: rabbitmqCapabilitiesFor(brokerVersion),
         logFile: o.assets.logFile,
         pid: beam ?? proc.child.pid,
         isAlive: proc.isAlive,
@@ -166,7 +183,7 @@ async function startContainer(o: StartOptions): Promise<StartedBroker> {
   const pems = pemsFrom(o);
   const open = rabbitmqListeners(Boolean(pems));
   const spec = rabbitmqContainerSpec([harness, ...standardUsers()], open, pems);
-  return startContainerPlan({
+  const started = await startContainerPlan({
     image: o.image ?? RABBITMQ_IMAGE,
     command: spec.command,
     env: spec.env,
@@ -177,6 +194,7 @@ async function startContainer(o: StartOptions): Promise<StartedBroker> {
     ready: READY,
     timeoutMs: 120_000,
   }, o, rabbitmqCapabilities, rabbitmqVersionFrom);
+  return { ...started, capabilities: rabbitmqCapabilitiesFor(started.brokerVersion) };
 }
 
 export const rabbitmqTarget: TargetDescriptor = {
@@ -185,6 +203,7 @@ export const rabbitmqTarget: TargetDescriptor = {
   capabilities: rabbitmqCapabilities,
   defaultImage: RABBITMQ_IMAGE,
   defaultDriver: 'container-or-local',
+  debianPackage: 'rabbitmq-server',
   drivers: {
     local: { binary: 'rabbitmq-server', start: startLocal },
     container: { start: startContainer },

@@ -28,7 +28,7 @@ export function needImage(ctx: TestContext, image: string, buildScript: string):
 }
 
 export async function needEngine(ctx: TestContext): Promise<void> {
-  if (!(await containerEngineAnswers(5000))) {
+  if (!(await containerEngineAnswers(30_000))) { // wide: a loaded 2-core machine answers slowly
     missing(ctx, 'no container engine answers: run .ci/start-podman.sh and export DOCKER_HOST (see README)');
   }
 }

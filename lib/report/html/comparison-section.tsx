@@ -1,13 +1,13 @@
 // Within one run: targets side by side. Benchmarks relative to the first target, and the tests on
 // which targets disagree (the same key and protocol, different statuses).
-import type { ResultsDocument, TestResult } from '../../results/types.ts';
+import { labelOf, type ResultsDocument, type TestResult } from '../../results/types.ts';
 import { upgradeResults } from '../../results/upgrade-results.ts';
 import { benchmarkKey, scenarioLabel } from '../charts/series-label.ts';
 import { DeltaText } from './delta-cell.tsx';
 import { STATUS_LOOK, fmtMs, fmtNumber } from './format.ts';
 
 function comparisonData(doc: ResultsDocument) {
-  const targets = doc.targets.map((t) => t.name);
+  const targets = doc.targets.map(labelOf);
   const reference = targets[0];
   if (targets.length < 2 || !reference) return undefined;
   const benchGroups = groupBy(doc.benchmarks ?? [], benchmarkKey).filter((g) => g.length > 1 && g.some((b) => b.target === reference));

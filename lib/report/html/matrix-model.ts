@@ -1,7 +1,7 @@
 // The conformance matrix as data: rows = tests grouped by suite and area (the test file), columns =
 // target × protocol version. Each test result lands in exactly one cell, so the page's counts equal
 // results.json's.
-import type { ResultsDocument, TestResult } from '../../results/types.ts';
+import { labelOf, type ResultsDocument, type TestResult } from '../../results/types.ts';
 
 export interface MatrixColumn {
   key: string;
@@ -32,12 +32,12 @@ export function areaOf(t: TestResult): string {
 }
 
 export function buildMatrix(doc: ResultsDocument): { columns: MatrixColumn[]; groups: MatrixGroup[] } {
-  const targetOrder = doc.targets.map((t) => t.name);
+  const targetOrder = doc.targets.map(labelOf);
   const rank = (name: string) => (targetOrder.indexOf(name) + 1 || targetOrder.length + 1);
   const columns = new Map<string, MatrixColumn>();
   for (const t of doc.tests) {
     const key = columnKey(t.target, t.protocol);
-    if (!columns.has(key)) columns.set(key, { key, target: t.target, protocol: t.protocol, brokerVersion: doc.targets.find((x) => x.name === t.target)?.brokerVersion });
+    if (!columns.has(key)) columns.set(key, { key, target: t.target, protocol: t.protocol, brokerVersion: doc.targets.find((x) => labelOf(x) === t.target)?.brokerVersion });
   }
   const sortedColumns = [...columns.values()].sort((a, b) => rank(a.target) - rank(b.target) || a.target.localeCompare(b.target) || (a.protocol ?? '').localeCompare(b.protocol ?? ''));
 

@@ -1,6 +1,6 @@
 // Verdict, targets, machine, duration, counts per status and statement coverage per target and protocol.
 import type { ResultsDocument } from '../../results/types.ts';
-import { TEST_STATUSES } from '../../results/types.ts';
+import { labelOf, TEST_STATUSES } from '../../results/types.ts';
 import { EXIT_MEANING, STATUS_LOOK, fmtBytes, fmtDuration, fmtPercent } from './format.ts';
 
 export function SummarySection({ doc }: { doc: ResultsDocument }) {
@@ -46,7 +46,7 @@ export function SummarySection({ doc }: { doc: ResultsDocument }) {
                 {Object.entries(t.missingListeners ?? {}).map(([name, why]) => <div class="muted">{name}: not available ({why})</div>)}
                 {t.startError ? <div class="bad-text">{t.startError}</div> : null}
               </td>
-              <td>{doc.tests.filter((x) => x.target === t.name).length}</td>
+              <td>{doc.tests.filter((x) => x.target === labelOf(t)).length}</td>
             </tr>
           ))}
         </tbody>
