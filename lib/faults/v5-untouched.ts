@@ -2,11 +2,6 @@
 // reason (test/mutation-v5.test.ts prints them and fails on one without a reason). Most are open
 // work, said so: a reason is not an excuse to stop.
 
-/** Exercised only by malformed-packet vectors, whose mismatches are not assertions on this branch. */
-const VECTOR_ONLY =
-  'exercised only by fixtures/vectors/v5-malformed.json: on this branch a vector mismatch fails with a plain Error (failureKind exception), ' +
-  'so no fault can be caught there; the 3.1.1 branch (faults311) makes vector mismatches assertions, v5 vector faults are to follow that merge';
-
 /** The natural fault removes a packet its catcher waits for; the wait ends as wait-timeout, not an assertion. */
 const waitOnly = (what: string) =>
   `the fault that breaks it withholds ${what}, and its catchers wait for that with a timeout (wait-timeout, not an assertion) on this branch; ` +
@@ -16,28 +11,7 @@ const waitOnly = (what: string) =>
 const deviationOnly = (key: string) => `its only v5 test, ${key}, is a known Mosquitto 2.0.11 deviation (fixtures/expectations/mosquitto.json), so it cannot be a catcher`;
 
 export const UNTOUCHED_V5: Readonly<Record<string, string>> = {
-  'MQTT-1.5.4-1': VECTOR_ONLY,
-  'MQTT-1.5.4-2': VECTOR_ONLY,
-  'MQTT-2.1.3-1': VECTOR_ONLY,
-  'MQTT-2.2.2-1': VECTOR_ONLY,
-  'MQTT-3.1.2-1': VECTOR_ONLY,
-  'MQTT-3.1.2-3': VECTOR_ONLY,
-  'MQTT-3.1.4-1': `${VECTOR_ONLY}; v5.delivery.data-after-refused-connect also names it but waits for the close (wait-timeout)`,
-  'MQTT-3.3.1-4': VECTOR_ONLY,
-  'MQTT-3.3.2-1': VECTOR_ONLY,
-  'MQTT-3.3.2-2': VECTOR_ONLY,
-  'MQTT-3.6.1-1': VECTOR_ONLY,
-  'MQTT-3.8.1-1': VECTOR_ONLY,
-  'MQTT-3.8.3-2': VECTOR_ONLY,
-  'MQTT-3.10.1-1': VECTOR_ONLY,
-  'MQTT-3.10.3-2': VECTOR_ONLY,
-  'MQTT-3.15.1-1': VECTOR_ONLY,
-  'MQTT-4.7.0-1': VECTOR_ONLY,
-  'MQTT-4.7.3-1': VECTOR_ONLY,
-  'MQTT-4.7.3-2': VECTOR_ONLY,
-  'MQTT-4.7.1-2': `${VECTOR_ONLY}; the shared arrangements.match tests name it too: a v5-only fault for them is not written yet`,
   'MQTT-4.7.1-1': 'named by v5.reason-codes.invalid-topic-filter (whose failure path is a close: wait-timeout) and the shared 3.1.1/5 wildcard tests; a v5 fault that mis-matches # is not written yet',
-  'MQTT-3.8.3-5': `${VECTOR_ONLY}; v5.subscription-options.reserved-bits waits for the close (wait-timeout)`,
   'MQTT-2.2.1-2': 'a QoS 0 PUBLISH with a Packet Identifier cannot be encoded by the proxy (mqtt-packet writes none at QoS 0); raw bytes for it are not written yet',
   'MQTT-2.2.1-4': `${deviationOnly('v5.flow-control.client-receive-maximum-qos1')} among the v5 tests naming it; its v5.delivery.qos1-ids check is the fault v5-qos1-reuse-in-flight-id (MQTT-4.3.2-1, the same rule for QoS 1)`,
   'MQTT-2.2.1-5': waitOnly('the acknowledgement with the right Packet Identifier (publishV5 waits for the PUBACK/PUBREC carrying its id)'),
