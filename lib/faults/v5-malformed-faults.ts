@@ -4,25 +4,12 @@
 // assertions (suites/conformance/vectors.test.ts). Where the 3.1.1 catalogue has the same bug
 // (faults-311-malformed.ts), the v5 fault is its twin on v5 connections; every valid packet passes.
 import { readVarint, type Frame } from '../mqtt/frames.ts';
-import type { Fault, ProxyConnection } from './fault.ts';
+import type { Fault } from './fault.ts';
 import { body, filtersOf, headerLength, ignores, rawTopic, repairs, withByte, type Defect } from './fault-helpers.ts';
 import { MALFORMED_311_FAULTS } from './faults-311-malformed.ts';
-import { connect, pub, without, type V5Fault } from './v5-fault-kit.ts';
+import { connect, onV5, pub, twinOf, without, type V5Fault } from './v5-fault-kit.ts';
 
-/** The frame belongs to an MQTT 5 connection, or is a CONNECT asking for level 5 (decodable or not). */
-function onV5(f: Frame, c: ProxyConnection): boolean {
-  if (f.type !== 1) return c.protocolVersion === 5;
-  const b = body(f);
-  return b.length > 2 && b[2 + b.readUInt16BE(0)] === 5;
-}
-
-/** The 3.1.1 fault `name` on v5 connections, checked by v5 catchers (and, where the numbering differs, its v5 statement). */
-function twin(name: string, statement: string, catchers: string[], alsoWhen: Defect = () => true): V5Fault {
-  const of = MALFORMED_311_FAULTS.find((f) => f.name === name);
-  if (!of?.fromClient) throw new Error(`no 3.1.1 fault ${name} to twin`);
-  const inner = of.fromClient;
-  return { ...of, name: `v5-${name}`, statement, catchers, fromClient: (f, c) => (onV5(f, c) && alsoWhen(f, c) ? inner(f, c) : undefined) };
-}
+const twin = (name: string, statement: string, catchers: string[], alsoWhen?: Defect) => twinOf(MALFORMED_311_FAULTS, name, statement, catchers, alsoWhen);
 
 const v5Ignores = (name: string, statement: string, catchers: string[], what: string, defect: Defect): Fault =>
   ignores(name, statement, catchers, what, (f, c) => onV5(f, c) && defect(f, c));

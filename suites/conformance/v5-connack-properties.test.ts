@@ -14,6 +14,7 @@ forProtocol5(() => {
     'accepts a clean CONNECT with CONNACK 0x00, Session Present 0 and no reserved flag set', async (env) => {
       const { client: s, connack } = await env.connect({ clean: true });
       expect(s.log.packets[0]?.cmd, 'first packet from the server').toBe('connack');
+      expect((s.received[0]?.bytes[2] ?? 0) & 0xfe, 'CONNACK Acknowledge Flags bits 7-1 (reserved, MQTT-3.2.2-1)').toBe(0);
       expect(connack.reasonCode ?? 0).toBe(0);
       expect(CONNECT_REASON_CODES).toContain(connack.reasonCode ?? 0);
       expect(connack.sessionPresent).toBe(false);
