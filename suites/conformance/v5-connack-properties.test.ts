@@ -113,7 +113,7 @@ forProtocol5(() => {
       const s = await env.open();
       // CONNECT with protocol level 6, v5 layout.
       s.send(Buffer.from('101000044d5154540602003c0000036' + '12d62', 'hex'));
-      const out = await s.expectClose(5000);
+      const out = await env.expectPacket(s, s.expectClose(5000), 'the close after a CONNECT with protocol level 6');
       expect(s.log.packets.some((p) => p.cmd === 'disconnect'), 'DISCONNECT before a successful CONNACK').toBe(false);
       const ack = s.log.packets.find((p): p is IConnackPacket => p.cmd === 'connack');
       const code = ack ? (ack.reasonCode ?? ack.returnCode ?? 0) : undefined;
