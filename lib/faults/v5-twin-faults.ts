@@ -1,14 +1,14 @@
 // MQTT 5.0 twins of 3.1.1 faults: the same broker bug (lose the queued QoS 2 message on resume, keep
 // the old connection on take-over, cut a Will, drop every tenth message, ...) on v5 connections only,
 // caught by the v5 runs of the tests shared by both protocols (suites/conformance/*.test.ts without
-// the v5- prefix), and counted against the statement's MQTT 5 number. Plus the v5-only faults for
-// the same shared tests and for CONNACK and Topic Alias details.
+// the v5- prefix), and counted against the statement's MQTT 5 number. Plus v5-only faults for the
+// same shared tests, CONNACK and Topic Alias details, and one only for payloads over 1 KiB.
 import type { Fault } from './fault.ts';
 import { SESSION_311_FAULTS } from './faults-311-session.ts';
 import { DELIVERY_311_FAULTS } from './faults-311-delivery.ts';
 import { FLOW_311_FAULTS } from './faults-311-flows.ts';
 import { RETAIN_311_FAULTS } from './faults-311-retain.ts';
-import { connack, connect, count, pub, twinOf, withProps, type V5Fault } from './v5-fault-kit.ts';
+import { connack, connect, count, pub, twinOf, without, withProps, type V5Fault } from './v5-fault-kit.ts';
 
 const ALL_311: readonly Fault[] = [...SESSION_311_FAULTS, ...DELIVERY_311_FAULTS, ...FLOW_311_FAULTS, ...RETAIN_311_FAULTS];
 const twin = (name: string, statement: string, catchers: string[]) => twinOf(ALL_311, name, statement, catchers);
@@ -62,6 +62,12 @@ export const V5_TWIN_FAULTS: readonly V5Fault[] = [
       const p = connack(f, c);
       return p?.properties?.assignedClientIdentifier ? withProps(p, { assignedClientIdentifier: '' }) : undefined;
     },
+  },
+  {
+    // A large-message path (over 1 KiB) that rebuilds the properties and forgets the Payload Format Indicator.
+    name: 'v5-large-payload-loses-format-indicator', statement: 'MQTT-3.3.2-4', catchers: ['v5.publish-properties.forwarded-unaltered-large'],
+    description: 'strips the Payload Format Indicator from PUBLISHes sent to v5 clients, only when the payload is over 1 KiB',
+    fromServer: (f, c) => { const p = pub(f, c); return p && p.payload.length > 1024 ? without(p, 'payloadFormatIndicator') : undefined; },
   },
   {
     // An alias allocator that never recycles and never checks the client's limit.
