@@ -11,10 +11,7 @@ defineMutationSelfTest({
   faults: V5_FAULTS,
   untouched: UNTOUCHED_V5,
   minFaults: 50,
-  knownMissed: {
-    'v5-shared-refused-handed-over': 'its catcher v5.shared-subscriptions.refused-discarded passed under the fault (2026-12-02): the hand-over to the next member is not happening; fault or catcher to be fixed',
-  },
-  // Issue 14 asks for 85%; the v5 faults touch about 59% of the statements exercised on Mosquitto
-  // today (the rest are declared in UNTOUCHED_V5 with their reasons). A ratchet: raise it as faults land.
-  minTouchedPercent: 55,
+  // Issue 14 asks for 85%: the v5 faults touch 165 of the 193 statements exercised on Mosquitto
+  // (85%; the rest are declared in UNTOUCHED_V5 with their reasons). A ratchet: raise it as faults land.
+  minTouchedPercent: 85,
 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import type { ProtocolVersion } from '../core/broker.ts';
 import { keyFormProblem } from '../core/test-key.ts';
-import { hexToBytes, type Frame } from '../mqtt/frames.ts';
+import { hexToBytes, readVarint, type Frame } from '../mqtt/frames.ts';
 import { RawClient, ConnectionClosedError } from '../mqtt/raw-client.ts';
 import { WaitTimeoutError } from '../mqtt/test-client.ts';
 
@@ -153,15 +153,6 @@ export interface VectorOutcome {
   intended?: string;
   /** The broker closed the connection during the vector. */
   closed: boolean;
-}
-
-function readVarint(b: Buffer, at: number): { value: number; next: number } | undefined {
-  let value = 0;
-  for (let i = 0; i < 4 && at + i < b.length; i++) {
-    value += (b[at + i]! & 0x7f) * 128 ** i;
-    if ((b[at + i]! & 0x80) === 0) return { value, next: at + i + 1 };
-  }
-  return undefined;
 }
 
 function varint(n: number): Buffer {

@@ -1,7 +1,7 @@
 // Small pieces the 3.1.1 fault files share: packet views, per-connection counters, raw-byte access.
 import type { IPublishPacket } from 'mqtt-packet';
-import type { Frame } from '../mqtt/frames.ts';
-import type { ProxyConnection } from './fault.ts';
+import { readVarint, type Frame } from '../mqtt/frames.ts';
+import type { Fault, ProxyConnection } from './fault.ts';
 
 export const pub = (f: Frame): IPublishPacket | undefined => (f.packet?.cmd === 'publish' ? f.packet : undefined);
 
@@ -40,12 +40,25 @@ export function wellFormedUtf8(b: Buffer): boolean {
   }
 }
 
-/** The length-prefixed strings of a SUBSCRIBE (with its option byte) or UNSUBSCRIBE payload, as raw bytes. */
-export function filtersOf(f: Frame): Buffer[] {
+/**
+ * Where the payload of a SUBSCRIBE or UNSUBSCRIBE starts in its body: after the Packet Identifier and,
+ * on an MQTT 5 connection (protocolVersion 5), after the properties.
+ */
+function filtersStart(b: Buffer, protocolVersion: number): number {
+  if (protocolVersion !== 5) return 2;
+  const props = readVarint(b, 2);
+  return props ? props.next + props.value : b.length;
+}
+
+/**
+ * The length-prefixed strings of a SUBSCRIBE (with its option byte) or UNSUBSCRIBE payload, as raw
+ * bytes; `protocolVersion` 5 skips the properties first.
+ */
+export function filtersOf(f: Frame, protocolVersion = 4): Buffer[] {
   const b = body(f);
   const out: Buffer[] = [];
   const step = f.type === 8 ? 1 : 0;
-  for (let i = 2; i + 2 <= b.length && out.length < 64; ) {
+  for (let i = filtersStart(b, protocolVersion); i + 2 <= b.length && out.length < 64; ) {
     const n = b.readUInt16BE(i);
     out.push(b.subarray(i + 2, i + 2 + n));
     i += 2 + n + step;
@@ -76,3 +89,16 @@ export const filtersHeld = (c: ProxyConnection): Map<string, number> => (c.state
 
 /** Swaps the two bytes of a 16-bit packet id (an endianness bug); ids whose bytes are equal stay. */
 export const byteSwapped = (id: number): number => ((id & 0xff) << 8) | (id >> 8);
+
+/** A property of a client packet that makes it malformed (the fault acts only on such packets). */
+export type Defect = (f: Frame, c: ProxyConnection) => boolean;
+
+/** A broker that discards a client packet with this defect and carries on (no close). */
+export function ignores(name: string, statement: string, catchers: string[], what: string, defect: Defect): Fault {
+  return { name, statement, catchers, description: `silently ignores ${what} instead of closing the connection`, fromClient: (f, c) => (defect(f, c) ? 'drop' : undefined) };
+}
+
+/** A broker that treats a client packet with this defect as if it were the repaired packet. */
+export function repairs(name: string, statement: string, catchers: string[], what: string, defect: Defect, repair: (f: Frame) => Buffer): Fault {
+  return { name, statement, catchers, description: `accepts ${what} as if it were well formed`, fromClient: (f, c) => (defect(f, c) ? repair(f) : undefined) };
+}

@@ -84,6 +84,10 @@ class Connection implements ProxyConnection {
     this.server.end();
   }
 
+  endClient(): void {
+    this.client.end();
+  }
+
   private apply(verdict: Verdict, frame: Frame, send: (d: Buffer | Packet) => void): void {
     if (verdict === undefined) send(frame.bytes);
     else if (verdict === 'drop') return;

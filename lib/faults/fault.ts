@@ -23,6 +23,8 @@ export interface ProxyConnection {
   closeServer(): void;
   /** Half-closes the broker side after flushing what was written (a graceful TCP FIN). */
   endServer(): void;
+  /** Half-closes the client side after flushing what was written (a graceful TCP FIN). */
+  endClient(): void;
   /** Every open connection of the proxy (faults that act across clients). */
   readonly all: () => ProxyConnection[];
 }

@@ -105,13 +105,15 @@ export const FLOW_311_FAULTS: readonly Fault[] = [
   },
   {
     name: 'duplicate-inbound-qos2',
-    description: 'forwards a re-sent (DUP) QoS 2 PUBLISH under a fresh packet id, so the broker delivers it twice',
+    description: 'forwards a re-sent (DUP) QoS 2 PUBLISH under a fresh packet id (answering it with PUBREC itself), so the broker delivers it twice',
     statement: 'MQTT-4.3.3-2', catchers: ['publish.qos2-from-publisher'],
     fromClient: (f, c) => {
       const p = f.packet;
       if (p?.cmd === 'publish' && p.qos === 2 && p.dup) {
         const fresh = FAKE_ID_BASE + (counter(c, 'fresh') % 5000);
         c.state.set(`orig:${p.messageId}`, fresh);
+        // The broker never sees the original id again, so the PUBREC the publisher waits for comes from here.
+        c.toClient({ cmd: 'pubrec', messageId: p.messageId! });
         return { ...p, messageId: fresh, dup: false };
       }
       if (p?.cmd === 'pubrel') {

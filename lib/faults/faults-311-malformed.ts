@@ -4,19 +4,7 @@
 import type { Packet } from 'mqtt-packet';
 import type { Frame } from '../mqtt/frames.ts';
 import type { Fault } from './fault.ts';
-import { body, filtersOf, headerLength, rawTopic, wellFormedUtf8, withByte } from './fault-helpers.ts';
-
-type Defect = (f: Frame) => boolean;
-
-/** The broker discards a client packet with this defect and carries on (no close). */
-function ignores(name: string, statement: string, catchers: string[], what: string, defect: Defect): Fault {
-  return { name, statement, catchers, description: `silently ignores ${what} instead of closing the connection`, fromClient: (f) => (defect(f) ? 'drop' : undefined) };
-}
-
-/** The broker treats a client packet with this defect as if it were the repaired packet. */
-function repairs(name: string, statement: string, catchers: string[], what: string, defect: Defect, repair: (f: Frame) => Buffer): Fault {
-  return { name, statement, catchers, description: `accepts ${what} as if it were well formed`, fromClient: (f) => (defect(f) ? repair(f) : undefined) };
-}
+import { body, filtersOf, headerLength, ignores, rawTopic, repairs, wellFormedUtf8, withByte, type Defect } from './fault-helpers.ts';
 
 const isPublish = (f: Frame) => f.type === 3;
 const topicHas = (f: Frame, byte: number) => isPublish(f) && rawTopic(f).includes(byte);
@@ -24,7 +12,7 @@ const hasSurrogate = (b: Buffer) => b.some((x, i) => x === 0xed && (b[i + 1]! & 
 /** Offset of the CONNECT flags byte (after the fixed header, "MQTT" and the level). */
 const connectFlagsAt = (f: Frame) => headerLength(f.bytes) + 7;
 const connectFlags = (f: Frame) => (f.type === 1 ? f.bytes[connectFlagsAt(f)] ?? 0 : 0);
-const filtersWhere = (type: number, test: (b: Buffer) => boolean): Defect => (f) => f.type === type && filtersOf(f).some(test);
+const filtersWhere = (type: number, test: (b: Buffer) => boolean): Defect => (f, c) => f.type === type && filtersOf(f, c.protocolVersion).some(test);
 
 export const MALFORMED_311_FAULTS: readonly Fault[] = [
   ignores('ignore-surrogate-in-topic', 'MQTT-1.5.3-1', ['vector.malformed.publish-topic-surrogate'],

@@ -65,7 +65,37 @@ function sharedQos2HandOver(name: string, statement: string, catcher: string, ke
   };
 }
 
+/**
+ * A stale table of completed Packet Identifiers: a new PUBLISH of this QoS from the client reusing an
+ * id whose flow already completed is taken for a duplicate, acknowledged here and not delivered.
+ */
+function completedIdTakenForDuplicate(name: string, statement: string, qos: 1 | 2): V5Fault {
+  const done = qos === 1 ? 'puback' : 'pubcomp';
+  return {
+    name, statement, catchers: ['v5.delivery.qos2-exactly-once'],
+    description: `takes a new QoS ${qos} PUBLISH (DUP 0) that reuses the id of a completed QoS ${qos} flow for a duplicate: acknowledges it and does not deliver it`,
+    fromServer: (f, c) => { const a = ofType(f, c, done); if (a) c.state.set(`done:${a.messageId}`, true); },
+    fromClient: (f, c) => {
+      const p = pub(f, c);
+      if (p?.qos === qos && !p.dup && c.state.get(`done:${p.messageId}`)) {
+        if (qos === 1) c.toClient({ cmd: 'puback', messageId: p.messageId!, reasonCode: 0 });
+        else { c.toClient({ cmd: 'pubrec', messageId: p.messageId!, reasonCode: 0 }); c.state.set(`swallowed:${p.messageId}`, true); }
+        return 'drop';
+      }
+      const rel = ofType(f, c, 'pubrel');
+      if (rel && c.state.get(`swallowed:${rel.messageId}`)) {
+        c.state.delete(`swallowed:${rel.messageId}`);
+        c.toClient({ cmd: 'pubcomp', messageId: rel.messageId, reasonCode: 0 });
+        return 'drop';
+      }
+      return undefined;
+    },
+  };
+}
+
 const QOS_FAULTS: V5Fault[] = [
+  completedIdTakenForDuplicate('v5-acked-qos1-id-taken-for-duplicate', 'MQTT-4.3.2-5', 1),
+  completedIdTakenForDuplicate('v5-completed-qos2-id-taken-for-duplicate', 'MQTT-4.3.3-12', 2),
   {
     name: 'v5-qos2-first-delivery-dup', statement: 'MQTT-4.3.3-2', catchers: ['v5.delivery.qos2-ids'],
     description: 'sets DUP on the first delivery of every QoS 2 message (only QoS 2)',

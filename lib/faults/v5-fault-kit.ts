@@ -4,6 +4,7 @@
 import type { IConnackPacket, IConnectPacket, IPublishPacket, ISubscribePacket, Packet } from 'mqtt-packet';
 import type { Frame } from '../mqtt/frames.ts';
 import type { Fault, ProxyConnection } from './fault.ts';
+import { body, type Defect } from './fault-helpers.ts';
 
 /** A v5 fault as its file declares it (protocol added on composition). */
 export type V5Fault = Omit<Fault, 'protocol'>;
@@ -72,3 +73,29 @@ export function rememberShares(f: Frame, c: ProxyConnection): void {
 }
 
 export const sharesOf = (c: ProxyConnection): Set<string> => (c.state.get('shares') as Set<string> | undefined) ?? new Set<string>();
+
+/** The frame belongs to an MQTT 5 connection, or is a CONNECT asking for level 5 (decodable or not). */
+export function onV5(f: Frame, c: ProxyConnection): boolean {
+  if (f.type !== 1) return c.protocolVersion === 5;
+  const b = body(f);
+  return b.length > 2 && b[2 + b.readUInt16BE(0)] === 5;
+}
+
+/**
+ * The 3.1.1 fault `name` of `faults` on v5 connections only (and only when `alsoWhen` holds): the same
+ * bug, caught by the v5 runs of the shared tests (`catchers`) and counted against the statement's v5
+ * number (`statement`). Hooks that are not per-frame (closes, dispose) act on v5 connections only.
+ */
+export function twinOf(faults: readonly Fault[], name: string, statement: string, catchers: string[], alsoWhen: Defect = () => true): V5Fault {
+  const of = faults.find((f) => f.name === name);
+  if (!of) throw new Error(`no 3.1.1 fault ${name} to twin`);
+  const { fromClient, fromServer, clientClosed, serverClosed } = of;
+  const { protocol: _none, ...rest } = of;
+  return {
+    ...rest, name: `v5-${name}`, statement, catchers,
+    ...(fromClient ? { fromClient: (f: Frame, c: ProxyConnection) => (onV5(f, c) && alsoWhen(f, c) ? fromClient(f, c) : undefined) } : {}),
+    ...(fromServer ? { fromServer: (f: Frame, c: ProxyConnection) => (v5(c) && alsoWhen(f, c) ? fromServer(f, c) : undefined) } : {}),
+    ...(clientClosed ? { clientClosed: (c: ProxyConnection) => (v5(c) ? clientClosed(c) : false) } : {}),
+    ...(serverClosed ? { serverClosed: (c: ProxyConnection) => (v5(c) ? serverClosed(c) : false) } : {}),
+  };
+}

@@ -8,6 +8,9 @@ import { connack, connect, connectOf, pub, rememberConnect, rewriteSubscriptions
 import { V5_ACK_FAULTS } from './v5-ack-faults.ts';
 import { V5_DELIVERY_FAULTS } from './v5-delivery-faults.ts';
 import { V5_SESSION_FAULTS } from './v5-session-faults.ts';
+import { V5_MALFORMED_FAULTS } from './v5-malformed-faults.ts';
+import { V5_TWIN_FAULTS } from './v5-twin-faults.ts';
+import { V5_CONNECT_FAULTS } from './v5-connect-faults.ts';
 export { UNTOUCHED_V5 } from './v5-untouched.ts';
 
 /** Original Message Expiry Interval per topic+payload as the publisher sent it (for the "not decremented" fault). */
@@ -212,5 +215,5 @@ const FIRST_V5_FAULTS: V5Fault[] = [
 ];
 
 /** Every MQTT 5.0 fault `--fault <name>` can inject (they act on v5 connections only). */
-export const V5_FAULTS: readonly Fault[] = [...FIRST_V5_FAULTS, ...V5_ACK_FAULTS, ...V5_DELIVERY_FAULTS, ...V5_SESSION_FAULTS]
+export const V5_FAULTS: readonly Fault[] = [...FIRST_V5_FAULTS, ...V5_ACK_FAULTS, ...V5_DELIVERY_FAULTS, ...V5_SESSION_FAULTS, ...V5_MALFORMED_FAULTS, ...V5_TWIN_FAULTS, ...V5_CONNECT_FAULTS]
   .map((f): Fault => ({ ...f, protocol: '5' }));

@@ -67,6 +67,16 @@ export class FrameSplitter {
   }
 }
 
+/** A Variable Byte Integer at `at` (undefined when it runs past the end or over 4 bytes). */
+export function readVarint(b: Buffer, at: number): { value: number; next: number } | undefined {
+  let value = 0;
+  for (let i = 0; i < 4 && at + i < b.length; i++) {
+    value += (b[at + i]! & 0x7f) * 128 ** i;
+    if ((b[at + i]! & 0x80) === 0) return { value, next: at + i + 1 };
+  }
+  return undefined;
+}
+
 /** Encodes a packet with mqtt-packet for the given protocol level. */
 export function encode(packet: Packet, protocolVersion: number): Buffer {
   return mqttPacket.generate(packet, { protocolVersion });

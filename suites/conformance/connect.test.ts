@@ -136,7 +136,7 @@ forEachProtocol(() => {
       // when beyond 1.5 s).
       const specMs = 1500;
       const toleratedMs = specMs + KEEP_ALIVE_TOLERANCE_MS;
-      await client.expectClose(Math.max(0, lastPacketAt + toleratedMs - Date.now()), 'the broker to close a client silent for 1.5 x Keep Alive');
+      await env.expectPacket(client, client.expectClose(Math.max(0, lastPacketAt + toleratedMs - Date.now()), 'the broker to close a client silent for 1.5 x Keep Alive'), 'the close of a client silent for 1.5 x Keep Alive');
       env.measure({ what: 'close after the last packet', valueMs: Date.now() - lastPacketAt, bound: 'at-most', specMs, toleratedMs, context: 'with Keep Alive 1 s' });
     }, { timeoutMs: 25_000 });
   });

@@ -14,6 +14,7 @@ forProtocol5(() => {
     'accepts a clean CONNECT with CONNACK 0x00, Session Present 0 and no reserved flag set', async (env) => {
       const { client: s, connack } = await env.connect({ clean: true });
       expect(s.log.packets[0]?.cmd, 'first packet from the server').toBe('connack');
+      expect((s.received[0]?.bytes[2] ?? 0) & 0xfe, 'CONNACK Acknowledge Flags bits 7-1 (reserved, MQTT-3.2.2-1)').toBe(0);
       expect(connack.reasonCode ?? 0).toBe(0);
       expect(CONNECT_REASON_CODES).toContain(connack.reasonCode ?? 0);
       expect(connack.sessionPresent).toBe(false);
@@ -112,7 +113,7 @@ forProtocol5(() => {
       const s = await env.open();
       // CONNECT with protocol level 6, v5 layout.
       s.send(Buffer.from('101000044d5154540602003c0000036' + '12d62', 'hex'));
-      const out = await s.expectClose(5000);
+      const out = await env.expectPacket(s, s.expectClose(5000), 'the close after a CONNECT with protocol level 6');
       expect(s.log.packets.some((p) => p.cmd === 'disconnect'), 'DISCONNECT before a successful CONNACK').toBe(false);
       const ack = s.log.packets.find((p): p is IConnackPacket => p.cmd === 'connack');
       const code = ack ? (ack.reasonCode ?? ack.returnCode ?? 0) : undefined;

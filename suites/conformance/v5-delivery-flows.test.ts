@@ -95,7 +95,7 @@ forProtocol5(() => {
         pub.send({ cmd: 'publish', topic, payload, qos: 1, dup: false, retain: false, messageId: q1 });
         await pub.log.nextNew((p) => p.cmd === 'puback' && p.messageId === q1, 5000);
       }
-      await sub.log.next(() => pubs(sub, 'fourth').length > 0, 5000, 'the 4th message');
+      await env.expectPacket(sub, sub.log.next(() => pubs(sub, 'fourth').length > 0, 5000, 'the 4th message'), 'the 4th message (QoS 1, reusing the acknowledged id)');
       await sub.log.quiet(300);
       expect(pubs(sub).map((m) => String(m.payload))).toEqual(['first', 'second', 'third', 'fourth']);
     });

@@ -64,7 +64,7 @@ forProtocol5(() => {
     'treats a second CONNECT as a Protocol Error: DISCONNECT 0x82 (if any) and close; never a second CONNACK', async (env) => {
       const { client: s } = await env.connect();
       s.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clean: true, keepalive: 60, clientId: uniqueId('c2') });
-      const out = await s.expectClose(5000);
+      const out = await env.expectPacket(s, s.expectClose(5000), 'the close after a second CONNECT');
       const d = checkDisconnect(s, out);
       if (d) expect(d.reasonCode).toBe(0x82);
       expect(s.log.packets.filter((p) => p.cmd === 'connack'), 'CONNACKs').toHaveLength(1);
@@ -88,11 +88,11 @@ forProtocol5(() => {
       await w.client.log.next('suback');
       const { client: s } = await env.connect({ will: { topic, payload: 'malformed-dc', qos: 0, retain: false } });
       s.send(Buffer.from('e1020000', 'hex')); // DISCONNECT, flags 0001
-      const out = await s.expectClose(5000);
+      const out = await env.expectPacket(s, s.expectClose(5000), 'the close after a malformed DISCONNECT');
       expect(s.closed, 'the connection closed after the malformed DISCONNECT').toBe(true);
       if (out.disconnect) expect(out.disconnect.reasonCode).toBe(0x81);
       // A malformed DISCONNECT is not a normal disconnection: the Will stays and is published.
-      const will = await w.client.log.next<IPublishPacket>('publish', 5000, 'the Will after a malformed DISCONNECT');
+      const will = await env.expectPacket(w.client, w.client.log.next<IPublishPacket>('publish', 5000, 'the Will after a malformed DISCONNECT'), 'the Will after a malformed DISCONNECT');
       expect(will.payload.toString(), 'the Will after a malformed DISCONNECT').toBe('malformed-dc');
       env.note(out.disconnect ? 'DISCONNECT 0x81 then close' : 'closed without DISCONNECT');
     });
