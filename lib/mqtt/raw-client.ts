@@ -59,6 +59,10 @@ export class RawClient {
    * message in flight and would otherwise wait for an acknowledgement that never comes.
    */
   private autoAck = false;
+  /** MQTT 5: the Maximum QoS the broker's CONNACK announced; absent means 2 (MQTT-3.2.2-9). */
+  announcedMaxQos?: 0 | 1 | 2;
+  /** Sees every packet object before it is sent (a test's guard, e.g. suites/support/conformance.ts). */
+  beforeSend?: (packet: Packet) => void;
 
   private readonly connectDefaults: Partial<IConnectPacket>;
 
@@ -103,6 +107,7 @@ export class RawClient {
       const frame = decodeFrame(bytes, this.protocolVersion);
       this.received.push(frame);
       if (frame.packet) {
+        if (frame.packet.cmd === 'connack' && this.protocolVersion === 5) this.announcedMaxQos = (frame.packet.properties?.maximumQoS ?? 2) as 0 | 1 | 2;
         if (this.autoAck) this.acknowledge(frame.packet);
         this.log.add(frame.packet, bytes.length);
       }
@@ -140,6 +145,7 @@ export class RawClient {
    */
   send(data: Buffer | string | Packet): void {
     if (this.closed) return; // writing to a closed socket is not an observation; expectClose() reports the close
+    if (typeof data === 'object' && !Buffer.isBuffer(data)) this.beforeSend?.(data);
     if (typeof data === 'object' && !Buffer.isBuffer(data) && data.cmd === 'connect' && data.username === undefined) data = { ...data, ...this.connectDefaults };
     const bytes = Buffer.isBuffer(data) ? data : typeof data === 'string' ? hexToBytes(data) : encode(data, this.protocolVersion);
     this.socket.write(bytes);

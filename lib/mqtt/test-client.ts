@@ -1,6 +1,6 @@
 // MQTT.js clients for tests: connect with a timeout, wait for a message with a timeout, prove absence
 // with an explicit quiet window. No sleeps: every wait ends on the awaited event or its deadline.
-import { MqttClient, type IClientOptions, type IPublishPacket, type Packet } from 'mqtt';
+import { MqttClient, type IClientOptions, type IConnackPacket, type IPublishPacket, type Packet } from 'mqtt';
 import type tls from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import type { ListenerInfo, ProtocolVersion } from '../core/broker.ts';
@@ -32,6 +32,13 @@ export interface ConnectOptions extends IClientOptions {
   timeoutMs?: number;
 }
 
+const connacks = new WeakMap<MqttClient, IConnackPacket>();
+
+/** The CONNACK a client from connectClient() was accepted with (its MQTT 5 properties: Maximum QoS, …). */
+export function connackOf(client: MqttClient): IConnackPacket | undefined {
+  return connacks.get(client);
+}
+
 export async function connectClient(listener: ListenerInfo, protocol: ProtocolVersion, opts: ConnectOptions = {}): Promise<MqttClient> {
   const { timeoutMs = 5000, ...rest } = opts;
   // A listener without anonymous access names the harness's own user; explicit credentials win.
@@ -51,7 +58,7 @@ export async function connectClient(listener: ListenerInfo, protocol: ProtocolVe
       client.end(true);
       reject(e);
     };
-    client.once('connect', () => { clearTimeout(timer); resolve(client); });
+    client.once('connect', (connack: IConnackPacket) => { clearTimeout(timer); connacks.set(client, connack); resolve(client); });
     client.once('error', (e: Error & { code?: string | number }) => {
       if (typeof e.code === 'string' && /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT/.test(e.code)) {
         fail(new BrokerUnreachableError(listener.url, e.code));

@@ -159,6 +159,14 @@ function environment(ctx: TestContext, protocol: ProtocolVersion, h: HarnessCont
   const open = async () => {
     const client = await RawClient.openListener(listener, protocol);
     clients.push(client);
+    // A client must not send a PUBLISH above the Maximum QoS the server announced [MQTT-3.2.2-11]:
+    // a test whose step needs that QoS cannot run its statement on this broker (not a failure).
+    client.beforeSend = (p) => {
+      const max = client.announcedMaxQos;
+      if (p.cmd === 'publish' && max !== undefined && (p.qos ?? 0) > max) {
+        notApplicable(ctx, `${h.target.name} announced Maximum QoS ${max} in CONNACK; a client must not send a QoS ${p.qos} PUBLISH [MQTT-3.2.2-11], so this QoS ${p.qos} step cannot run`);
+      }
+    };
     return client;
   };
   return {
