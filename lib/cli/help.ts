@@ -55,7 +55,7 @@ Flags:
       --baseline <file>   with --suite bench: an earlier results.json; throughput drop / p99 rise → exit 3
       --baseline-tolerance <drop%,rise%>  default 10,20
       --fuzz-budget <time>  with --suite fuzz: how long to fuzz, e.g. 60s, 2m, 500ms (default 20s)
-      --fuzz-iterations <n> with --suite fuzz: stop after n sessions at the latest (default 5000)
+      --fuzz-iterations <n> with --suite fuzz: stop after n fuzzed packets at the latest (default 1000000)
       --fuzz-seed <n>     with --suite fuzz: the generator's seed (default: random, recorded in the result);
                           same seed + same broker = same inputs; see docs/fuzz.md
   -h, --help              this text

@@ -17,6 +17,8 @@ export interface HarnessContext {
     extraListeners?: Record<string, ListenerInfo>;
     /** PID of the broker process when the harness sees it (local driver; embedded: the harness's own). */
     pid?: number;
+    /** The broker's log file (local and container drivers): the fuzz oracle quotes its tail. */
+    logFile?: string;
   };
   /** Protocol versions to run: the target's, narrowed by --protocol. */
   protocols: ProtocolVersion[];

@@ -2,6 +2,7 @@
 // (CONNACK 0, PINGRESP, a QoS 0 publish delivered back to its own subscription) within a bound, and
 // no response the specification forbids came back. A malformed packet may cost the sender its
 // connection, never the broker (MQTT-4.8.0-1 names the close; nothing allows the Server to stop).
+import fs from 'node:fs';
 import { RawClient } from '../mqtt/raw-client.ts';
 import { encode } from '../mqtt/frames.ts';
 import type { Endpoint, SessionOutcome } from './session-runner.ts';
@@ -12,10 +13,66 @@ export interface CanaryResult {
   /** What failed: "broker process is gone", "no PINGRESP within 2000 ms", ... */
   problem?: string;
   roundTripMs: number;
+  /** The broker's resident memory when the canary ran, where the watch can read it. */
+  rssKb?: number;
+}
+
+/** What the oracle can see of the broker process beyond the wire (local driver: its /proc entry, its log). */
+export interface BrokerWatch {
+  /** Resident set size in kB, undefined where it cannot be read. */
+  rssKb(): number | undefined;
+  /** The last lines of the broker's log, for a liveness finding. */
+  logTail?(): string | undefined;
+}
+
+/** VmRSS of a process from /proc/<pid>/status (Linux), in kB. */
+export function procRssKb(pid: number): number | undefined {
+  try {
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The last `lines` lines of a log file (at most its last 64 kB), or undefined. */
+export function logTail(file: string, lines = 15): string | undefined {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      const len = Math.min(size, 65_536);
+      const buf = Buffer.alloc(len);
+      fs.readSync(fd, buf, 0, len, size - len);
+      return buf.toString('utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/** A watch over a local broker process: its RSS from /proc, the tail of its log file. */
+export function processWatch(pid: number | undefined, logFile: string | undefined): BrokerWatch {
+  return {
+    rssKb: () => (pid === undefined ? undefined : procRssKb(pid)),
+    logTail: () => (logFile ? logTail(logFile) : undefined),
+  };
 }
 
 /** The canary: connect, PINGREQ → PINGRESP, subscribe + publish → delivery, all within timeoutMs. */
-export async function canary(at: Endpoint, isAlive: () => boolean, timeoutMs: number, clientId: string): Promise<CanaryResult> {
+export async function canary(at: Endpoint, isAlive: () => boolean, timeoutMs: number, clientId: string, watch?: BrokerWatch): Promise<CanaryResult> {
+  const rssKb = watch?.rssKb();
+  const r = await roundTrip(at, isAlive, timeoutMs, clientId);
+  if (!r.ok) {
+    const tail = watch?.logTail?.();
+    if (tail) r.problem += `; broker log tail:\n${tail}`;
+  }
+  return { ...r, ...(rssKb !== undefined ? { rssKb } : {}) };
+}
+
+async function roundTrip(at: Endpoint, isAlive: () => boolean, timeoutMs: number, clientId: string): Promise<CanaryResult> {
   const t0 = Date.now();
   if (!isAlive()) return { ok: false, problem: 'the broker process is gone', roundTripMs: 0 };
   let client: RawClient | undefined;

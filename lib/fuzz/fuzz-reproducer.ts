@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Frame } from '../mqtt/frames.ts';
 import type { VectorStep } from '../conformance/vectors.ts';
+import type { ProtocolVersion } from '../core/broker.ts';
 
 export interface Reproducer {
   /** The input, one entry per write. */
@@ -16,11 +17,14 @@ export interface Reproducer {
   /** ddmin ran to a 1-minimal input (false: no restart hook, or the minimizer's budget ran out). */
   minimized: boolean;
   minimizerTests: number;
+  protocol: ProtocolVersion;
+  /** Memory findings: the reproducer grows the broker's memory when replayed this many times. */
+  repeat?: number;
 }
 
 export interface ReproducedFinding {
-  kind: 'liveness' | 'forbidden-response';
-  /** The statement broken; absent for liveness (no statement says "stay up": robustness). */
+  kind: 'liveness' | 'forbidden-response' | 'memory';
+  /** The statement broken; absent for liveness and memory (no statement says "stay up": robustness). */
   statement?: string;
   problem: string;
   reproducer: Reproducer;
@@ -42,26 +46,37 @@ function steps(f: ReproducedFinding): VectorStep[] {
 }
 
 function minimizedHow(r: Reproducer): string {
+  if (r.repeat) return `${r.minimized ? 'minimized by ddmin' : 'not minimized'} (${r.minimizerTests} measurements; replay it ${r.repeat} times, each on a new connection, and compare the broker's RSS):`;
   if (!r.minimized) return 'not minimized (no restart hook, or the minimizer budget ran out);';
   return r.minimizerTests > 1 ? `minimized by ddmin (${r.minimizerTests} replays) to` : 'reduced to the offending CONNECT alone (replayed once to confirm):';
 }
 
-/** Writes `<dir>/<stem>.json` with one vector per finding; returns the path. */
-export function writeReproducers(dir: string, stem: string, findings: readonly ReproducedFinding[]): string {
-  const file = path.join(dir, `${stem}.json`);
-  const doc = {
-    protocol: '3.1.1',
-    area: `fuzz findings (${stem})`,
-    vectors: findings.map((f, i) => ({
-      key: `vector.${stem}.finding-${i + 1}`,
-      name: `fuzz finding ${i + 1}: ${f.problem}`,
-      comment: `${minimizedHow(f.reproducer)} ${f.reproducer.bytes} bytes. Input: ${f.reproducer.notes.join('; ') || 'raw bytes'}`,
-      spec: f.statement ? [f.statement] : [],
-      connect: false,
-      steps: steps(f),
-    })),
-  };
+/**
+ * Writes one vector file per protocol version the findings use, `<dir>/<stem>.json` (3.1.1) and
+ * `<dir>/<stem>-v5.json` (a vector file names one protocol); returns the paths.
+ */
+export function writeReproducers(dir: string, stem: string, findings: readonly ReproducedFinding[]): string[] {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(doc, null, 2) + '\n');
-  return file;
+  const files: string[] = [];
+  for (const protocol of ['3.1.1', '5'] as const) {
+    const mine = findings.map((f, i) => ({ f, n: i + 1 })).filter(({ f }) => f.reproducer.protocol === protocol);
+    if (!mine.length) continue;
+    const fileStem = protocol === '5' ? `${stem}-v5` : stem;
+    const file = path.join(dir, `${fileStem}.json`);
+    const doc = {
+      protocol,
+      area: `fuzz findings (${fileStem})`,
+      vectors: mine.map(({ f, n }) => ({
+        key: `vector.${fileStem}.finding-${n}`,
+        name: `fuzz finding ${n}: ${f.problem.split('\n')[0]}`,
+        comment: `${minimizedHow(f.reproducer)} ${f.reproducer.bytes} bytes. Input: ${f.reproducer.notes.join('; ') || 'raw bytes'}`,
+        spec: f.statement ? [f.statement] : [],
+        connect: false,
+        steps: steps(f),
+      })),
+    };
+    fs.writeFileSync(file, JSON.stringify(doc, null, 2) + '\n');
+    files.push(file);
+  }
+  return files;
 }

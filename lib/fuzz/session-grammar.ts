@@ -2,10 +2,12 @@
 // send (PUBLISH at every QoS, SUBSCRIBE, UNSUBSCRIBE, the QoS 1/2 acknowledgements, PINGREQ) and a
 // few it may not (a second CONNECT, SUBACK/CONNACK from a client, PUBREL for a flow never begun).
 // Mutations (session-mutators.ts) then break single fields.
+import type { ProtocolVersion } from '../core/broker.ts';
 import type { SeededRandom } from './seeded-random.ts';
 import type { Field, PacketModel } from './packet-model.ts';
 
 export interface Session {
+  protocol: ProtocolVersion;
   packets: PacketModel[];
 }
 
@@ -76,12 +78,13 @@ export function generatePacket(r: SeededRandom, ids: number[], clientId: string)
   return packet(14, 0, [], 'DISCONNECT');
 }
 
-export function generateSession(r: SeededRandom, clientId: string): Session {
+export function generateSession(r: SeededRandom, clientId: string, protocol: ProtocolVersion = '3.1.1'): Session {
   const ids: number[] = [];
   const packets = [connectPacket(clientId)];
-  const n = 1 + r.int(6);
+  // 1–10 packets after the CONNECT: a longer session reaches deeper into the broker's state per connection.
+  const n = 1 + r.int(10);
   for (let i = 0; i < n; i++) packets.push(generatePacket(r, ids, clientId));
-  return { packets };
+  return { protocol, packets };
 }
 
 export function packetIds(s: Session): number[] {

@@ -88,7 +88,7 @@ export function mutatePacket(p: PacketModel, r: SeededRandom, s: Session): strin
 
 /** A new session derived from `parent`: 1–3 field mutations or order changes. */
 export function mutateSession(parent: Session, r: SeededRandom, clientId: string): Session {
-  const s: Session = { packets: parent.packets.map(clonePacket) };
+  const s: Session = { protocol: parent.protocol, packets: parent.packets.map(clonePacket) };
   const first = s.packets[0];
   if (first?.type === 1) {
     const id = first.fields.find((f) => f.name === 'clientId');
