@@ -7,6 +7,7 @@ import { RawClient } from '../mqtt/raw-client.ts';
 import { encode } from '../mqtt/frames.ts';
 import type { Endpoint, SessionOutcome } from './session-runner.ts';
 import type { Session } from './session-grammar.ts';
+import { topicMatches } from '../policy/test-policy.ts';
 
 export interface CanaryResult {
   ok: boolean;
@@ -102,16 +103,60 @@ async function roundTrip(at: Endpoint, isAlive: () => boolean, timeoutMs: number
 }
 
 /**
- * A response the specification forbids, as `{ statement, problem }`: a CONNECT the mutators broke in
- * a way that requires a close (the reserved flag, ill-formed UTF-8 or U+0000 in a string) answered
- * with CONNACK 0 — the broker accepted a connection it must have closed.
+ * A response the specification forbids, as `{ statement, problem }`:
+ * - a CONNECT the mutators broke in a way that requires a close (the reserved flag, ill-formed UTF-8
+ *   or U+0000 in a string, an MQTT 5 property that makes it malformed or a Protocol Error) answered
+ *   with CONNACK 0: the broker accepted a connection it must have closed;
+ * - a PUBLISH delivered with a wildcard in its topic name, or delivered on a filter that is not a
+ *   valid filter (`fz/#/x`, `fz+/x`) when no valid filter of the session matches it.
  */
 export function forbiddenResponse(s: Session, o: SessionOutcome): { statement: string; problem: string } | undefined {
+  return acceptedBrokenConnect(s, o) ?? invalidDelivery(s, o);
+}
+
+function acceptedBrokenConnect(s: Session, o: SessionOutcome): { statement: string; problem: string } | undefined {
   const connect = s.packets[0];
-  if (connect?.type !== 1 || !connect.violates) return undefined;
+  // A CONNECT whose Remaining Length was broken too may have been read as another packet: no judgement.
+  if (connect?.type !== 1 || !connect.violates || connect.length !== 'minimal') return undefined;
   const connack = o.frames.find((f) => f.type === 2);
   if (connack && connack.bytes[3] === 0) {
     return { statement: connect.violates, problem: `CONNACK 0 accepted a CONNECT that must be closed (${connect.notes.slice(1).join(', ')})` };
+  }
+  return undefined;
+}
+
+/** Statement ids of the wildcard rules: 3.1.1 4.7.1-1 (topic names), -2 (#), -3 (+); MQTT 5: 3.3.2-2 (topic names), 4.7.1-1 (#), 4.7.1-2 (+). */
+const WILDCARD_RULES = {
+  '3.1.1': { name: 'MQTT-4.7.1-1', hash: 'MQTT-4.7.1-2', plus: 'MQTT-4.7.1-3' },
+  '5': { name: 'MQTT-3.3.2-2', hash: 'MQTT-4.7.1-1', plus: 'MQTT-4.7.1-2' },
+} as const;
+
+/** Which wildcard rule a filter breaks, if any. */
+function filterProblem(filter: string): 'hash' | 'plus' | undefined {
+  const levels = filter.split('/');
+  if (levels.some((l, i) => l.includes('#') && (l !== '#' || i !== levels.length - 1))) return 'hash';
+  if (levels.some((l) => l.includes('+') && l !== '+')) return 'plus';
+  return undefined;
+}
+
+/** An invalid filter read loosely, the way a broken matcher might: `+` any run within a level, `#` anything. */
+function looselyMatches(filter: string, topic: string): boolean {
+  const re = filter.replace(/[.*?^${}()|[\]\\]/g, '\\$&').replace(/\+/g, '[^/]*').replace(/#/g, '.*');
+  return new RegExp(`^${re}$`).test(topic);
+}
+
+function invalidDelivery(s: Session, o: SessionOutcome): { statement: string; problem: string } | undefined {
+  const rules = WILDCARD_RULES[s.protocol];
+  // A packet with a broken Remaining Length may have been read with other boundaries: no judgement.
+  if (s.packets.some((p) => p.length !== 'minimal')) return undefined;
+  const filters = s.packets.filter((p) => p.type === 8).flatMap((p) => p.fields.filter((f) => f.name === 'filter').map((f) => (f.value as Buffer).toString('utf8')));
+  for (const f of o.frames) {
+    if (f.type !== 3 || f.packet?.cmd !== 'publish') continue;
+    const topic = f.packet.topic;
+    if (/[+#]/.test(topic)) return { statement: rules.name, problem: `the broker delivered a PUBLISH with the wildcard topic name "${topic}"` };
+    if (filters.some((x) => !filterProblem(x) && topicMatches(x, topic))) continue;
+    const culprit = filters.find((x) => filterProblem(x) && looselyMatches(x, topic));
+    if (culprit) return { statement: rules[filterProblem(culprit)!], problem: `the broker delivered "${topic}" on the invalid filter "${culprit}" (no valid filter of the session matches it)` };
   }
   return undefined;
 }
