@@ -3,6 +3,7 @@
 // found within the budget, minimized and written as a vector file. Then a short fuzz run of the real
 // CLI against Mosquitto, where the oracle must hold, and one against a local aedes killed as it starts.
 // Needs: the mosquitto binary for the Mosquitto smoke.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { startAedesBroker, type RunningAedes } from '../lib/targets/aedes-broker
 import { startFaultProxy, type StartedFaultProxy } from '../lib/faults/fault-proxy.ts';
 import type { Fault } from '../lib/faults/fault.ts';
 import { runFuzz, type FuzzReport } from '../lib/fuzz/fuzz-engine.ts';
+import { processWatch } from '../lib/fuzz/fuzz-oracle.ts';
 import { loadVectorFiles, validateVectorFile } from '../lib/conformance/vectors.ts';
 import { ROOT } from '../lib/core/paths.ts';
 import { needBinary } from './support/requirements.ts';
@@ -60,8 +62,8 @@ async function fuzzThrough(p: Planted, seed: number, exitsLikeAProcess: boolean)
   }
 }
 
-function expectFoundAndMinimized(report: FuzzReport, label: string, maxBytes: number): void {
-  const finding = report.findings.find((f) => f.kind === 'liveness');
+function expectFoundAndMinimized(report: FuzzReport, label: string, maxBytes: number, kind: 'liveness' | 'memory' = 'liveness'): void {
+  const finding = report.findings.find((f) => f.kind === kind);
   const summary = finding
     ? `${label}: found after ${(finding.foundAfterMs / 1000).toFixed(1)} s (iteration ${finding.iteration}, ${report.iterationsPerSec} it/s), minimized in ${(finding.minimizeMs / 1000).toFixed(1)} s with ${finding.reproducer.minimizerTests} replays to ${finding.reproducer.bytes} bytes: ${finding.reproducer.writes.map((w) => w.toString('hex')).join(' | ')}`
     : `${label}: NOT found in ${report.iterations} iterations (${report.elapsedMs} ms)`;
@@ -94,6 +96,39 @@ describe('fuzz finds planted faults', () => {
     const report = await fuzzThrough(p, 12, false);
     expectFoundAndMinimized(report, 'hang after PUBREL, SUBSCRIBE', 64);
   }, 60_000);
+});
+
+describe('fuzz finds a planted memory leak', () => {
+  test('a broker process whose memory grows by 1 MB per connection', async () => {
+    // aedes in its own process (test/support/leaky-aedes-process.ts), so /proc/<pid>/status is its RSS alone.
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/leaky-aedes-process.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`leaky aedes did not start in 60 s: ${out}`)), 60_000);
+        child.stdout!.on('data', (d) => {
+          out += d;
+          const m = /leaky-aedes-ready (\d+)/.exec(out);
+          if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+        });
+        child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`leaky aedes exited with ${code}`)); });
+      });
+      const alive = () => child.exitCode === null;
+      const report = await runFuzz({
+        endpoint: { host: '127.0.0.1', port }, isAlive: alive, watch: processWatch(child.pid, undefined),
+        seed: 13, budgetMs: 60_000, maxIterations: 10_000_000, answerMs: 500, canaryTimeoutMs: 5000, minimizeBudgetMs: 20_000,
+        outDir: path.join(outRoot, 'leak'), stem: 'fuzz-leak-per-connection',
+      });
+      console.log(report.findings.map((f) => `${f.kind}: ${f.problem}`).join('\n'));
+      expect(report.findings.map((f) => f.kind)).not.toContain('liveness');
+      // The reproducer is one session cut down to the packets that still leak: the CONNECT at least.
+      expectFoundAndMinimized(report, 'memory growth per connection', 4096, 'memory');
+      expect(report.findings[0]!.reproducer.notes[0]).toMatch(/CONNECT/);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+    }
+  }, 150_000);
 });
 
 describe('fuzz smoke against Mosquitto', () => {

@@ -10,6 +10,7 @@ import type { Session } from './session-grammar.ts';
 import { playSession, playWrites, responseKind, sessionWrites, type Endpoint, type SessionOutcome } from './session-runner.ts';
 import { canary, forbiddenResponse, type BrokerWatch } from './fuzz-oracle.ts';
 import { minimizeLiveness } from './liveness-minimizer.ts';
+import { minimizeMemory } from './memory-minimizer.ts';
 import { writeReproducers, type ReproducedFinding, type Reproducer } from './fuzz-reproducer.ts';
 import { packetBytes } from './packet-model.ts';
 
@@ -33,8 +34,10 @@ export interface FuzzOptions {
   lag?: number;
   /** Bound for a session's final PINGRESP (default 500 ms). */
   answerMs?: number;
-  /** Bound for the whole canary round trip (default 2000 ms). */
+  /** Bound for the whole canary round trip (default 5000 ms). */
   canaryTimeoutMs?: number;
+  /** Broker RSS growth over the run (first canary to any later one) that is a finding (default 256 MB). */
+  rssGrowthLimitKb?: number;
   /** Brings a dead broker back: only then can a liveness finding be replayed and minimized. */
   restart?: () => Promise<void>;
   /** Time for minimizing one finding (default 20 s) and its replay cap (default 400). */
@@ -72,7 +75,7 @@ export interface FuzzReport {
   /** One vector file per protocol version the findings use. */
   reproducerFiles: string[];
   /** Why the loop ended. */
-  stoppedBy: 'budget' | 'iterations' | 'liveness finding';
+  stoppedBy: 'budget' | 'iterations' | 'liveness finding' | 'memory finding';
 }
 
 const MAX_SPEC_FINDINGS = 5;
@@ -83,7 +86,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   const t0 = Date.now();
   const deadline = t0 + o.budgetMs;
   const answerMs = o.answerMs ?? 500;
-  const canaryMs = o.canaryTimeoutMs ?? 2000;
+  const canaryMs = o.canaryTimeoutMs ?? 5000;
   const concurrency = o.concurrency ?? 32;
   const batchSize = o.batchSize ?? 256;
   const protocols = [...(o.protocols ?? ['3.1.1'])];
@@ -100,7 +103,9 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   let sinceCanary = 0;
   let canaryChecks = 0;
   let canaryRunning: Promise<void> | undefined;
-  let liveness: { problem: string; atMs: number; iteration: number } | undefined;
+  /** What ended the run early: the broker stopped serving, or its memory grew past the bound. */
+  let liveness: { kind: 'liveness' | 'memory'; problem: string; atMs: number; iteration: number; perSessionKb?: number } | undefined;
+  const rssLimitKb = o.rssGrowthLimitKb ?? 256 * 1024;
   let stoppedBy: FuzzReport['stoppedBy'] = 'budget';
   const rss: number[] = [];
   let waiters: { until: number; wake: () => void }[] = [];
@@ -112,9 +117,12 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     canaryChecks++;
     const c = await canary(o.endpoint, o.isAlive, canaryMs, `fz-canary-${o.seed}-${canaryChecks}`, o.watch);
     if (c.rssKb !== undefined) rss.push(c.rssKb);
-    if (c.ok) suspects = suspects.filter((s) => s.index >= vouchesBefore);
+    const growthKb = c.rssKb !== undefined ? c.rssKb - rss[0]! : 0;
+    if (c.ok && growthKb <= rssLimitKb) suspects = suspects.filter((s) => s.index >= vouchesBefore);
     else if (!liveness) {
-      liveness = { problem: c.problem!, atMs: Date.now() - t0, iteration: iterations };
+      liveness = c.ok
+        ? { kind: 'memory', problem: `broker RSS grew by ${Math.round(growthKb / 1024)} MB (${rss[0]} → ${c.rssKb} kB) over ${sessions} sessions, more than the ${Math.round(rssLimitKb / 1024)} MB bound`, atMs: Date.now() - t0, iteration: iterations, perSessionKb: growthKb / Math.max(1, sessions) }
+        : { kind: 'liveness', problem: c.problem!, atMs: Date.now() - t0, iteration: iterations };
       for (const w of waiters) w.wake();
       waiters = [];
     }
@@ -177,9 +185,11 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   await Promise.all(confirming);
   if (liveness) {
     const m0 = Date.now();
-    const reproducer = await minimizeLiveness(o, suspects.map((s) => s.session), answerMs, canaryMs, concurrency);
-    findings.push({ kind: 'liveness', problem: liveness.problem, iteration: liveness.iteration, foundAfterMs: liveness.atMs, minimizeMs: Date.now() - m0, reproducer });
-    stoppedBy = 'liveness finding';
+    const reproducer = liveness.kind === 'memory'
+      ? await minimizeMemory(o, suspects[0]?.session, liveness.perSessionKb!, concurrency)
+      : await minimizeLiveness(o, suspects.map((s) => s.session), answerMs, canaryMs, concurrency);
+    findings.push({ kind: liveness.kind, problem: liveness.problem, iteration: liveness.iteration, foundAfterMs: liveness.atMs, minimizeMs: Date.now() - m0, reproducer });
+    stoppedBy = `${liveness.kind} finding`;
   }
   const reproducerFiles = findings.length && o.outDir ? writeReproducers(o.outDir, o.stem ?? `fuzz-seed${o.seed}`, findings) : [];
   const perSec = (n: number) => Math.round((n / Math.max(1, loopMs)) * 1000 * 10) / 10;

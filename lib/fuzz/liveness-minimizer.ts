@@ -15,7 +15,7 @@ import { playPackets, playWrites, sessionWrites } from './session-runner.ts';
 const bytesOf = (writes: Buffer[]) => writes.reduce((n, w) => n + w.length, 0);
 
 /** Runs `fn` over `items` with at most `limit` at a time. */
-async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+export async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) await fn(items[next++]!);
