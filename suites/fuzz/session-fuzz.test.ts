@@ -10,7 +10,7 @@ import type { ProtocolVersion } from '../../lib/core/broker.ts';
 import { runFuzz } from '../../lib/fuzz/fuzz-engine.ts';
 import { processWatch } from '../../lib/fuzz/fuzz-oracle.ts';
 import { DEFAULT_FUZZ_BUDGET_MS, DEFAULT_FUZZ_ITERATIONS } from '../../lib/fuzz/fuzz-plan.ts';
-import { fuzzSummary } from '../../lib/fuzz/fuzz-summary.ts';
+import { fuzzRecord, fuzzSummary } from '../../lib/fuzz/fuzz-summary.ts';
 import { harness, notApplicable, requireListener } from '../support/harness.ts';
 import { keyedTest, recordCheck } from '../support/keyed-test.ts';
 
@@ -52,7 +52,7 @@ describe.each(SUITES)('fuzz: MQTT $protocol sessions', ({ protocol, key, spec })
       ...(plan.outDir ? { outDir: plan.outDir, stem: `fuzz-${h.target.name}-seed${plan.seed}` } : {}),
     });
     const summary = fuzzSummary(report);
-    ctx.task.meta.detail = { ...ctx.task.meta.detail, actual: summary };
+    ctx.task.meta.detail = { ...ctx.task.meta.detail, actual: summary, fuzz: fuzzRecord(report) };
     // A run that exercised nothing is not a pass (the canary alone is no fuzzing).
     if (report.iterations === 0) throw new Error(`the fuzz loop sent no packet within ${budgetMs} ms`);
     recordCheck(ctx);
