@@ -18,7 +18,8 @@ export interface FuzzFindingRecord {
   reproducerHex: string;
 }
 
-export interface FuzzRecord {
+/** What a fuzz run exercised: shared by the engine's report and the results.json record. */
+export interface FuzzRunCounts {
   seed: number;
   protocols: ProtocolVersion[];
   /** Fuzzed packets written to an open connection and judged with their session's responses. */
@@ -26,15 +27,19 @@ export interface FuzzRecord {
   sessions: number;
   elapsedMs: number;
   iterationsPerSec: number;
+  /** Sessions in flight at once. */
   concurrency: number;
   responseKinds: number;
   canaryChecks: number;
-  stoppedBy: string;
-  /** Broker RSS at the first and last canary check, and the highest (local driver only). */
+  /** Broker RSS (kB) at the first and last canary check, and the highest (local driver only). */
   rssKb?: { first: number; last: number; max: number };
+  /** One vector file per protocol version the findings use (copy into fixtures/vectors/ to keep them). */
+  reproducerFiles: string[];
+}
+
+export interface FuzzRecord extends FuzzRunCounts {
+  stoppedBy: string;
   /** Machine load average (1 min) when the run ended: throughput on a shared machine needs it beside it. */
   loadAverage: number;
   findings: FuzzFindingRecord[];
-  /** Vector files the findings were written to (copy into fixtures/vectors/ to keep as regression tests). */
-  reproducerFiles: string[];
 }

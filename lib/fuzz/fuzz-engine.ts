@@ -5,6 +5,7 @@
 // the same seed. Bounded by iterations and time; stops at the first liveness finding (the broker is
 // down, nothing after it means anything).
 import type { ProtocolVersion } from '../core/broker.ts';
+import type { FuzzRunCounts } from '../core/fuzz-record.ts';
 import { InputSchedule } from './input-schedule.ts';
 import type { Session } from './session-grammar.ts';
 import { playSession, playWrites, responseKind, sessionWrites, type Endpoint, type SessionOutcome } from './session-runner.ts';
@@ -56,24 +57,10 @@ export interface FuzzFinding extends ReproducedFinding {
   minimizeMs: number;
 }
 
-export interface FuzzReport {
-  seed: number;
-  protocols: ProtocolVersion[];
-  /** Fuzzed packets written whole to an open connection, each judged with its session's responses. */
-  iterations: number;
-  sessions: number;
-  elapsedMs: number;
-  iterationsPerSec: number;
+export interface FuzzReport extends FuzzRunCounts {
   sessionsPerSec: number;
-  concurrency: number;
-  responseKinds: number;
   corpusSize: number;
-  canaryChecks: number;
-  /** Broker resident memory (kB) at the first and the last canary check, when the watch reads it. */
-  rssKb?: { first: number; last: number; max: number };
   findings: FuzzFinding[];
-  /** One vector file per protocol version the findings use. */
-  reproducerFiles: string[];
   /** Why the loop ended. */
   stoppedBy: 'budget' | 'iterations' | 'liveness finding' | 'memory finding';
 }
@@ -90,7 +77,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   const concurrency = o.concurrency ?? 32;
   const batchSize = o.batchSize ?? 256;
   const protocols = [...(o.protocols ?? ['3.1.1'])];
-  const schedule = new InputSchedule(o.seed, o.lag ?? 512, protocols, (i) => `fz-${o.seed}-${i}`);
+  const schedule = new InputSchedule(o.seed, o.lag ?? 512, protocols, (i) => `fz-${o.seed}-${i}`, o.endpoint.credentials);
   const findings: FuzzFinding[] = [];
   const confirming: Promise<void>[] = [];
   const played = new Map<number, Played | null>();
@@ -161,7 +148,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     const foundAfterMs = Date.now() - t0;
     const finding: FuzzFinding = { kind: 'forbidden-response', ...forbidden, iteration: iterations, foundAfterMs, minimizeMs: 0, reproducer: emptyReproducer() };
     findings.push(finding);
-    confirming.push(connectAlone(o.endpoint, session, answerMs).then((r) => { finding.reproducer = r; finding.minimizeMs = Date.now() - t0 - foundAfterMs; }));
+    // The replay runs beside 32 fuzzing sessions: it gets the canary's wider bound.
+    confirming.push(connectAlone(o.endpoint, session, canaryMs).then((r) => { finding.reproducer = r; finding.minimizeMs = Date.now() - t0 - foundAfterMs; }));
   };
 
   // A worker takes the next index, waits until the schedule may generate it, plays it.

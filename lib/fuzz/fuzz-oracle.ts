@@ -80,7 +80,7 @@ async function roundTrip(at: Endpoint, isAlive: () => boolean, timeoutMs: number
   const deadline = () => Math.max(1, timeoutMs - (Date.now() - t0));
   let step = 'TCP connect';
   try {
-    client = await RawClient.open(at.host, at.port, '3.1.1', deadline());
+    client = await RawClient.open(at.host, at.port, '3.1.1', deadline(), at.credentials);
     step = 'CONNACK';
     const connack = await client.connect({ clientId, clean: true }, deadline());
     if ((connack.returnCode ?? 0) !== 0) return { ok: false, problem: `the canary's CONNECT was refused with return code ${connack.returnCode}`, roundTripMs: Date.now() - t0 };

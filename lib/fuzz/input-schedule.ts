@@ -5,7 +5,7 @@
 // finished first; the engine generates input i only once every input before i - lag is folded.
 import type { ProtocolVersion } from '../core/broker.ts';
 import { SeededRandom } from './seeded-random.ts';
-import { generateSession, type Session } from './session-grammar.ts';
+import { generateSession, type Credentials, type Session } from './session-grammar.ts';
 import { mutateSession } from './session-mutators.ts';
 
 /** Share of inputs that mutate a corpus entry (the rest are fresh from the grammar). */
@@ -22,7 +22,7 @@ export class InputSchedule {
   private readonly corpus: { from: number; session: Session }[] = [];
   private readonly kinds = new Set<string>();
 
-  constructor(seed: number, readonly lag: number, private readonly protocols: readonly ProtocolVersion[], private readonly clientId: (i: number) => string) {
+  constructor(seed: number, readonly lag: number, private readonly protocols: readonly ProtocolVersion[], private readonly clientId: (i: number) => string, private readonly credentials?: Credentials) {
     this.r = new SeededRandom(seed);
   }
 
@@ -34,7 +34,7 @@ export class InputSchedule {
       while (eligible > 0 && this.corpus[eligible - 1]!.from >= j - this.lag) eligible--;
       const session = eligible && this.r.chance(MUTATE_SHARE)
         ? mutateSession(this.corpus[this.r.int(eligible)]!.session, this.r, this.clientId(j))
-        : generateSession(this.r, this.clientId(j), this.r.pick(this.protocols));
+        : generateSession(this.r, this.clientId(j), this.r.pick(this.protocols), this.credentials);
       this.packetsGenerated += session.packets.length;
       this.pending.set(j, session);
       this.packetsThrough.set(j, this.packetsGenerated);

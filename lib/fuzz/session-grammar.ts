@@ -26,16 +26,21 @@ function props(v5: boolean, type: number, r?: SeededRandom): Field[] {
   return v5 ? [{ name: 'properties', kind: 'props', value: r ? validProperties(type, r) : [] }] : [];
 }
 
-export function connectPacket(clientId: string, protocol: ProtocolVersion = '3.1.1', r?: SeededRandom): PacketModel {
+/** A listener's required user name and password (ListenerInfo.credentials). */
+export interface Credentials { username: string; password: string }
+
+export function connectPacket(clientId: string, protocol: ProtocolVersion = '3.1.1', r?: SeededRandom, credentials?: Credentials): PacketModel {
   const v5 = protocol === '5';
   return packet(1, 0, [
     { name: 'protocolName', kind: 'str', value: utf8('MQTT') },
     { name: 'protocolLevel', kind: 'u8', value: v5 ? 5 : 4 },
-    { name: 'connectFlags', kind: 'u8', value: 0x02 },
+    // Clean session/start; with credentials also the User Name and Password flags (3.1.2.8, 3.1.2.9).
+    { name: 'connectFlags', kind: 'u8', value: credentials ? 0xc2 : 0x02 },
     { name: 'keepAlive', kind: 'u16', value: 60 },
     ...props(v5, 1, r),
     { name: 'clientId', kind: 'str', value: utf8(clientId) },
-  ], `CONNECT clean ${v5 ? 'start (MQTT 5)' : 'session'}`);
+    ...(credentials ? [{ name: 'username', kind: 'str', value: utf8(credentials.username) }, { name: 'password', kind: 'str', value: utf8(credentials.password) }] as Field[] : []),
+  ], `CONNECT clean ${v5 ? 'start (MQTT 5)' : 'session'}${credentials ? ' with credentials' : ''}`);
 }
 
 function publish(r: SeededRandom, ids: number[], v5: boolean): PacketModel {
@@ -95,9 +100,9 @@ export function generatePacket(r: SeededRandom, ids: number[], clientId: string,
   return packet(14, 0, v5 && r.chance(0.5) ? [{ name: 'reasonCode', kind: 'u8', value: r.pick([0, 0x04]) }, ...props(v5, 14, r)] : [], 'DISCONNECT');
 }
 
-export function generateSession(r: SeededRandom, clientId: string, protocol: ProtocolVersion = '3.1.1'): Session {
+export function generateSession(r: SeededRandom, clientId: string, protocol: ProtocolVersion = '3.1.1', credentials?: Credentials): Session {
   const ids: number[] = [];
-  const packets = [connectPacket(clientId, protocol, protocol === '5' ? r : undefined)];
+  const packets = [connectPacket(clientId, protocol, protocol === '5' ? r : undefined, credentials)];
   // 1–10 packets after the CONNECT: a longer session reaches deeper into the broker's state per connection.
   const n = 1 + r.int(10);
   for (let i = 0; i < n; i++) packets.push(generatePacket(r, ids, clientId, protocol));

@@ -12,6 +12,8 @@ import type { Session } from './session-grammar.ts';
 export interface Endpoint {
   host: string;
   port: number;
+  /** The listener's required user name and password: every session's CONNECT and the canary carry them. */
+  credentials?: { username: string; password: string };
 }
 
 export interface SessionOutcome {

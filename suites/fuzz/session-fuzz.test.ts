@@ -40,11 +40,10 @@ describe.each(SUITES)('fuzz: MQTT $protocol sessions', ({ protocol, key, spec })
     ctx.task.meta.protocol = protocol;
     if (!h.protocols.includes(protocol)) notApplicable(ctx, `${h.target.name} is not run on MQTT ${protocol} here`);
     const listener = requireListener(ctx, 'plain');
-    if (listener.credentials) notApplicable(ctx, `${h.target.name} has no anonymous plain listener; the fuzz sessions send no credentials yet`);
     // The embedded aedes shares the harness's process: its memory is the harness's own, not measured.
     const ownProcess = h.target.pid === process.pid;
     const report = await runFuzz({
-      endpoint: { host: listener.host, port: listener.port },
+      endpoint: { host: listener.host, port: listener.port, ...(listener.credentials ? { credentials: listener.credentials } : {}) },
       isAlive: processAlive(h.target.pid),
       ...(ownProcess ? {} : { watch: processWatch(h.target.pid, h.target.logFile) }),
       protocols: [protocol],

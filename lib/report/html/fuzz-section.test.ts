@@ -28,13 +28,7 @@ test('the fuzz section shows each fuzz run with its rate and load average, and i
   expect(validateResults(doc).filter((e) => e.includes(`/tests/${doc.tests.length - 1}/`))).toEqual([]);
   const html = await renderReportHtml(doc);
   const section = /<section id="fuzz">(.*?)<\/section>/s.exec(html)?.[1] ?? '';
-  expect(section).toContain('41000');
-  expect(section).toContain('2050');
-  expect(section).toContain('3.2');
-  expect(section).toContain('MQTT-1.5.4-1');
-  expect(section).toContain('10 10 00 04');
-  expect(section).toContain('fuzz-aedes-seed7-v5.json');
-  expect(section).toContain('40 MB → 50 MB');
+  for (const shown of ['41000', '2050', '3.2', 'MQTT-1.5.4-1', '10 10 00 04', 'fuzz-aedes-seed7-v5.json', '40 MB → 50 MB']) expect(section).toContain(shown);
 });
 
 test('no fuzz run, no fuzz section', async () => {
