@@ -51,7 +51,8 @@ export async function startBrokerProcess(o: BrokerProcessOptions): Promise<Broke
     const onData = (chunk: Buffer) => {
       const s = chunk.toString();
       text += s;
-      log.write(s);
+      // The pipe can deliver after the process exited and the log was ended (rabbitmq-server: a script whose beam child still writes).
+      if (!log.writableEnded) log.write(s);
       const ready = text.split('\n').find((l) => o.ready.test(l));
       if (ready !== undefined) {
         clearTimeout(timer);

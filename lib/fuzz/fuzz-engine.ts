@@ -62,7 +62,9 @@ export interface FuzzReport extends FuzzRunCounts {
   corpusSize: number;
   findings: FuzzFinding[];
   /** Why the loop ended. */
-  stoppedBy: 'budget' | 'iterations' | 'liveness finding' | 'memory finding';
+  stoppedBy: 'budget' | 'iterations' | 'liveness finding' | 'memory finding' | 'slow canary';
+  /** A canary that failed while 32 sessions ran but passed once they had stopped: the broker was slow, not down (no finding). */
+  slowCanary?: string;
 }
 
 const MAX_SPEC_FINDINGS = 5;
@@ -171,6 +173,17 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   // The budget ran out: the oracle must still hold for the last, partial batch.
   if (!liveness) await checkCanary();
   await Promise.all(confirming);
+  // A canary that failed beside the fuzzing sessions is asked again once they have stopped: a broker
+  // that was only slow under them (a loaded machine) answers now; one that is down or hung does not.
+  let slowCanary: string | undefined;
+  if (liveness?.kind === 'liveness' && o.isAlive()) {
+    const again = await canary(o.endpoint, o.isAlive, canaryMs, `fz-canary-${o.seed}-confirm`, o.watch);
+    if (again.ok) {
+      slowCanary = liveness.problem;
+      liveness = undefined;
+      stoppedBy = 'slow canary';
+    }
+  }
   if (liveness) {
     const m0 = Date.now();
     const reproducer = liveness.kind === 'memory'
@@ -179,11 +192,11 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     findings.push({ kind: liveness.kind, problem: liveness.problem, iteration: liveness.iteration, foundAfterMs: liveness.atMs, minimizeMs: Date.now() - m0, reproducer });
     stoppedBy = `${liveness.kind} finding`;
   }
-  const reproducerFiles = findings.length && o.outDir ? writeReproducers(o.outDir, o.stem ?? `fuzz-seed${o.seed}`, findings) : [];
+  const reproducerFiles = findings.length && o.outDir ? writeReproducers(o.outDir, o.stem ?? `fuzz-seed${o.seed}`, findings, o.endpoint.credentials) : [];
   const perSec = (n: number) => Math.round((n / Math.max(1, loopMs)) * 1000 * 10) / 10;
   return {
     seed: o.seed, protocols, iterations, sessions, elapsedMs: loopMs, iterationsPerSec: perSec(iterations), sessionsPerSec: perSec(sessions), concurrency,
-    responseKinds: schedule.responseKinds, corpusSize: schedule.corpusSize, canaryChecks, findings, stoppedBy,
+    responseKinds: schedule.responseKinds, corpusSize: schedule.corpusSize, canaryChecks, findings, stoppedBy, ...(slowCanary ? { slowCanary } : {}),
     ...(rss.length ? { rssKb: { first: rss[0]!, last: rss.at(-1)!, max: Math.max(...rss) } } : {}),
     reproducerFiles,
   };

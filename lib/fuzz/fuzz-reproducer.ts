@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Frame } from '../mqtt/frames.ts';
 import type { VectorStep } from '../conformance/vectors.ts';
 import type { ProtocolVersion } from '../core/broker.ts';
+import { varint } from './packet-model.ts';
 
 export interface Reproducer {
   /** The input, one entry per write. */
@@ -32,6 +33,31 @@ export interface ReproducedFinding {
 
 const hex = (b: Buffer) => b.toString('hex').replace(/(..)(?!$)/g, '$1 ');
 
+const mqttString = (s: string) => { const b = Buffer.from(s, 'utf8'); return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]); };
+
+/**
+ * A CONNECT write without the run's credentials (User Name and Password at its end, their flags
+ * cleared): a vector file must carry no password, and the vector runner adds the listener's own
+ * (withCredentials). Any other write, or a CONNECT not in that shape, is returned as it is.
+ */
+export function withoutCredentials(w: Buffer, c?: { username: string; password: string }): Buffer {
+  if (!c || (w[0]! & 0xf0) !== 0x10) return w;
+  const tail = Buffer.concat([mqttString(c.username), mqttString(c.password)]);
+  if (w.length < tail.length || !w.subarray(w.length - tail.length).equals(tail)) return w;
+  let i = 1;
+  let len = 0;
+  for (let mult = 1; i < 5; i++, mult *= 128) {
+    len += (w[i]! & 0x7f) * mult;
+    if (!(w[i]! & 0x80)) { i++; break; }
+  }
+  if (i + len !== w.length) return w;
+  const body = Buffer.from(w.subarray(i, w.length - tail.length));
+  const flagsAt = 2 + body.readUInt16BE(0) + 1; // after the protocol name and level
+  if (flagsAt >= body.length) return w;
+  body[flagsAt] = body[flagsAt]! & ~0xc0;
+  return Buffer.concat([Buffer.from([w[0]!]), varint(body.length), body]);
+}
+
 function steps(f: ReproducedFinding): VectorStep[] {
   const sends: VectorStep[] = f.reproducer.writes.map((w) => ({ send: hex(w) }));
   if (f.kind === 'forbidden-response') return [...sends, { expectClose: true }];
@@ -55,11 +81,11 @@ function minimizedHow(r: Reproducer): string {
  * Writes one vector file per protocol version the findings use, `<dir>/<stem>.json` (3.1.1) and
  * `<dir>/<stem>-v5.json` (a vector file names one protocol); returns the paths.
  */
-export function writeReproducers(dir: string, stem: string, findings: readonly ReproducedFinding[]): string[] {
+export function writeReproducers(dir: string, stem: string, findings: readonly ReproducedFinding[], credentials?: { username: string; password: string }): string[] {
   fs.mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   for (const protocol of ['3.1.1', '5'] as const) {
-    const mine = findings.map((f, i) => ({ f, n: i + 1 })).filter(({ f }) => f.reproducer.protocol === protocol);
+    const mine = findings.map((f, i) => ({ f: { ...f, reproducer: { ...f.reproducer, writes: f.reproducer.writes.map((w) => withoutCredentials(w, credentials)) } }, n: i + 1 })).filter(({ f }) => f.reproducer.protocol === protocol);
     if (!mine.length) continue;
     const fileStem = protocol === '5' ? `${stem}-v5` : stem;
     const file = path.join(dir, `${fileStem}.json`);

@@ -8,7 +8,7 @@ export function fuzzSummary(r: FuzzReport): string {
   const rss = r.rssKb ? `, broker RSS ${Math.round(r.rssKb.first / 1024)}→${Math.round(r.rssKb.last / 1024)} MB (max ${Math.round(r.rssKb.max / 1024)})` : '';
   return `${r.iterations} iterations (fuzzed packets) in ${r.sessions} sessions in ${(r.elapsedMs / 1000).toFixed(1)} s ` +
     `(${r.iterationsPerSec}/s, ${r.sessionsPerSec} sessions/s, ${r.concurrency} in parallel), seed ${r.seed}, ` +
-    `${r.responseKinds} response kinds, ${r.canaryChecks} canary checks${rss}, stopped by ${r.stoppedBy}, load average ${os.loadavg()[0]!.toFixed(1)}`;
+    `${r.responseKinds} response kinds, ${r.canaryChecks} canary checks${rss}, stopped by ${r.stoppedBy}${r.slowCanary ? ` (${r.slowCanary.split('\n')[0]}; it answered once the sessions stopped)` : ''}, load average ${os.loadavg()[0]!.toFixed(1)}`;
 }
 
 /** The run as results.json records it (tests[].detail.fuzz), with the machine's 1-minute load average. */
