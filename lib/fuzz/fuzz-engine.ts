@@ -12,7 +12,7 @@ import { playSession, playWrites, responseKind, sessionWrites, type Endpoint, ty
 import { canary, forbiddenResponse, type BrokerWatch } from './fuzz-oracle.ts';
 import { minimizeLiveness } from './liveness-minimizer.ts';
 import { minimizeMemory } from './memory-minimizer.ts';
-import { writeReproducers, type ReproducedFinding, type Reproducer } from './fuzz-reproducer.ts';
+import { withoutCredentials, writeReproducers, type ReproducedFinding, type Reproducer } from './fuzz-reproducer.ts';
 import { packetBytes } from './packet-model.ts';
 
 export interface FuzzOptions {
@@ -148,8 +148,14 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     const forbidden = forbiddenResponse(session, outcome);
     if (!forbidden || findings.some((f) => f.statement === forbidden.statement) || findings.length >= MAX_SPEC_FINDINGS) return;
     const foundAfterMs = Date.now() - t0;
-    const finding: FuzzFinding = { kind: 'forbidden-response', ...forbidden, iteration: iterations, foundAfterMs, minimizeMs: 0, reproducer: emptyReproducer() };
+    const finding: FuzzFinding = { kind: 'forbidden-response', statement: forbidden.statement, problem: forbidden.problem, iteration: iterations, foundAfterMs, minimizeMs: 0, reproducer: emptyReproducer() };
     findings.push(finding);
+    // A delivery needs the whole session (its SUBSCRIBE and PUBLISH); not minimized yet.
+    if (!forbidden.connectAlone) {
+      const writes = sessionWrites(session);
+      finding.reproducer = { writes, responses: [], notes: session.packets.flatMap((p) => p.notes), bytes: writes.reduce((n, w) => n + w.length, 0), minimized: false, minimizerTests: 0, protocol: session.protocol };
+      return;
+    }
     // The replay runs beside 32 fuzzing sessions: it gets the canary's wider bound.
     confirming.push(connectAlone(o.endpoint, session, canaryMs).then((r) => { finding.reproducer = r; finding.minimizeMs = Date.now() - t0 - foundAfterMs; }));
   };
@@ -191,6 +197,11 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       : await minimizeLiveness(o, suspects.map((s) => s.session), answerMs, canaryMs, concurrency);
     findings.push({ kind: liveness.kind, problem: liveness.problem, iteration: liveness.iteration, foundAfterMs: liveness.atMs, minimizeMs: Date.now() - m0, reproducer });
     stoppedBy = `${liveness.kind} finding`;
+  }
+  // Results and vector files carry no credentials: the run's own are dropped from every CONNECT.
+  for (const f of findings) {
+    f.reproducer.writes = f.reproducer.writes.map((w) => withoutCredentials(w, o.endpoint.credentials));
+    f.reproducer.bytes = f.reproducer.writes.reduce((n, w) => n + w.length, 0);
   }
   const reproducerFiles = findings.length && o.outDir ? writeReproducers(o.outDir, o.stem ?? `fuzz-seed${o.seed}`, findings, o.endpoint.credentials) : [];
   const perSec = (n: number) => Math.round((n / Math.max(1, loopMs)) * 1000 * 10) / 10;

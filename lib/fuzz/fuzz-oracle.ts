@@ -110,8 +110,11 @@ async function roundTrip(at: Endpoint, isAlive: () => boolean, timeoutMs: number
  * - a PUBLISH delivered with a wildcard in its topic name, or delivered on a filter that is not a
  *   valid filter (`fz/#/x`, `fz+/x`) when no valid filter of the session matches it.
  */
-export function forbiddenResponse(s: Session, o: SessionOutcome): { statement: string; problem: string } | undefined {
-  return acceptedBrokenConnect(s, o) ?? invalidDelivery(s, o);
+export function forbiddenResponse(s: Session, o: SessionOutcome): { statement: string; problem: string; connectAlone: boolean } | undefined {
+  const connect = acceptedBrokenConnect(s, o);
+  if (connect) return { ...connect, connectAlone: true };
+  const delivery = invalidDelivery(s, o);
+  return delivery && { ...delivery, connectAlone: false };
 }
 
 function acceptedBrokenConnect(s: Session, o: SessionOutcome): { statement: string; problem: string } | undefined {
