@@ -52,8 +52,9 @@ describe.each(SUITES)('fuzz: MQTT $protocol sessions', ({ protocol, key, spec })
     });
     const summary = fuzzSummary(report);
     ctx.task.meta.detail = { ...ctx.task.meta.detail, actual: summary, fuzz: fuzzRecord(report) };
-    // A run that exercised nothing is not a pass (the canary alone is no fuzzing).
-    if (report.iterations === 0) throw new Error(`the fuzz loop sent no packet within ${budgetMs} ms`);
+    // A finding first (a broker dead from the start is a liveness finding); then a run that exercised
+    // nothing is not a pass (the canary alone is no fuzzing).
+    if (!report.findings.length && report.iterations === 0) throw new Error(`the fuzz loop sent no packet within ${budgetMs} ms`);
     recordCheck(ctx);
     if (report.findings.length) {
       const list = report.findings.map((f) => `${f.statement ?? f.kind}: ${f.problem} (iteration ${f.iteration}, after ${(f.foundAfterMs / 1000).toFixed(1)} s, reproducer ${f.reproducer.bytes} bytes${f.reproducer.minimized ? ', minimized' : ', not minimized'})`);
