@@ -66,7 +66,7 @@ Flags:
       --metrics-port <n>  with --suite bench: live OpenMetrics (rates, p50/p99 so far, loss) on
                           http://127.0.0.1:<n>/metrics while the benchmarks run (0: any free port)
       --fuzz-budget <time>  with --suite fuzz: how long to fuzz, e.g. 60s, 2m, 500ms (default 20s)
-      --fuzz-iterations <n> with --suite fuzz: stop after n sessions at the latest (default 5000)
+      --fuzz-iterations <n> with --suite fuzz: stop after n fuzzed packets at the latest (default 1000000)
       --fuzz-seed <n>     with --suite fuzz: the generator's seed (default: random, recorded in the result);
                           same seed + same broker = same inputs; see docs/fuzz.md
   -h, --help              this text

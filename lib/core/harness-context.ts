@@ -3,6 +3,7 @@
 import type { PkiSet } from './pki-files.ts';
 import type { TestPolicy } from './access-policy.ts';
 import type { Capabilities, DriverName, ListenerInfo, ListenerName, ProtocolVersion } from './broker.ts';
+import type { FuzzRecord } from './fuzz-record.ts';
 
 export interface HarnessContext {
   runId: string;
@@ -17,6 +18,8 @@ export interface HarnessContext {
     extraListeners?: Record<string, ListenerInfo>;
     /** PID of the broker process when the harness sees it (local driver; embedded: the harness's own). */
     pid?: number;
+    /** The broker's log file (local and container drivers): the fuzz oracle quotes its tail. */
+    logFile?: string;
   };
   /** Protocol versions to run: the target's, narrowed by --protocol. */
   protocols: ProtocolVersion[];
@@ -74,6 +77,6 @@ declare module '@vitest/runner' {
     /** Set when the test found the target unable to run it (a missing capability). */
     notApplicable?: string;
     /** Extra detail (expected/actual/behaviour) for the report. */
-    detail?: { expected?: string; actual?: string; behaviour?: string; reason?: string };
+    detail?: { expected?: string; actual?: string; behaviour?: string; reason?: string; fuzz?: FuzzRecord };
   }
 }

@@ -51,7 +51,8 @@ export async function startBrokerProcess(o: BrokerProcessOptions): Promise<Broke
     let started = false;
     const onData = (chunk: Buffer) => {
       const s = chunk.toString();
-      log.write(s);
+      // The pipe can deliver after the process exited and the log was ended (rabbitmq-server: a script whose beam child still writes).
+      if (!log.writableEnded) log.write(s);
       // Once ready, the output goes to the log file only: a connection storm logs a line per client
       // (18,000 with connections-18k), and keeping and re-splitting it all here cost the generator's
       // process memory and CPU in proportion to the connections.

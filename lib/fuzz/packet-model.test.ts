@@ -2,7 +2,7 @@
 // the reference encoder's valid, so a mutation is the only thing that makes an input malformed.
 import { describe, expect, it } from 'vitest';
 import type { Packet } from 'mqtt-packet';
-import { encode } from '../mqtt/frames.ts';
+import { decodeFrame, encode } from '../mqtt/frames.ts';
 import { SeededRandom } from './seeded-random.ts';
 import { connectPacket, generateSession } from './session-grammar.ts';
 import { packetBytes, type PacketModel } from './packet-model.ts';
@@ -45,6 +45,20 @@ describe('packet model', () => {
       }
     }
     expect(compared).toBeGreaterThan(500);
+  });
+
+  it('generates MQTT 5 packets the reference parser reads without error, properties included', () => {
+    const r = new SeededRandom(9);
+    let parsed = 0;
+    for (let i = 0; i < 200; i++) {
+      for (const m of generateSession(r, `c${i}`, '5').packets) {
+        if (m.type === 2 || m.type === 9) continue; // CONNACK/SUBACK from a client: server packets on purpose
+        const frame = decodeFrame(packetBytes(m), 5);
+        expect(frame.decodeError, `${m.notes.join(', ')}: ${packetBytes(m).toString('hex')}`).toBeUndefined();
+        parsed++;
+      }
+    }
+    expect(parsed).toBeGreaterThan(500);
   });
 
   it('writes the broken Remaining Length forms', () => {

@@ -1,4 +1,4 @@
-// The fuzzer's view of an MQTT 3.1.1 control packet: a fixed header and a list of typed fields, so
+// The fuzzer's view of an MQTT 3.1.1 or MQTT 5 control packet: a fixed header and a list of typed fields, so
 // a mutation can target one field (a string, a packet identifier, the Remaining Length) and still
 // produce bytes. Unmutated models serialise to exactly what mqtt-packet generates (packet-model.test.ts).
 export type Field =
@@ -6,7 +6,17 @@ export type Field =
   | { name: string; kind: 'u16'; value: number }
   /** A length-prefixed string (1.5.3): `value` is the raw bytes, so ill-formed UTF-8 is expressible. */
   | { name: string; kind: 'str'; value: Buffer }
-  | { name: string; kind: 'raw'; value: Buffer };
+  | { name: string; kind: 'raw'; value: Buffer }
+  /** MQTT 5 properties (2.2.2): Property Length, then each identifier and its encoded value. */
+  | { name: string; kind: 'props'; value: Property[] };
+
+/** One property: its identifier and its value's bytes as sent (of the right data type, or not). */
+export interface Property {
+  id: number;
+  value: Buffer;
+  /** Serialised after every other property (a value cut short must be the last one to be malformed for sure). */
+  last?: boolean;
+}
 
 /** How the Remaining Length is written: minimal (the only valid form), or broken in one way. */
 export type LengthEncoding = 'minimal' | 'overlong' | 'five-bytes' | 'declares-more' | 'declares-less';
@@ -41,6 +51,11 @@ function fieldBytes(f: Field): Buffer {
     case 'u16': return Buffer.from([(f.value >> 8) & 0xff, f.value & 0xff]);
     case 'str': return Buffer.concat([Buffer.from([(f.value.length >> 8) & 0xff, f.value.length & 0xff]), f.value]);
     case 'raw': return f.value;
+    case 'props': {
+      const ordered = [...f.value.filter((p) => !p.last), ...f.value.filter((p) => p.last)];
+      const body = Buffer.concat(ordered.flatMap((p) => [varint(p.id), p.value]));
+      return Buffer.concat([varint(body.length), body]);
+    }
   }
 }
 
@@ -61,5 +76,5 @@ export function packetBytes(p: PacketModel): Buffer {
 }
 
 export function clonePacket(p: PacketModel): PacketModel {
-  return { ...p, fields: p.fields.map((f) => ({ ...f })) as Field[], notes: [...p.notes] };
+  return { ...p, fields: p.fields.map((f) => (f.kind === 'props' ? { ...f, value: f.value.map((x) => ({ ...x })) } : { ...f })) as Field[], notes: [...p.notes] };
 }

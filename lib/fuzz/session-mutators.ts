@@ -6,6 +6,10 @@
 import type { SeededRandom } from './seeded-random.ts';
 import { clonePacket, type Field, type LengthEncoding, type PacketModel } from './packet-model.ts';
 import { generatePacket, packetIds, type Session } from './session-grammar.ts';
+import { breakProperties } from './v5-properties.ts';
+
+/** The MQTT 5 statement ids of the 3.1.1 UTF-8 rules (1.5.3 became 1.5.4). */
+const V5_STATEMENT: Record<string, string> = { 'MQTT-1.5.3-1': 'MQTT-1.5.4-1', 'MQTT-1.5.3-2': 'MQTT-1.5.4-2' };
 
 /** UTF-8 edge cases (1.5.3): `violates` = the statement a receiver breaks by accepting it; U+FEFF must be kept, not rejected. */
 const UTF8_EDGES: { bytes: Buffer; note: string; violates?: string }[] = [
@@ -16,7 +20,7 @@ const UTF8_EDGES: { bytes: Buffer; note: string; violates?: string }[] = [
   { bytes: Buffer.from('\ufefffz', 'utf8'), note: 'leading U+FEFF (valid, must not be stripped)' },
 ];
 
-const TOPIC_EDGES = ['fz/#/x', 'fz+/x', 'fz/#x', '', 'fz//', '/', '+', '#', 'fz/\u00e9', 'x'.repeat(1024)];
+const TOPIC_EDGES = ['fz/#/x', 'fz+/x', 'fz/#x', '', 'fz//', '/', '+', '#', 'fz/\u00e9', 'x'.repeat(1024), 'x'.repeat(65_535)];
 const LENGTHS: LengthEncoding[] = ['overlong', 'five-bytes', 'declares-more', 'declares-less'];
 
 type Mutation = (p: PacketModel, r: SeededRandom, s: Session) => boolean;
@@ -42,14 +46,22 @@ const MUTATIONS: Record<string, Mutation> = {
     p.notes.push(`packet identifier ${f.value}${f.value ? ' (reused)' : ''}`);
     return true;
   },
-  utf8(p, r) {
+  utf8(p, r, s) {
     const candidates = strings(p).filter((f) => f.name !== 'protocolName');
     if (!candidates.length) return false;
     const f = r.pick(candidates);
     const edge = r.pick(UTF8_EDGES);
     f.value = edge.bytes;
     p.notes.push(`${f.name} with ${edge.note}`);
-    if (p.type === 1 && edge.violates) p.violates ??= edge.violates;
+    if (p.type === 1 && edge.violates) p.violates ??= s.protocol === '5' ? V5_STATEMENT[edge.violates]! : edge.violates;
+    return true;
+  },
+  properties(p, r) {
+    const f = p.fields.find((x) => x.kind === 'props');
+    if (!f || f.kind !== 'props') return false;
+    p.notes.push(breakProperties(p.type, f.value, r));
+    // Malformed Packet or Protocol Error: the Server must close, never accept the CONNECT (4.13).
+    if (p.type === 1) p.violates ??= 'MQTT-4.13.1-1';
     return true;
   },
   topic(p, r) {
@@ -88,7 +100,7 @@ export function mutatePacket(p: PacketModel, r: SeededRandom, s: Session): strin
 
 /** A new session derived from `parent`: 1–3 field mutations or order changes. */
 export function mutateSession(parent: Session, r: SeededRandom, clientId: string): Session {
-  const s: Session = { packets: parent.packets.map(clonePacket) };
+  const s: Session = { protocol: parent.protocol, packets: parent.packets.map(clonePacket) };
   const first = s.packets[0];
   if (first?.type === 1) {
     const id = first.fields.find((f) => f.name === 'clientId');
@@ -98,7 +110,7 @@ export function mutateSession(parent: Session, r: SeededRandom, clientId: string
   for (let i = 0; i < ops; i++) {
     const roll = r.int(10);
     if (roll < 6 || s.packets.length < 2) mutatePacket(r.pick(s.packets), r, s);
-    else if (roll < 8) s.packets.splice(1 + r.int(s.packets.length), 0, generatePacket(r, packetIds(s), clientId));
+    else if (roll < 8) s.packets.splice(1 + r.int(s.packets.length), 0, generatePacket(r, packetIds(s), clientId, s.protocol));
     else if (roll < 9) s.packets.splice(1 + r.int(s.packets.length - 1), 1);
     else {
       // Swap two packets after the CONNECT: PUBREL before PUBREC, acknowledgements before the publish.

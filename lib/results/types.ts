@@ -1,5 +1,6 @@
 // The versioned result document (`results.json`). Console, JUnit and HTML output are pure functions
 // of it. Schema: fixtures/schema/results.schema.json — bump RESULTS_SCHEMA_VERSION with every change.
+import type { FuzzRecord } from '../core/fuzz-record.ts';
 import type { Capabilities, DriverName, ListenerName, ProtocolVersion } from '../core/broker.ts';
 
 // 2: tests carry `key`; expectations, findings and the compare view point at it (v1 had only the
@@ -35,6 +36,8 @@ export interface TestDetail {
    * time; `exception` = anything else thrown. The mutation self-tests count only `assertion` as a catch.
    */
   failureKind?: FailureKind;
+  /** A fuzz test's run: iterations, rate, seed, findings and reproducers (lib/core/fuzz-record.ts). */
+  fuzz?: FuzzRecord;
 }
 
 export const FAILURE_KINDS = ['assertion', 'wait-timeout', 'test-timeout', 'exception'] as const;

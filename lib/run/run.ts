@@ -201,6 +201,7 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
         missingListeners: broker.missingListeners,
         ...(broker.extraListeners ? { extraListeners: broker.extraListeners } : {}),
         ...(broker.pid !== undefined ? { pid: broker.pid } : {}),
+        ...(broker.logFile ? { logFile: broker.logFile } : {}),
       },
       // External brokers get the PKI for client-side material the harness makes (foreign CA,
       // self-signed); their trust anchors and identities come from the profile (external).

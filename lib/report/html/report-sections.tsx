@@ -8,6 +8,7 @@ import { BenchmarksSection } from './benchmarks-section.tsx';
 import { ComparisonSection, hasComparison } from './comparison-section.tsx';
 import { DeviationsSection, appliedDeviations } from './deviations-section.tsx';
 import { FindingsSection } from './findings-section.tsx';
+import { FuzzSection, fuzzResults } from './fuzz-section.tsx';
 import { MatrixSection } from './matrix-section.tsx';
 import { SummarySection } from './summary-section.tsx';
 import { ToleratedSection, toleratedResults } from './tolerated-section.tsx';
@@ -34,6 +35,7 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   { id: 'version-diff', navTitle: 'Version diff', hasContent: hasVersionDiff, render: ({ doc }) => <VersionDiffSection doc={doc} /> },
   { id: 'matrix', navTitle: 'Matrix', hasContent: (doc) => doc.tests.length > 0, render: ({ doc, compact }) => <MatrixSection doc={doc} compact={compact} /> },
   { id: 'findings', navTitle: 'Findings', hasContent: (doc) => Boolean(doc.findings?.length), render: ({ doc }) => <FindingsSection doc={doc} /> },
+  { id: 'fuzz', navTitle: 'Fuzz', hasContent: (doc) => fuzzResults(doc).length > 0, render: ({ doc }) => <FuzzSection doc={doc} /> },
   { id: 'benchmarks', navTitle: 'Benchmarks', hasContent: (doc) => Boolean(doc.benchmarks?.length), render: ({ doc, charts }) => <BenchmarksSection doc={doc} charts={charts} /> },
   { id: 'comparison', navTitle: 'Comparison', hasContent: hasComparison, render: ({ doc }) => <ComparisonSection doc={doc} /> },
   { id: 'deviations', navTitle: 'Known deviations', hasContent: (doc) => appliedDeviations(doc).length > 0, render: ({ doc }) => <DeviationsSection doc={doc} /> },
