@@ -7,6 +7,7 @@ import { RawClient } from '../mqtt/raw-client.ts';
 import { encode } from '../mqtt/frames.ts';
 import type { Endpoint, SessionOutcome } from './session-runner.ts';
 import type { Session } from './session-grammar.ts';
+import { violationOf } from './packet-model.ts';
 import { topicMatches } from '../policy/test-policy.ts';
 
 export interface CanaryResult {
@@ -120,10 +121,11 @@ export function forbiddenResponse(s: Session, o: SessionOutcome): { statement: s
 function acceptedBrokenConnect(s: Session, o: SessionOutcome): { statement: string; problem: string } | undefined {
   const connect = s.packets[0];
   // A CONNECT whose Remaining Length was broken too may have been read as another packet: no judgement.
-  if (connect?.type !== 1 || !connect.violates || connect.length !== 'minimal') return undefined;
+  const violates = connect ? violationOf(connect) : undefined;
+  if (connect?.type !== 1 || !violates || connect.length !== 'minimal') return undefined;
   const connack = o.frames.find((f) => f.type === 2);
   if (connack && connack.bytes[3] === 0) {
-    return { statement: connect.violates, problem: `CONNACK 0 accepted a CONNECT that must be closed (${connect.notes.slice(1).join(', ')})` };
+    return { statement: violates, problem: `CONNACK 0 accepted a CONNECT that must be closed (${connect.notes.slice(1).join(', ')})` };
   }
   return undefined;
 }

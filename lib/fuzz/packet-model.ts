@@ -30,8 +30,17 @@ export interface PacketModel {
   writes: number;
   /** What the generator and mutators did, for reproducer comments. */
   notes: string[];
-  /** Set when a mutation breaks a rule whose required reaction is a close (see oracle.ts). */
-  violates?: string;
+  /**
+   * The rules the mutations break whose required reaction is a close (see fuzz-oracle.ts), keyed by
+   * what was mutated (a field, the properties, the flags): a later mutation of the same thing
+   * replaces the entry, so a value mutated back to a valid one no longer counts.
+   */
+  violations?: Record<string, string | undefined>;
+}
+
+/** The first rule the packet, as it will be sent, breaks (undefined: none). */
+export function violationOf(p: { violations?: Record<string, string | undefined> }): string | undefined {
+  return Object.values(p.violations ?? {}).find((v) => v !== undefined);
 }
 
 export function varint(n: number): Buffer {

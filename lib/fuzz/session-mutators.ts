@@ -53,7 +53,7 @@ const MUTATIONS: Record<string, Mutation> = {
     const edge = r.pick(UTF8_EDGES);
     f.value = edge.bytes;
     p.notes.push(`${f.name} with ${edge.note}`);
-    if (p.type === 1 && edge.violates) p.violates ??= s.protocol === '5' ? V5_STATEMENT[edge.violates]! : edge.violates;
+    if (p.type === 1) (p.violations ??= {})[`utf8:${f.name}`] = edge.violates && (s.protocol === '5' ? V5_STATEMENT[edge.violates]! : edge.violates);
     return true;
   },
   properties(p, r) {
@@ -61,7 +61,7 @@ const MUTATIONS: Record<string, Mutation> = {
     if (!f || f.kind !== 'props') return false;
     p.notes.push(breakProperties(p.type, f.value, r));
     // Malformed Packet or Protocol Error: the Server must close, never accept the CONNECT (4.13).
-    if (p.type === 1) p.violates ??= 'MQTT-4.13.1-1';
+    if (p.type === 1) (p.violations ??= {}).properties = 'MQTT-4.13.1-1';
     return true;
   },
   topic(p, r) {
@@ -78,7 +78,7 @@ const MUTATIONS: Record<string, Mutation> = {
     if (!f) return false;
     f.value = r.int(256) & ~0x02 | 0x02;
     p.notes.push(`connect flags ${f.value.toString(2).padStart(8, '0')}`);
-    if (f.value & 0x01) p.violates ??= 'MQTT-3.1.2-3';
+    (p.violations ??= {}).connectFlags = f.value & 0x01 ? 'MQTT-3.1.2-3' : undefined;
     return true;
   },
   split(p, r) {
