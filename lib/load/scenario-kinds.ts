@@ -105,7 +105,7 @@ export const SCENARIO_KIND_REGISTRY: { readonly [K in ScenarioKind]: ScenarioKin
   },
   sweep: {
     summary: 'open-loop steps at geometric rates until p99 exceeds a bound (default 10 ms) or a message is lost: the knee and the curve',
-    fields: ['topology', 'clients', 'ratePerSec', 'rateFactor', 'maxSteps', 'p99BoundMs', 'inFlightWindow'],
+    fields: ['topology', 'clients', 'ratePerSec', 'rateFactor', 'maxSteps', 'p99BoundMs', 'warmupMs', 'retries', 'inFlightWindow'],
     validate: (s, fail) => {
       if (!s.ratePerSec) fail('ratePerSec', s.ratePerSec, 'a sweep needs ratePerSec, the first step\'s rate per publisher');
       if (s.inFlightWindow !== undefined && s.qos === 0) fail('inFlightWindow', s.inFlightWindow, 'an in-flight window needs qos 1 or 2');

@@ -42,6 +42,10 @@ export interface Scenario {
   maxSteps?: number;
   /** ... until a step's p99 exceeds p99BoundMs (default 10) or it loses a message. */
   p99BoundMs?: number;
+  /** sweep: a discarded run at the first rate before the steps, so no step pays the broker's and the generator's warm-up (default 1000; 0: none). */
+  warmupMs?: number;
+  /** sweep: a step whose p99 is beyond the bound is run again up to this many times, and counts as beyond only if every attempt is (default 1: a noisy machine's one slow second does not end the sweep; a loss is never retried). */
+  retries?: number;
   durationMs: number;
   /** connections: how many to open and hold; retained-storm: how many retained topics. */
   count?: number;
@@ -98,6 +102,8 @@ export function parseScenario(raw: Raw, file: string): Scenario {
   const rateFactor = num('rateFactor', 1.1, 10);
   const p99BoundMs = num('p99BoundMs', 0.01, 60_000);
   const inFlightWindow = int(file, name, raw, 'inFlightWindow', 1, 65_535);
+  const warmupMs = int(file, name, raw, 'warmupMs', 0, 60_000);
+  const retries = int(file, name, raw, 'retries', 0, 5);
   const scenario: Scenario = {
     name,
     kind,
@@ -116,6 +122,8 @@ export function parseScenario(raw: Raw, file: string): Scenario {
     ...(rateFactor !== undefined ? { rateFactor } : {}),
     ...(maxSteps !== undefined ? { maxSteps } : {}),
     ...(p99BoundMs !== undefined ? { p99BoundMs } : {}),
+    ...(warmupMs !== undefined ? { warmupMs } : {}),
+    ...(retries !== undefined ? { retries } : {}),
     durationMs: int(file, name, raw, 'durationMs', 100, 3_600_000) ?? DEFAULTS.durationMs,
     ...(count !== undefined ? { count } : {}),
     ...(raw.workers !== undefined ? { workers: int(file, name, raw, 'workers', 1, 8) } : {}),

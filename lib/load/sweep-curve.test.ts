@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { parseScenario } from './scenario.ts';
-import { stopReason, sweepRates, sweepResult, sweepStep } from './sweep-curve.ts';
+import { retryStep, stopReason, sweepRates, sweepResult, sweepStep, withAttempts } from './sweep-curve.ts';
 import { baseResult } from './aggregate-result.ts';
 import { kneeCharts } from '../report/charts/knee-chart.ts';
 import type { BenchmarkResult } from '../results/types.ts';
@@ -29,6 +29,19 @@ describe('sweep curve', () => {
     expect(r.sweep?.kneeMsgsPerSec).toBe(2000);
     expect(r.msgsPerSec).toBe(2000);
     expect(r.sweep?.steps.map((x) => x.withinBound)).toEqual([true, true, false]);
+  });
+
+  test('a p99 beyond the bound is retried (default once), a loss never; the counted step keeps the earlier p99', () => {
+    const slow = sweepStep(s, run(4000, 30), 1)!;
+    expect(retryStep(s, slow, 1)).toBe(true);
+    expect(retryStep(s, slow, 2)).toBe(false);
+    expect(retryStep(s, sweepStep(s, run(4000, 1, 2), 1)!, 1)).toBe(false);
+    expect(retryStep(s, sweepStep(s, run(4000, 2), 1)!, 1)).toBe(false);
+    expect(retryStep(parseScenario({ name: 'sw', kind: 'sweep', ratePerSec: 1000, retries: 0 }, 'f'), slow, 1)).toBe(false);
+    const again = withAttempts(sweepStep(s, run(4000, 3), 1)!, [slow]);
+    expect(again).toMatchObject({ withinBound: true, attempts: 2, retriedP99Ms: [30] });
+    expect(stopReason(s, withAttempts(slow, [slow]), run(4000, 30))).toMatch(/in each of 2 runs \(earlier: 30 ms\)/);
+    expect(() => parseScenario({ name: 'sw', kind: 'sweep', ratePerSec: 10, retries: 9 }, 'f')).toThrow(/retries/);
   });
 
   test('no step within the bound: no knee (no data), not zero', () => {

@@ -233,6 +233,10 @@ export interface SweepStep {
   p99Ms: number;
   lost: number;
   withinBound: boolean;
+  /** Runs at this rate when a p99 beyond the bound was retried (the figures are the last run's). */
+  attempts?: number;
+  /** The p99 of the earlier runs at this rate, each beyond the bound. */
+  retriedP99Ms?: number[];
 }
 
 export interface SweepCurve {
