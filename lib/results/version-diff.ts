@@ -97,6 +97,9 @@ export const labelOf = (t: Pick<TargetRecord, 'name' | 'label'>): string => t.la
 const versionOf = (t: TargetRecord): string => t.version ?? t.brokerVersion;
 const sideOf = (doc: ResultsDocument, t: TargetRecord): DiffSide => ({ label: labelOf(t), name: t.name, version: versionOf(t), brokerVersion: t.brokerVersion, runId: doc.run.id });
 
+/** A test's statement ids, or the specification sections its title cites when the behaviour has no id ("§4.8.2"). */
+const statementsOf = (t: Pick<TestResult, 'spec' | 'title'>): string[] => (t.spec?.length ? t.spec : [...new Set(t.title.match(/§\d+(?:\.\d+)*/g) ?? [])]);
+
 const testSlot = (t: Pick<TestResult, 'key' | 'protocol'>) => `${t.protocol ?? ''}\u0000${t.key}`;
 
 function diffTests(before: TestResult[], after: TestResult[]): TestDiff[] {
@@ -108,7 +111,7 @@ function diffTests(before: TestResult[], after: TestResult[]): TestDiff[] {
     const y = b.get(slot);
     const t = (y ?? x)!;
     const reason = y?.detail?.reason ?? (y ? undefined : x?.detail?.reason);
-    out.push({ kind: classifyChange(x?.status, y?.status), key: t.key, protocol: t.protocol, title: t.title, spec: t.spec ?? [], ...(x ? { old: x.status } : {}), ...(y ? { new: y.status } : {}), ...(reason ? { reason } : {}) });
+    out.push({ kind: classifyChange(x?.status, y?.status), key: t.key, protocol: t.protocol, title: t.title, spec: statementsOf(t), ...(x ? { old: x.status } : {}), ...(y ? { new: y.status } : {}), ...(reason ? { reason } : {}) });
   }
   return out.sort((p, q) => TEST_CHANGE_KINDS.indexOf(p.kind) - TEST_CHANGE_KINDS.indexOf(q.kind) || (p.protocol ?? '').localeCompare(q.protocol ?? '') || p.key.localeCompare(q.key));
 }
