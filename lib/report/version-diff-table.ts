@@ -67,8 +67,11 @@ export function renderVersionDiffs(diffs: readonly VersionDiff[], unpaired: read
         rows.push([CHANGE_WORD[t.kind], t.protocol ?? '-', t.key, `${t.old ?? '-'} → ${t.new ?? '-'}`, t.spec.join(' ')]);
       }
       lines.push(...pad(rows));
-      for (const t of changed.filter((x) => x.kind === 'regressed' && x.reason).slice(0, 10)) lines.push(`      ${t.key}: ${t.reason}`);
-      if (changed.length > MAX_TEST_ROWS) lines.push(`    ... and ${changed.length - MAX_TEST_ROWS} more (see the report)`);
+      if (changed.length > MAX_TEST_ROWS) lines.push(`    ... and ${changed.length - MAX_TEST_ROWS} more changed tests (see the report)`);
+      const reasons = changed.filter((x) => x.kind === 'regressed' && x.reason);
+      if (reasons.length) lines.push('    why the regressed ones failed:');
+      for (const t of reasons.slice(0, 10)) lines.push(`      ${t.key}: ${t.reason}`);
+      if (reasons.length > 10) lines.push(`      ... and ${reasons.length - 10} more (see the report)`);
     }
     for (const f of d.findings) {
       lines.push(`    ${f.change === 'new' ? 'NEW finding' : 'resolved   '}  ${f.finding.severity.padEnd(6)} ${f.finding.title}${f.counted ? '' : '  [rig: not counted]'}`);
