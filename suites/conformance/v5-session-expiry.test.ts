@@ -62,7 +62,7 @@ forProtocol5(() => {
       first.client.disconnect(0, { sessionExpiryInterval: 0 });
       await first.client.expectClose();
       const again = await env.connect({ clientId, clean: false });
-      expect(again.connack.sessionPresent).toBe(false);
+      expect(again.connack.sessionPresent, 'Session Present on reconnecting after a DISCONNECT that set Session Expiry Interval 0 (the session must have ended at the close)').toBe(false);
     });
 
   v5Test('v5.session-expiry.clean-start-discards', ['MQTT-3.1.2-4', 'MQTT-3.2.2-2', 'MQTT-3.1.4-4'],
