@@ -28,7 +28,7 @@ test('rabbitmq: smoke end to end through --driver container on the locally built
 });
 
 // One run, both images, smoke only: proves each image starts with the harness's config (users, ACL,
-// TLS and mTLS listeners from the run's PKI) and is removed afterwards. ~45 s here; every default
+// TLS and mTLS listeners from the run's PKI) and is removed afterwards. 41 s here at load average 24; every default
 // suite on each is a manual run (docs/targets.md).
 test('activemq@5.17.6 and ejabberd@24.12: smoke through the CLI on their trixie images, strict expectations; containers removed', async (ctx) => {
   await needEngine(ctx);
