@@ -76,6 +76,17 @@ describe('flags → RunPlan', () => {
     expect(() => plan('--target', 'aedes@1.0.0')).toThrow(/no versions of aedes can be picked here/);
   });
 
+  test('activemq@5.17.6 and ejabberd@24.12 are the trixie images; the host packages stay local', () => {
+    const p = plan('--target', 'activemq@5.17.6,ejabberd@24.12');
+    expect(p.targets.map((t) => [t.name, t.version, t.driver, t.image])).toEqual([
+      ['activemq', '5.17.6', 'container', expect.stringMatching(/^localhost\/activemq:5\.17\.6-trixie-[0-9a-f]{12}$/)],
+      ['ejabberd', '24.12', 'container', expect.stringMatching(/^localhost\/ejabberd:24\.12-trixie-[0-9a-f]{12}$/)],
+    ]);
+    expect(() => plan('--target', 'activemq@9.9')).toThrow(/activemq versions: (.*, )?5\.17\.6 \(container: image from Debian trixie packages \(\.ci\/trixie\/activemq\.recipe\)\)/);
+    // The host's activemq package (bookworm's 5.17.2 here and in CI) is a local version, as mosquitto's is.
+    if (fs.existsSync('/usr/share/activemq/bin/activemq.jar')) expect(plan('--target', 'activemq@5.17.2').targets[0]).toMatchObject({ version: '5.17.2', driver: 'local' });
+  });
+
   test('--driver applies to the targets that offer it, the others keep their default', () => {
     const p = plan('--target', 'aedes,mosquitto', '--driver', 'local');
     expect(p.targets.map((t) => t.driver)).toEqual(['local', 'local']);

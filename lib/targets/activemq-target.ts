@@ -5,7 +5,8 @@
 // calling user — /usr/bin/activemq switches to user activemq and fails silently on root-owned dirs —
 // with activemq.base in the broker's work dir: conf/ (activemq.xml, log4j.properties), lib/ (links to
 // the codec jars: ActiveMQ puts ${activemq.base}/lib on its class path), data/, PKCS#12 stores.
-// Ready on "Apache ActiveMQ 5.17.2 (...) started", 2–8 s here.
+// Ready on "Apache ActiveMQ 5.17.2 (...) started", 2–8 s here. Container: the same instance layout in
+// /harness of an image from Debian trixie (5.17.6, .ci/trixie/activemq.recipe), run as root.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -21,6 +22,7 @@ import { listenerInfo, missingListeners } from '../core/listener-url.ts';
 import { pkcs12KeyStore } from '../pki/pkcs12-store.ts';
 import { credentialsOn, harnessUser, standardUsers, type BrokerUser } from './broker-users.ts';
 import { containerPortsFor, pemsFrom, startContainerPlan } from './container-target.ts';
+import { trixieImage } from './target-versions.ts';
 import { ACTIVEMQ_LOG4J_PROPERTIES, activemqVersionFrom, renderActivemqXml, type ActivemqStores } from './activemq-config.ts';
 
 /** The Debian package's launcher jar (activemq.home is its parent's parent). */
@@ -113,9 +115,9 @@ export function activemqJavaArgs(dir: string, conf: string, data: string, config
  * on a loaded machine after the broker had logged "started"; the suites' own connection timeouts are
  * for the broker's answers, not for its warm-up.
  */
-function warmTls(port: number, timeoutMs: number): Promise<void> {
+function warmTls(host: string, port: number, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', rejectUnauthorized: false });
+    const socket = tls.connect({ host, port, servername: 'localhost', rejectUnauthorized: false });
     const done = () => { clearTimeout(timer); socket.destroy(); resolve(); };
     const timer = setTimeout(done, timeoutMs);
     socket.once('secureConnect', done);
@@ -147,7 +149,7 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
       timeoutMs: 60_000,
       spawn: { cwd: dir, env: { ...process.env, HOME: dir } },
     });
-    if (stores) await Promise.all([warmTls(ports.tls, 30_000), warmTls(ports.mtls, 30_000)]);
+    if (stores) await Promise.all([warmTls('127.0.0.1', ports.tls, 30_000), warmTls('127.0.0.1', ports.mtls, 30_000)]);
     return {
       target: o.target,
       driver: 'local',
@@ -165,9 +167,10 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
 }
 
 /** The container driver needs an image with Debian's activemq and libmqtt-client-java (no registry
- * image has that layout): `--image`, else this variable, else a locally built trixie image of that tag. */
+ * image has that layout): `--image`, else this variable, else the image .ci/trixie/activemq.recipe
+ * builds (`activemq@5.17.6`; .ci/build-trixie-image.sh activemq). */
 export const ACTIVEMQ_IMAGE_ENV = 'MQTT_HARNESS_ACTIVEMQ_IMAGE';
-export const ACTIVEMQ_IMAGE = process.env[ACTIVEMQ_IMAGE_ENV] || 'localhost/activemq:5.17.6-trixie';
+export const ACTIVEMQ_IMAGE = process.env[ACTIVEMQ_IMAGE_ENV] || trixieImage('activemq')?.image || 'localhost/activemq:trixie';
 const IN_CONTAINER = '/harness';
 
 /**
@@ -203,7 +206,7 @@ async function startContainer(o: StartOptions): Promise<StartedBroker> {
   const pems = pemsFrom(o);
   const open = activemqListeners(Boolean(pems));
   const spec = activemqContainerSpec([harness, ...standardUsers()], open, pems && { ...pems, ...(pki?.crlFile ? { crl: fs.readFileSync(pki.crlFile, 'utf8') } : {}) });
-  return startContainerPlan({
+  const started = await startContainerPlan({
     image,
     entrypoint: spec.entrypoint,
     env: {},
@@ -214,6 +217,9 @@ async function startContainer(o: StartOptions): Promise<StartedBroker> {
     ready: READY,
     timeoutMs: 120_000,
   }, o, activemqCapabilities, activemqVersionFrom);
+  const tlsListeners = (['tls', 'mtls'] as const).flatMap((n) => started.listeners[n] ?? []);
+  await Promise.all(tlsListeners.map((l) => warmTls(l.host, l.port, 30_000)));
+  return started;
 }
 
 export const activemqTarget: TargetDescriptor = {
@@ -222,6 +228,8 @@ export const activemqTarget: TargetDescriptor = {
   capabilities: activemqCapabilities,
   defaultImage: ACTIVEMQ_IMAGE,
   defaultDriver: 'local',
+  // The host's package version is `activemq@<version>` under the local driver (target-versions.ts).
+  debianPackage: 'activemq',
   drivers: {
     local: { binary: 'activemq', start: startLocal },
     container: { start: startContainer },

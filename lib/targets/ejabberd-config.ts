@@ -1,4 +1,4 @@
-// Pure renderings for ejabberd 23.01 with mod_mqtt: ejabberd.yml and the Erlang expression that
+// Pure renderings for ejabberd (23.01, 24.12) with mod_mqtt: ejabberd.yml and the Erlang expression that
 // registers the users at start. Facts (ejabberd docs "MQTT Support", mod_mqtt source):
 // - every MQTT connection authenticates as a JID (user name + password, or OAuth): there is no
 //   anonymous MQTT, so the plain listener names the harness's own user (ListenerInfo.credentials);
@@ -92,7 +92,7 @@ export function ejabberdRegisterExpression(users: BrokerUser[]): string {
   ].join(' ');
 }
 
-/** "ejabberd 23.01-1 is started in the node ..." → "23.01" */
+/** "ejabberd 23.01-1 is started in the node ..." → "23.01"; trixie's "24.12-3+deb13u2" → "24.12" */
 export function ejabberdVersionFrom(log: string): string {
-  return /ejabberd (\d[\w.]*)(?:-\d+)? is started/.exec(log)?.[1] ?? 'unknown';
+  return /ejabberd (\d[\w.]*)(?:-[\w.+~]+)? is started/.exec(log)?.[1] ?? 'unknown';
 }

@@ -52,22 +52,29 @@ describe('user registration expression', () => {
 describe('descriptor', () => {
   test('version from the start line', () => {
     expect(ejabberdVersionFrom('[info] ejabberd 23.01-1 is started in the node x@localhost in 1.50s')).toBe('23.01');
+    expect(ejabberdVersionFrom("[info] ejabberd 24.12-3+deb13u2 is started in the node 'x@localhost' in 3.25s")).toBe('24.12');
   });
   test('listeners: plain and auth without a PKI, all four with one', () => {
     expect(ejabberdListeners(false)).toEqual(['plain', 'auth']);
     expect(ejabberdListeners(true)).toEqual(['plain', 'tls', 'mtls', 'auth']);
   });
-  test('container spec: config in the image\'s conf dir, users via CTL_ON_CREATE, fixed ports', () => {
+  test('container spec: the local driver\'s config and VM for /harness, PKI copied in, fixed ports', () => {
     const spec = ejabberdContainerSpec(users, ['plain', 'auth']);
-    expect(spec.files[0]!.target).toBe('/opt/ejabberd/conf/ejabberd.yml');
+    expect(spec.files.map((f) => f.target)).toEqual(['/harness/ejabberd.yml']);
     expect(spec.files[0]!.content).toContain('ip: "0.0.0.0"');
-    expect(spec.env.CTL_ON_CREATE).toBe('register harness localhost h ; register alice localhost a ; register bob localhost b');
+    expect(spec.env).toMatchObject({ EJABBERD_CONFIG_PATH: '/harness/ejabberd.yml', HOME: '/harness', ERL_EPMD_ADDRESS: '127.0.0.1' });
+    expect(spec.entrypoint.slice(0, 4)).toEqual(['sh', '-c', 'mkdir -p /harness/mnesia && exec erl "$@"', 'erl']);
+    expect(spec.entrypoint.join(' ')).toContain('ejabberd_auth:try_register(<<"alice"/utf8>>');
     expect(spec.listenerPorts).toEqual({ plain: CONTAINER_PORTS.plain, auth: CONTAINER_PORTS.auth });
+    const tls = ejabberdContainerSpec(users, ['plain', 'tls', 'mtls', 'auth'], { ca: 'CA', cert: 'CERT', key: 'KEY' });
+    expect(tls.files.map((f) => f.target)).toEqual(['/harness/ejabberd.yml', '/harness/ca.pem', '/harness/server.pem', '/harness/server-key.pem']);
+    expect(tls.files[0]!.content).toContain('ca_file: "/harness/ca.pem"');
+    expect(tls.files[0]!.content).toContain('tls_verify: true');
   });
   test('capabilities: both protocol versions, no shared subscriptions, no CRL; pinned image', () => {
     expect(ejabberdCapabilities.protocols).toEqual(['3.1.1', '5']);
     expect(ejabberdCapabilities.sharedSubscriptions).toBe(false);
     expect(ejabberdCapabilities.crl).toBe(false);
-    expect(ejabberdTarget.defaultImage).toMatch(/:\d+\.\d+$/);
+    expect(ejabberdTarget.defaultImage).toMatch(/^localhost\/ejabberd:24\.12-trixie-[0-9a-f]{12}$/);
   });
 });

@@ -1,8 +1,10 @@
-// ejabberd 23.01 (mod_mqtt): local process (Debian's package) or container.
-// Local: runs `erl` directly — ejabberdctl switches to user ejabberd as root and exits 7 as anyone
-// else — with ERL_LIBS pointing at the packaged applications, EJABBERD_CONFIG_PATH/EJABBERD_LOG_PATH and
-// a mnesia dir in the broker's work dir, its own epmd on loopback (lib/drivers/erlang-node.ts), and
-// the run's users registered by an `-eval` after start. About 2 s here.
+// ejabberd (mod_mqtt): local process (Debian bookworm's 23.01) or container (Debian trixie's 24.12,
+// .ci/trixie/ejabberd.recipe). Both run `erl` directly — ejabberdctl switches to user ejabberd as root
+// and exits 7 as anyone else — with ERL_LIBS pointing at the packaged applications,
+// EJABBERD_CONFIG_PATH/EJABBERD_LOG_PATH and a mnesia dir in the broker's work dir, and the run's users
+// registered by an `-eval` after start (ejabberdErl). Local: its own epmd on loopback
+// (lib/drivers/erlang-node.ts); container: the VM's own epmd inside, on the container's loopback, gone
+// with the container. About 2 s here.
 import fs from 'node:fs';
 import path from 'node:path';
 import { withFreshPorts } from '../drivers/free-port.ts';
@@ -13,7 +15,8 @@ import type { Capabilities, ListenerName, StandardListenerName, StartedBroker, S
 import { LISTENER_NAMES } from '../core/broker.ts';
 import { listenerInfo, missingListeners } from '../core/listener-url.ts';
 import { credentialsOn, harnessUser, standardUsers, type BrokerUser } from './broker-users.ts';
-import { containerPortsFor, startContainerPlan } from './container-target.ts';
+import { containerPortsFor, pemsFrom, startContainerPlan } from './container-target.ts';
+import { trixieImage } from './target-versions.ts';
 import {
   EJABBERD_HOST,
   EJABBERD_USERS_FAILED,
@@ -23,8 +26,9 @@ import {
   renderEjabberdConfig,
 } from './ejabberd-config.ts';
 
-/** Official image (ProcessOne's); users are registered through its CTL_ON_CREATE hook. */
-export const EJABBERD_IMAGE = 'ghcr.io/processone/ejabberd:23.01';
+/** The image .ci/trixie/ejabberd.recipe builds (`ejabberd@24.12`; .ci/build-trixie-image.sh ejabberd):
+ * Debian's layout, not ProcessOne's, so both drivers start the broker the same way. */
+export const EJABBERD_IMAGE = trixieImage('ejabberd')?.image ?? 'localhost/ejabberd:trixie';
 /** Where Debian installs ejabberd and its Erlang dependencies (ejabberdctl's ERL_LIBS). */
 export const EJABBERD_ERL_LIBS = '/usr/lib/x86_64-linux-gnu';
 
@@ -78,35 +82,17 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
       const ports: Record<StandardListenerName, number> = { plain, tls, mtls, auth };
       const configFile = path.join(dir, 'ejabberd.yml');
       fs.writeFileSync(configFile, renderEjabberdConfig({ bind: '127.0.0.1', ports, users, pki: o.assets.pki }), { mode: 0o600 });
-      const mnesia = path.join(dir, 'mnesia');
-      fs.mkdirSync(mnesia, { recursive: true });
+      const erl = ejabberdErl({ dir, configFile, nodeName: uniqueNodeName(o.target), users });
+      fs.mkdirSync(erl.mnesiaDir, { recursive: true });
       const proc = await startBrokerProcess({
         target: o.target,
         command: findBinary('erl') ?? 'erl',
-        args: [
-          '-sname', uniqueNodeName(o.target),
-          '-noinput',
-          ...LOOPBACK_DIST_ARGS,
-          '-mnesia', 'dir', JSON.stringify(mnesia),
-          '-s', 'ejabberd',
-          '-eval', ejabberdRegisterExpression(users),
-        ],
+        args: erl.args,
         logFile: o.assets.logFile,
         ready: READY,
         fatal: FATAL,
         timeoutMs: 30_000,
-        spawn: {
-          cwd: dir,
-          env: {
-            ...process.env,
-            HOME: dir,
-            ERL_LIBS: EJABBERD_ERL_LIBS,
-            EJABBERD_CONFIG_PATH: configFile,
-            EJABBERD_LOG_PATH: path.join(dir, 'ejabberd.log'),
-            ERL_CRASH_DUMP: path.join(dir, 'erl_crash.dump'),
-            ...epmd.env,
-          },
-        },
+        spawn: { cwd: dir, env: { ...process.env, ...erl.env, ...epmd.env } },
       });
       return {
         target: o.target,
@@ -125,15 +111,45 @@ async function startLocal(o: StartOptions): Promise<StartedBroker> {
     }));
 }
 
-/** Files, env and ports for ProcessOne's image (config at /opt/ejabberd/conf/ejabberd.yml). */
-export function ejabberdContainerSpec(users: BrokerUser[], open: ListenerName[]) {
-  const ports = containerPortsFor(open);
+/**
+ * The VM both drivers run: ejabberd from Debian's ERL_LIBS with the harness's ejabberd.yml, mnesia,
+ * log and crash dump in `dir`, distribution on loopback, the users registered once it is up.
+ */
+export function ejabberdErl(o: { dir: string; configFile: string; nodeName: string; users: BrokerUser[] }) {
+  const mnesiaDir = path.posix.join(o.dir, 'mnesia');
   return {
-    files: [{ content: renderEjabberdConfig({ bind: '0.0.0.0', ports, users }), target: '/opt/ejabberd/conf/ejabberd.yml' }],
+    mnesiaDir,
+    args: ['-sname', o.nodeName, '-noinput', ...LOOPBACK_DIST_ARGS, '-mnesia', 'dir', JSON.stringify(mnesiaDir), '-s', 'ejabberd', '-eval', ejabberdRegisterExpression(o.users)],
     env: {
-      // The image runs these ejabberdctl commands once the node is up for the first time.
-      CTL_ON_CREATE: users.map((u) => `register ${u.username} ${EJABBERD_HOST} ${u.password}`).join(' ; '),
+      HOME: o.dir,
+      ERL_LIBS: EJABBERD_ERL_LIBS,
+      EJABBERD_CONFIG_PATH: o.configFile,
+      EJABBERD_LOG_PATH: path.posix.join(o.dir, 'ejabberd.log'),
+      ERL_CRASH_DUMP: path.posix.join(o.dir, 'erl_crash.dump'),
     },
+  };
+}
+
+const IN_CONTAINER = '/harness';
+
+/** Files, command, env and ports for the trixie image: the same config and VM as the local driver,
+ * for in-container paths and ports, the run's PKI copied in as PEM. */
+export function ejabberdContainerSpec(users: BrokerUser[], open: ListenerName[], pems?: Record<'ca' | 'cert' | 'key', string>) {
+  const dir = IN_CONTAINER;
+  const ports = containerPortsFor(open);
+  const pki = pems ? { caFile: `${dir}/ca.pem`, serverCertFile: `${dir}/server.pem`, serverKeyFile: `${dir}/server-key.pem` } : undefined;
+  const configFile = `${dir}/ejabberd.yml`;
+  const erl = ejabberdErl({ dir, configFile, nodeName: uniqueNodeName('ejabberd'), users });
+  const files: { content: string; target: string }[] = [
+    { content: renderEjabberdConfig({ bind: '0.0.0.0', ports, users, pki }), target: configFile },
+  ];
+  if (pems && pki) files.push({ content: pems.ca, target: pki.caFile }, { content: pems.cert, target: pki.serverCertFile }, { content: pems.key, target: pki.serverKeyFile });
+  return {
+    files,
+    // mnesia wants its directory to exist; exec keeps erl as the container's main process.
+    entrypoint: ['sh', '-c', `mkdir -p ${erl.mnesiaDir} && exec erl "$@"`, 'erl', ...erl.args],
+    // The VM starts its own epmd: loopback only, inside the container.
+    env: { ...erl.env, ERL_EPMD_ADDRESS: '127.0.0.1' },
     /** In-container port per open listener (ContainerPlan.listenerPorts). */
     listenerPorts: ports,
   };
@@ -141,17 +157,18 @@ export function ejabberdContainerSpec(users: BrokerUser[], open: ListenerName[])
 
 async function startContainer(o: StartOptions): Promise<StartedBroker> {
   const harness = harnessUser();
-  const open = ejabberdListeners(false);
-  const spec = ejabberdContainerSpec([harness, ...standardUsers()], open);
+  const pems = pemsFrom(o);
+  const open = ejabberdListeners(Boolean(pems));
+  const spec = ejabberdContainerSpec([harness, ...standardUsers()], open, pems);
   return startContainerPlan({
     image: o.image ?? EJABBERD_IMAGE,
+    entrypoint: spec.entrypoint,
     env: spec.env,
     files: spec.files,
     listenerPorts: spec.listenerPorts,
     missing: missingListeners(open, noPki),
     credentials: harnessCredentials(harness),
-    // CTL_ON_CREATE runs after this line; its commands are quick, but a first test may race them.
-    ready: /Start accepting TCP connections/,
+    ready: READY,
     timeoutMs: 90_000,
   }, o, ejabberdCapabilities, ejabberdVersionFrom);
 }

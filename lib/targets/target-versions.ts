@@ -50,21 +50,25 @@ function hostPackageVersion(pkg: string): string | undefined {
   }
 }
 
+/** The image `.ci/trixie/<target>.recipe` builds (and its version), when the recipe exists. */
+export function trixieImage(target: string): { version: string; image: string } | undefined {
+  const recipe = trixieRecipeFile(target);
+  if (!fs.existsSync(recipe) || !fs.existsSync(TRIXIE_BUILD_SCRIPT)) return undefined;
+  return trixieImageTag(target, fs.readFileSync(TRIXIE_BUILD_SCRIPT), fs.readFileSync(recipe));
+}
+
 /** Every version of a target this machine can run, host package first. */
 export function versionOffers(t: TargetDescriptor): VersionOffer[] {
   const offers: VersionOffer[] = [];
   const pkg = t.debianPackage;
   const host = pkg && t.drivers.local ? hostPackageVersion(pkg) : undefined;
   if (host) offers.push({ version: upstreamVersion(host), driver: 'local', source: `Debian package ${pkg} ${host} on this host` });
-  const recipe = trixieRecipeFile(t.name);
-  if (t.drivers.container && fs.existsSync(recipe) && fs.existsSync(TRIXIE_BUILD_SCRIPT)) {
-    const tag = trixieImageTag(t.name, fs.readFileSync(TRIXIE_BUILD_SCRIPT), fs.readFileSync(recipe));
-    if (tag && !offers.some((o) => o.version === tag.version)) {
-      offers.push({
-        version: tag.version, driver: 'container', image: tag.image, source: `image from Debian trixie packages (${path.relative(ROOT, recipe)})`,
-        build: `sudo ${path.relative(ROOT, TRIXIE_BUILD_SCRIPT)} ${t.name}`,
-      });
-    }
+  const tag = t.drivers.container ? trixieImage(t.name) : undefined;
+  if (tag && !offers.some((o) => o.version === tag.version)) {
+    offers.push({
+      version: tag.version, driver: 'container', image: tag.image, source: `image from Debian trixie packages (${path.relative(ROOT, trixieRecipeFile(t.name))})`,
+      build: `sudo ${path.relative(ROOT, TRIXIE_BUILD_SCRIPT)} ${t.name}`,
+    });
   }
   return offers;
 }
