@@ -107,22 +107,36 @@ function properties(r: Reader, allowed: Record<number, DataType>, bad: Record<nu
 /** The minimal Remaining Length encoding of n (2.2.3). */
 function minimalLength(n: number): number { return n < 128 ? 1 : n < 16_384 ? 2 : n < 2_097_152 ? 3 : 4; }
 
-/**
- * Judges the CONNECT at the start of `written` (what a session wrote, in order) for `protocol`.
- * Its boundaries come from its own Remaining Length: when that is not minimal or not a length the
- * written bytes can hold, the broker may have read the packet with other boundaries (not judged).
- */
-export function connectVerdict(written: Buffer, protocol: ProtocolVersion): ConnectVerdict {
-  if (written.length < 2 || written[0]! >> 4 !== 1) return { kind: 'not-judged', reason: 'the first packet is not a CONNECT' };
+/** Where the first packet of `written` starts and how long its body is, by its own Remaining Length; a string says why it cannot be read. */
+function firstFrame(written: Buffer): { start: number; length: number } | string {
+  if (written.length < 2 || written[0]! >> 4 !== 1) return 'the first packet is not a CONNECT';
   let length = 0;
   let i = 1;
   for (; i <= 4 && i < written.length; i++) {
     length += (written[i]! & 0x7f) * 128 ** (i - 1);
     if (!(written[i]! & 0x80)) break;
   }
-  if (i > 4 || i >= written.length || i !== minimalLength(length)) return { kind: 'not-judged', reason: 'the Remaining Length is not in its minimal form' };
-  const start = i + 1;
-  if (start + length > written.length) return { kind: 'not-judged', reason: 'the Remaining Length declares more bytes than were written' };
+  if (i > 4 || i >= written.length || i !== minimalLength(length)) return 'the Remaining Length is not in its minimal form';
+  if (i + 1 + length > written.length) return 'the Remaining Length declares more bytes than were written';
+  return { start: i + 1, length };
+}
+
+/** The first packet of `written` as a broker reads it (its Remaining Length may take bytes of the next packet). */
+export function firstPacketAsRead(written: Buffer): Buffer | undefined {
+  const frame = firstFrame(written);
+  return typeof frame === 'string' ? undefined : written.subarray(0, frame.start + frame.length);
+}
+
+/**
+ * Judges the CONNECT at the start of `written` (what a session wrote, in order) for `protocol`.
+ * Its boundaries come from its own Remaining Length, as a broker reads them (declaring more than the
+ * CONNECT's fields takes bytes of the next packet into it); when that is not minimal or more than was
+ * written, the broker may have read the packet with other boundaries (not judged).
+ */
+export function connectVerdict(written: Buffer, protocol: ProtocolVersion): ConnectVerdict {
+  const frame = firstFrame(written);
+  if (typeof frame === 'string') return { kind: 'not-judged', reason: frame };
+  const { start, length } = frame;
   const v5 = protocol === '5';
   const r = new Reader(written, start + length, v5);
   r.pos = start;

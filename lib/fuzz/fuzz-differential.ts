@@ -8,8 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ProtocolVersion } from '../core/broker.ts';
 import type { DifferentialAnswer, DifferentialFile, DifferentialFinding, FuzzDifferential } from '../core/fuzz-record.ts';
-import { connectVerdict } from './connect-validity.ts';
-import { packetBytes } from './packet-model.ts';
+import { connectVerdict, firstPacketAsRead } from './connect-validity.ts';
 import type { Session } from './session-grammar.ts';
 import { responseKind, sessionWrites, type SessionOutcome } from './session-runner.ts';
 
@@ -29,7 +28,7 @@ export function differentialAnswer(input: number, s: Session, o: SessionOutcome 
   const verdict = connectVerdict(written, s.protocol);
   const base = { input, answer: answerOf(o), kind: responseKind(o) };
   if (verdict.kind === 'must-close') {
-    return { ...base, statement: verdict.statement, connectHex: packetBytes(s.packets[0]!).toString('hex') };
+    return { ...base, statement: verdict.statement, connectHex: firstPacketAsRead(written)!.toString('hex') };
   }
   return { ...base, openBecause: verdict.kind === 'valid' ? 'the CONNECT is valid: the rest of the session may be answered in more than one allowed way' : `the CONNECT is not judged: ${verdict.reason}` };
 }
