@@ -89,7 +89,9 @@ export interface FuzzDifferential {
   compared: number;
   /** Inputs whose statement allows one answer, among those compared. */
   oneAnswer: number;
+  /** The first 50 differences on one-answer inputs, and how many there were per statement and deviating target. */
   findings: DifferentialFinding[];
+  findingCounts: { statement: string; deviating: string; count: number }[];
   /** Differences the specification allows, by reason, with a few examples. */
   informational: { reason: string; count: number; examples: { input: number; answers: Record<string, string> }[] }[];
 }

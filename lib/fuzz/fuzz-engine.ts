@@ -6,7 +6,7 @@
 // down, nothing after it means anything). In differential mode the schedule is unguided and every
 // input's answer is kept for the comparison across targets (fuzz-differential.ts).
 import type { ProtocolVersion } from '../core/broker.ts';
-import type { FuzzRunCounts } from '../core/fuzz-record.ts';
+import type { DifferentialAnswer, FuzzRunCounts } from '../core/fuzz-record.ts';
 import { InputSchedule } from './input-schedule.ts';
 import type { Session } from './session-grammar.ts';
 import { playSession, playWrites, responseKind, sessionWrites, type Endpoint, type SessionOutcome } from './session-runner.ts';
@@ -16,7 +16,6 @@ import { minimizeMemory } from './memory-minimizer.ts';
 import { withoutCredentials, writeReproducers, type ReproducedFinding, type Reproducer } from './fuzz-reproducer.ts';
 import { packetBytes } from './packet-model.ts';
 import { differentialAnswer } from './fuzz-differential.ts';
-import type { DifferentialAnswer } from '../core/fuzz-record.ts';
 
 export interface FuzzOptions {
   endpoint: Endpoint;

@@ -38,7 +38,9 @@ export function renderDifferential(runs: ResultsDocument['fuzzDifferential']): s
   const lines: string[] = [];
   for (const d of runs ?? []) {
     const info = d.informational.reduce((n, x) => n + x.count, 0);
-    lines.push('', `Fuzz differential MQTT ${d.protocol} (seed ${d.seed}, ${d.targets.join(' vs ')}): ${d.compared} inputs compared, ${d.oneAnswer} allow one answer; ${d.findings.length} finding(s), ${info} informational difference(s)`);
+    const total = d.findingCounts.reduce((n, x) => n + x.count, 0);
+    lines.push('', `Fuzz differential MQTT ${d.protocol} (seed ${d.seed}, ${d.targets.join(' vs ')}): ${d.compared} inputs compared, ${d.oneAnswer} allow one answer; ${total} finding(s), ${info} informational difference(s)`);
+    for (const c of d.findingCounts) lines.push(`  ${c.statement}  ${c.count} input(s) where ${c.deviating} did not close`);
     for (const f of d.findings.slice(0, 20)) lines.push(`  ${f.statement}  input ${f.input}: ${f.problem}; CONNECT ${f.reproducerHex}`);
     if (d.findings.length > 20) lines.push(`  ... and ${d.findings.length - 20} more (see results.json)`);
     for (const x of d.informational.slice(0, 5)) lines.push(`  informational (${x.count}): ${x.reason}`);

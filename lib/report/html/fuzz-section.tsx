@@ -71,6 +71,7 @@ function DifferentialTables({ doc }: { doc: ResultsDocument }) {
         <div data-fuzz-differential={d.protocol}>
           <h3>{`Differential, MQTT ${d.protocol}: ${d.targets.join(' vs ')}`}</h3>
           <p class="muted">{`Seed ${d.seed}; ${d.compared} inputs every target played, ${d.oneAnswer} of them allow one answer (a CONNECT that must be closed). A difference there is a finding against the target that answered otherwise.`}</p>
+          {d.findingCounts.length ? <ul>{d.findingCounts.map((c) => <li><code class="spec">{c.statement}</code>{`: ${c.count} input(s) where ${c.deviating} did not close`}</li>)}</ul> : null}
           {d.findings.length ? (
             <table class="grid">
               <thead><tr><th>statement</th><th>input</th><th>answers</th><th>deviating</th><th>CONNECT</th></tr></thead>
