@@ -27,10 +27,10 @@ afterAll(async () => {
   await b?.close();
 });
 
-/** One target's differential run: 4,000 fuzzed packets at most (about 600 sessions; 16 of their CONNECTs carry bad fixed-header flags). */
+/** One target's differential run: 2,500 fuzzed packets at most (about 375 sessions; 7 of their CONNECTs carry bad fixed-header flags). */
 async function answersOf(target: string, host: string, port: number): Promise<DifferentialFile> {
   const report = await runFuzz({
-    endpoint: { host, port }, isAlive: () => true, seed: SEED, budgetMs: 40_000, maxIterations: 4000, differential: true,
+    endpoint: { host, port }, isAlive: () => true, seed: SEED, budgetMs: 40_000, maxIterations: 2500, differential: true,
     // Wide bounds for a loaded machine: a slow answer must not look like a different one.
     answerMs: 2000, canaryTimeoutMs: 5000,
   });
@@ -47,7 +47,7 @@ describe('differential fuzzing', () => {
 
     const [same] = compareDifferential([plain, twin]);
     console.log(`identical: ${same!.compared} compared, ${same!.oneAnswer} one-answer, ${same!.findings.length} findings, informational ${JSON.stringify(same!.informational.map((x) => [x.reason, x.count]))}`);
-    expect(same!.compared).toBeGreaterThan(300);
+    expect(same!.compared).toBeGreaterThan(200);
     expect(same!.oneAnswer).toBeGreaterThan(10);
     expect(same!.findings).toEqual([]);
 
