@@ -28,8 +28,9 @@ function processAlive(pid: number | undefined): () => boolean {
 const CANARY_MS = 5000;
 
 const SUITES: { protocol: ProtocolVersion; key: string; spec: string[] }[] = [
-  { protocol: '3.1.1', key: 'fuzz.sessions-3-1-1', spec: ['MQTT-3.1.2-3', 'MQTT-1.5.3-1', 'MQTT-1.5.3-2', 'MQTT-4.7.1-2', 'MQTT-4.7.1-3'] },
-  { protocol: '5', key: 'fuzz.sessions-5', spec: ['MQTT-3.1.2-3', 'MQTT-1.5.4-1', 'MQTT-1.5.4-2', 'MQTT-4.13.1-1'] },
+  // The CONNECT rules are judged from the bytes written (lib/fuzz/connect-validity.ts).
+  { protocol: '3.1.1', key: 'fuzz.sessions-3-1-1', spec: ['MQTT-3.1.2-3', 'MQTT-1.5.3-1', 'MQTT-1.5.3-2', 'MQTT-2.2.2-2', 'MQTT-3.1.2-13', 'MQTT-3.1.2-14', 'MQTT-3.1.2-15', 'MQTT-3.1.2-22', 'MQTT-3.1.4-1', 'MQTT-4.7.1-2', 'MQTT-4.7.1-3'] },
+  { protocol: '5', key: 'fuzz.sessions-5', spec: ['MQTT-3.1.2-3', 'MQTT-1.5.4-1', 'MQTT-1.5.4-2', 'MQTT-2.1.3-1', 'MQTT-3.1.2-11', 'MQTT-3.1.2-12', 'MQTT-3.1.2-13', 'MQTT-3.1.4-1', 'MQTT-4.13.1-1'] },
 ];
 
 describe.each(SUITES)('fuzz: MQTT $protocol sessions', ({ protocol, key, spec }) => {
