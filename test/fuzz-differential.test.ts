@@ -2,7 +2,9 @@
 // aedes brokers get the same seeded, unguided inputs and must show no difference on an input that
 // allows one answer; the same inputs through a fault proxy that repairs CONNECT fixed-header flags
 // (`accept-connect-header-flags`: the broker then accepts what it must close, MQTT-2.2.2-2) must show
-// that difference, with the statement, against the faulted target alone. In process, no binary needed.
+// that difference, with the statement, against the faulted target alone (in process). Then the CLI
+// path: two targets make a differential run whose comparison lands in results.json and the report.
+// Needs: the mosquitto binary for the CLI test (a failure with CI=true when it is missing).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startAedesBroker, type RunningAedes } from '../lib/targets/aedes-broker.ts';
 import { startFaultProxy, type StartedFaultProxy } from '../lib/faults/fault-proxy.ts';
@@ -10,6 +12,10 @@ import { findFault } from '../lib/faults/catalogue.ts';
 import { runFuzz } from '../lib/fuzz/fuzz-engine.ts';
 import { compareDifferential } from '../lib/fuzz/fuzz-differential.ts';
 import type { DifferentialFile } from '../lib/core/fuzz-record.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { needBinary } from './support/requirements.ts';
+import { runHarness } from './support/run-harness.ts';
 
 const SEED = 3;
 let a: RunningAedes | undefined;
@@ -60,5 +66,20 @@ describe('differential fuzzing', () => {
     // surrogate in a client id (MQTT-1.5.3-1) may show: the proxy forwards each packet as its own
     // write, while directly a malformed packet later in the same segment makes aedes close first.
     for (const f of diff!.findings) expect(f.deviating).toEqual(['aedes-b-faulted']);
+  }, 150_000);
+
+  test('through the CLI, aedes against Mosquitto: the differences on one-answer inputs name aedes with their statements', async (ctx) => {
+    needBinary(ctx, 'mosquitto');
+    const r = await runHarness(['--target', 'aedes:embedded,mosquitto', '--driver', 'local', '--suite', 'fuzz', '--protocol', '3.1.1', '--fuzz-budget', '3s', '--fuzz-iterations', '2500', '--fuzz-seed', String(SEED)], { timeoutMs: 120_000 });
+    const [d] = r.results?.fuzzDifferential ?? [];
+    console.log(`CLI: ${d?.compared} compared, ${d?.oneAnswer} one-answer, findings ${JSON.stringify(d?.findingCounts)}`);
+    expect(d, r.stderr.slice(-2000)).toBeDefined();
+    expect(d!.targets).toEqual(['aedes', 'mosquitto']);
+    // aedes accepts U+0000 and ill-formed UTF-8 in a client id (listed deviations); Mosquitto closes.
+    expect(d!.findingCounts.map((c) => c.deviating)).toContain('aedes');
+    expect(d!.findings.every((f) => f.statement.startsWith('MQTT-') && f.deviating.join() === 'aedes')).toBe(true);
+    expect(r.stdout + r.stderr).toMatch(/Fuzz differential MQTT 3\.1\.1 \(seed 3, aedes vs mosquitto\)/);
+    expect(fs.existsSync(path.join(r.reportDir, 'latest', 'fuzz', 'mosquitto.json'))).toBe(true);
+    expect(fs.readFileSync(path.join(r.reportDir, 'latest', 'index.html'), 'utf8')).toContain('data-fuzz-differential="3.1.1"');
   }, 150_000);
 });
