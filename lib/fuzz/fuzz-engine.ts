@@ -16,6 +16,7 @@ import { minimizeMemory } from './memory-minimizer.ts';
 import { withoutCredentials, writeReproducers, type ReproducedFinding, type Reproducer } from './fuzz-reproducer.ts';
 import { packetBytes } from './packet-model.ts';
 import { differentialAnswer } from './fuzz-differential.ts';
+import { firstPacketAsRead } from './connect-validity.ts';
 
 export interface FuzzOptions {
   endpoint: Endpoint;
@@ -229,7 +230,8 @@ const emptyReproducer = (): Reproducer => ({ writes: [], responses: [], notes: [
  * the whole session is the reproducer.
  */
 async function connectAlone(at: Endpoint, s: Session, answerMs: number): Promise<Reproducer> {
-  const alone = [packetBytes(s.packets[0]!)];
+  // As the broker read it: a Remaining Length that declares more takes the next packet's first bytes in.
+  const alone = [firstPacketAsRead(Buffer.concat(sessionWrites(s))) ?? packetBytes(s.packets[0]!)];
   const replay = await playWrites(at, alone, answerMs, false, s.protocol).catch(() => undefined);
   const reproduced = replay?.frames.some((f) => f.type === 2 && f.bytes[3] === 0) ?? false;
   const writes = reproduced ? alone : sessionWrites(s);
