@@ -11,7 +11,7 @@ import { runHarness } from './support/run-harness.ts';
 test('a 20 s fuzz smoke against Mosquitto holds the oracle and records what it exercised', async (ctx) => {
   needBinary(ctx, 'mosquitto');
   // Bounded in count as well as time: 200,000 fuzzed packets (100,000 per protocol, each gets 10 s of
-  // the budget). The fastest rate measured is 6,440 packets/s per protocol (this machine at load 16;
+  // the budget). The fastest rate measured is 7,240 packets/s per protocol (this machine at load 12;
   // an idle CI machine reached 6,000+), so at up to 10,000/s a machine still fuzzes for the whole 20 s
   // and the cap only stops a machine faster than any seen, before the smoke grows with it.
   const r = await runHarness(['--target', 'mosquitto', '--driver', 'local', '--suite', 'fuzz', '--fuzz-budget', '20s', '--fuzz-iterations', '200000', '--fuzz-seed', '7'], { timeoutMs: 150_000 });
