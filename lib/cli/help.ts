@@ -69,6 +69,8 @@ Flags:
       --fuzz-iterations <n> with --suite fuzz: stop after n fuzzed packets at the latest (default 1000000)
       --fuzz-seed <n>     with --suite fuzz: the generator's seed (default: random, recorded in the result);
                           same seed + same broker = same inputs; see docs/fuzz.md
+                          with several --target: differential mode, the same inputs on each broker,
+                          differences where the specification allows one answer reported with the statement
   -h, --help              this text
   positional words        run only tests whose name contains one of them (case-insensitive),
                           e.g. npm test -- --target mosquitto "QoS 2"

@@ -43,3 +43,55 @@ export interface FuzzRecord extends FuzzRunCounts {
   loadAverage: number;
   findings: FuzzFindingRecord[];
 }
+
+/**
+ * One input's answer in a differential fuzz run (docs/fuzz.md): the statement that allows one answer
+ * to it (a CONNECT that must be closed), what the broker answered, and its response kind.
+ */
+export interface DifferentialAnswer {
+  input: number;
+  /** Set when the specification allows one answer: the CONNECT must be closed, never accepted. */
+  statement?: string;
+  /** Why the input allows more than one answer (a valid CONNECT, boundaries not certain, ...). */
+  openBecause?: string;
+  /** accepted (CONNACK 0), refused (CONNACK n), closed (no CONNACK), open or silent (neither). */
+  answer: string;
+  /** The whole session's response kind (session-runner.ts responseKind). */
+  kind: string;
+  /** The CONNECT in hex, for inputs with a statement (a difference there needs its reproducer). */
+  connectHex?: string;
+}
+
+/** `<run dir>/fuzz/<target>.json` in a differential run: the answers per protocol version. */
+export interface DifferentialFile {
+  target: string;
+  seed: number;
+  runs: Partial<Record<ProtocolVersion, DifferentialAnswer[]>>;
+}
+
+/** A difference on an input whose statement allows one answer: a finding against `deviating`. */
+export interface DifferentialFinding {
+  statement: string;
+  input: number;
+  answers: Record<string, string>;
+  /** The targets whose answer the statement forbids. */
+  deviating: string[];
+  problem: string;
+  reproducerHex: string;
+}
+
+/** The comparison of every target's answers for one protocol version (results.json `fuzzDifferential`). */
+export interface FuzzDifferential {
+  protocol: ProtocolVersion;
+  seed: number;
+  targets: string[];
+  /** Inputs every target played (a time budget lets a faster broker play more). */
+  compared: number;
+  /** Inputs whose statement allows one answer, among those compared. */
+  oneAnswer: number;
+  /** The first 50 differences on one-answer inputs, and how many there were per statement and deviating target. */
+  findings: DifferentialFinding[];
+  findingCounts: { statement: string; deviating: string; count: number }[];
+  /** Differences the specification allows, by reason, with a few examples. */
+  informational: { reason: string; count: number; examples: { input: number; answers: Record<string, string> }[] }[];
+}

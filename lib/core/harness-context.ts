@@ -39,7 +39,11 @@ export interface HarnessContext {
   /** An external broker's own material, from its profile (absent for managed brokers). */
   external?: ExternalMaterial;
   /** --suite fuzz: its budget and seed, and where findings are written (`<run dir>/fuzz`). */
-  fuzz?: { budgetMs: number; maxIterations: number; seed: number; outDir: string };
+  fuzz?: {
+    budgetMs: number; maxIterations: number; seed: number; outDir: string;
+    /** Differential mode (several targets): the unguided schedule, and where this target's answers go. */
+    differentialFile?: string;
+  };
 }
 
 /** A client certificate with its key (paths) and the key's passphrase. */

@@ -3,9 +3,10 @@
 // after every batch; on a finding, minimize it and write it as a vector file. Sessions run in
 // parallel on their own connections (`concurrency`); input-schedule.ts keeps the inputs the same for
 // the same seed. Bounded by iterations and time; stops at the first liveness finding (the broker is
-// down, nothing after it means anything).
+// down, nothing after it means anything). In differential mode the schedule is unguided and every
+// input's answer is kept for the comparison across targets (fuzz-differential.ts).
 import type { ProtocolVersion } from '../core/broker.ts';
-import type { FuzzRunCounts } from '../core/fuzz-record.ts';
+import type { DifferentialAnswer, FuzzRunCounts } from '../core/fuzz-record.ts';
 import { InputSchedule } from './input-schedule.ts';
 import type { Session } from './session-grammar.ts';
 import { playSession, playWrites, responseKind, sessionWrites, type Endpoint, type SessionOutcome } from './session-runner.ts';
@@ -14,6 +15,8 @@ import { minimizeLiveness } from './liveness-minimizer.ts';
 import { minimizeMemory } from './memory-minimizer.ts';
 import { withoutCredentials, writeReproducers, type ReproducedFinding, type Reproducer } from './fuzz-reproducer.ts';
 import { packetBytes } from './packet-model.ts';
+import { differentialAnswer } from './fuzz-differential.ts';
+import { firstPacketAsRead } from './connect-validity.ts';
 
 export interface FuzzOptions {
   endpoint: Endpoint;
@@ -44,6 +47,8 @@ export interface FuzzOptions {
   /** Time for minimizing one finding (default 20 s) and its replay cap (default 400). */
   minimizeBudgetMs?: number;
   minimizeMaxTests?: number;
+  /** Differential mode: the unguided schedule (input i from the seed and i alone) and every input's answer in the report. */
+  differential?: boolean;
   /** Where the reproducer vector file goes, and its file stem (`fuzz-<target>-seed<n>`). */
   outDir?: string;
   stem?: string;
@@ -65,6 +70,8 @@ export interface FuzzReport extends FuzzRunCounts {
   stoppedBy: 'budget' | 'iterations' | 'liveness finding' | 'memory finding' | 'slow canary';
   /** A canary that failed while 32 sessions ran but passed once they had stopped: the broker was slow, not down (no finding). */
   slowCanary?: string;
+  /** Differential mode: each played input's answer, in input order. */
+  answers?: DifferentialAnswer[];
 }
 
 const MAX_SPEC_FINDINGS = 5;
@@ -79,7 +86,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   const concurrency = o.concurrency ?? 32;
   const batchSize = o.batchSize ?? 256;
   const protocols = [...(o.protocols ?? ['3.1.1'])];
-  const schedule = new InputSchedule(o.seed, o.lag ?? 512, protocols, (i) => `fz-${o.seed}-${i}`, o.endpoint.credentials);
+  const schedule = new InputSchedule(o.seed, o.lag ?? 512, protocols, (i) => `fz-${o.seed}-${i}`, o.endpoint.credentials, !o.differential);
+  const answers: DifferentialAnswer[] | undefined = o.differential ? [] : undefined;
   const findings: FuzzFinding[] = [];
   const confirming: Promise<void>[] = [];
   const played = new Map<number, Played | null>();
@@ -137,6 +145,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
         suspects.push({ index: folded, session: p.session });
         due = true; // no connection at all: ask the canary at once
       }
+      if (p && answers) answers.push(differentialAnswer(folded, p.session, p.outcome));
       schedule.observe(folded, p?.outcome ? `${p.session.protocol} ${responseKind(p.outcome)}` : undefined);
       folded++;
       if (++sinceCanary >= batchSize) due = true;
@@ -209,7 +218,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     seed: o.seed, protocols, iterations, sessions, elapsedMs: loopMs, iterationsPerSec: perSec(iterations), sessionsPerSec: perSec(sessions), concurrency,
     responseKinds: schedule.responseKinds, corpusSize: schedule.corpusSize, canaryChecks, findings, stoppedBy, ...(slowCanary ? { slowCanary } : {}),
     ...(rss.length ? { rssKb: { first: rss[0]!, last: rss.at(-1)!, max: Math.max(...rss) } } : {}),
-    reproducerFiles,
+    reproducerFiles, ...(answers ? { answers } : {}),
   };
 }
 
@@ -221,7 +230,8 @@ const emptyReproducer = (): Reproducer => ({ writes: [], responses: [], notes: [
  * the whole session is the reproducer.
  */
 async function connectAlone(at: Endpoint, s: Session, answerMs: number): Promise<Reproducer> {
-  const alone = [packetBytes(s.packets[0]!)];
+  // As the broker read it: a Remaining Length that declares more takes the next packet's first bytes in.
+  const alone = [firstPacketAsRead(Buffer.concat(sessionWrites(s))) ?? packetBytes(s.packets[0]!)];
   const replay = await playWrites(at, alone, answerMs, false, s.protocol).catch(() => undefined);
   const reproduced = replay?.frames.some((f) => f.type === 2 && f.bytes[3] === 0) ?? false;
   const writes = reproduced ? alone : sessionWrites(s);

@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import { RawClient } from '../mqtt/raw-client.ts';
 import { encode } from '../mqtt/frames.ts';
-import type { Endpoint, SessionOutcome } from './session-runner.ts';
+import { sessionWrites, type Endpoint, type SessionOutcome } from './session-runner.ts';
 import type { Session } from './session-grammar.ts';
-import { violationOf } from './packet-model.ts';
+import { connectVerdict } from './connect-validity.ts';
 import { topicMatches } from '../policy/test-policy.ts';
 
 export interface CanaryResult {
@@ -105,9 +105,10 @@ async function roundTrip(at: Endpoint, isAlive: () => boolean, timeoutMs: number
 
 /**
  * A response the specification forbids, as `{ statement, problem }`:
- * - a CONNECT the mutators broke in a way that requires a close (the reserved flag, ill-formed UTF-8
- *   or U+0000 in a string, an MQTT 5 property that makes it malformed or a Protocol Error) answered
- *   with CONNACK 0: the broker accepted a connection it must have closed;
+ * - a CONNECT whose bytes, as written, do not conform (fixed-header or Connect Flags, ill-formed
+ *   UTF-8 or U+0000 in a string, an MQTT 5 property that makes it malformed or a Protocol Error, a
+ *   payload the flags do not match) answered with CONNACK 0: the broker accepted a connection it
+ *   must have closed;
  * - a PUBLISH delivered with a wildcard in its topic name, or delivered on a filter that is not a
  *   valid filter (`fz/#/x`, `fz+/x`) when no valid filter of the session matches it.
  */
@@ -120,12 +121,13 @@ export function forbiddenResponse(s: Session, o: SessionOutcome): { statement: s
 
 function acceptedBrokenConnect(s: Session, o: SessionOutcome): { statement: string; problem: string } | undefined {
   const connect = s.packets[0];
-  // A CONNECT whose Remaining Length was broken too may have been read as another packet: no judgement.
-  const violates = connect ? violationOf(connect) : undefined;
-  if (connect?.type !== 1 || !violates || connect.length !== 'minimal') return undefined;
+  if (connect?.type !== 1) return undefined;
+  // Judged from the bytes written, decoded afresh (connect-validity.ts), not from what the mutators noted.
+  const verdict = connectVerdict(Buffer.concat(sessionWrites(s)), s.protocol);
+  if (verdict.kind !== 'must-close') return undefined;
   const connack = o.frames.find((f) => f.type === 2);
   if (connack && connack.bytes[3] === 0) {
-    return { statement: violates, problem: `CONNACK 0 accepted a CONNECT that must be closed (${connect.notes.slice(1).join(', ')})` };
+    return { statement: verdict.statement, problem: `CONNACK 0 accepted a CONNECT that must be closed: ${verdict.reason} (${connect.notes.slice(1).join(', ')})` };
   }
   return undefined;
 }

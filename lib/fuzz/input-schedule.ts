@@ -22,7 +22,11 @@ export class InputSchedule {
   private readonly corpus: { from: number; session: Session }[] = [];
   private readonly kinds = new Set<string>();
 
-  constructor(seed: number, readonly lag: number, private readonly protocols: readonly ProtocolVersion[], private readonly clientId: (i: number) => string, private readonly credentials?: Credentials) {
+  /**
+   * `guided: false` (differential mode): no corpus; a mutated input mutates a session fresh from the
+   * grammar, so input i depends on the seed and i alone, never on what a broker answered.
+   */
+  constructor(seed: number, readonly lag: number, private readonly protocols: readonly ProtocolVersion[], private readonly clientId: (i: number) => string, private readonly credentials?: Credentials, private readonly guided = true) {
     this.r = new SeededRandom(seed);
   }
 
@@ -32,9 +36,12 @@ export class InputSchedule {
       const j = this.generated++;
       let eligible = this.corpus.length;
       while (eligible > 0 && this.corpus[eligible - 1]!.from >= j - this.lag) eligible--;
-      const session = eligible && this.r.chance(MUTATE_SHARE)
-        ? mutateSession(this.corpus[this.r.int(eligible)]!.session, this.r, this.clientId(j))
-        : generateSession(this.r, this.clientId(j), this.r.pick(this.protocols), this.credentials);
+      const fresh = () => generateSession(this.r, this.clientId(j), this.r.pick(this.protocols), this.credentials);
+      const session = !this.guided
+        ? (this.r.chance(MUTATE_SHARE) ? mutateSession(fresh(), this.r, this.clientId(j)) : fresh())
+        : eligible && this.r.chance(MUTATE_SHARE)
+          ? mutateSession(this.corpus[this.r.int(eligible)]!.session, this.r, this.clientId(j))
+          : fresh();
       this.packetsGenerated += session.packets.length;
       this.pending.set(j, session);
       this.packetsThrough.set(j, this.packetsGenerated);
@@ -49,7 +56,7 @@ export class InputSchedule {
     this.packetsThrough.delete(i);
     if (session && kind !== undefined && !this.kinds.has(kind)) {
       this.kinds.add(kind);
-      this.corpus.push({ from: i, session });
+      if (this.guided) this.corpus.push({ from: i, session });
     }
   }
 

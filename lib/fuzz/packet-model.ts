@@ -31,14 +31,15 @@ export interface PacketModel {
   /** What the generator and mutators did, for reproducer comments. */
   notes: string[];
   /**
-   * The rules the mutations break whose required reaction is a close (see fuzz-oracle.ts), keyed by
-   * what was mutated (a field, the properties, the flags): a later mutation of the same thing
-   * replaces the entry, so a value mutated back to a valid one no longer counts.
+   * The rules the mutations claim to break whose required reaction is a close, keyed by what was
+   * mutated (a field, the properties, the flags): a later mutation of the same thing replaces the
+   * entry. A claim, for notes and for the property test against connect-validity.ts; the oracle
+   * judges the bytes sent, never this record.
    */
   violations?: Record<string, string | undefined>;
 }
 
-/** The first rule the packet, as it will be sent, breaks (undefined: none). */
+/** The first rule the mutations claim the packet breaks (undefined: none). */
 export function violationOf(p: { violations?: Record<string, string | undefined> }): string | undefined {
   return Object.values(p.violations ?? {}).find((v) => v !== undefined);
 }
@@ -85,5 +86,10 @@ export function packetBytes(p: PacketModel): Buffer {
 }
 
 export function clonePacket(p: PacketModel): PacketModel {
-  return { ...p, fields: p.fields.map((f) => (f.kind === 'props' ? { ...f, value: f.value.map((x) => ({ ...x })) } : { ...f })) as Field[], notes: [...p.notes] };
+  // The violations record is copied too: shared, a mutant's mutation rewrote its parent's record
+  // (and every sibling's), the CI false alarm of docs/fuzz.md (a U+FEFF client id judged a surrogate).
+  return {
+    ...p, fields: p.fields.map((f) => (f.kind === 'props' ? { ...f, value: f.value.map((x) => ({ ...x })) } : { ...f })) as Field[], notes: [...p.notes],
+    ...(p.violations ? { violations: { ...p.violations } } : {}),
+  };
 }

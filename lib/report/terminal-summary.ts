@@ -33,6 +33,21 @@ export function renderFindings(findings: readonly Finding[] | undefined): string
   return lines;
 }
 
+/** Differential fuzzing: per protocol, the inputs compared and every difference on a one-answer statement. */
+export function renderDifferential(runs: ResultsDocument['fuzzDifferential']): string[] {
+  const lines: string[] = [];
+  for (const d of runs ?? []) {
+    const info = d.informational.reduce((n, x) => n + x.count, 0);
+    const total = d.findingCounts.reduce((n, x) => n + x.count, 0);
+    lines.push('', `Fuzz differential MQTT ${d.protocol} (seed ${d.seed}, ${d.targets.join(' vs ')}): ${d.compared} inputs compared, ${d.oneAnswer} allow one answer; ${total} finding(s), ${info} informational difference(s)`);
+    for (const c of d.findingCounts) lines.push(`  ${c.statement}  ${c.count} input(s) where ${c.deviating} did not close`);
+    for (const f of d.findings.slice(0, 20)) lines.push(`  ${f.statement}  input ${f.input}: ${f.problem}; CONNECT ${f.reproducerHex}`);
+    if (d.findings.length > 20) lines.push(`  ... and ${d.findings.length - 20} more (see results.json)`);
+    for (const x of d.informational.slice(0, 5)) lines.push(`  informational (${x.count}): ${x.reason}`);
+  }
+  return lines;
+}
+
 export function renderTerminalSummary(doc: ResultsDocument, runDir: string): string {
   const lines: string[] = [''];
   const header = ['target', 'driver', 'version', ...TEST_STATUSES];
@@ -74,6 +89,7 @@ export function renderTerminalSummary(doc: ResultsDocument, runDir: string): str
     for (const id of t.unmatchedExpectations!) lines.push(`  ${id}`);
   }
   lines.push(...renderFindings(doc.findings));
+  lines.push(...renderDifferential(doc.fuzzDifferential));
   lines.push(...renderCoverage(doc.coverage));
   for (const t of doc.targets.filter((x) => x.startError)) lines.push('', `start failed: ${t.startError}`);
   lines.push('', `Results: ${runDir}/results.json  (exit code ${doc.run.exitCode})`);

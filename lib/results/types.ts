@@ -1,6 +1,6 @@
 // The versioned result document (`results.json`). Console, JUnit and HTML output are pure functions
 // of it. Schema: fixtures/schema/results.schema.json — bump RESULTS_SCHEMA_VERSION with every change.
-import type { FuzzRecord } from '../core/fuzz-record.ts';
+import type { FuzzDifferential, FuzzRecord } from '../core/fuzz-record.ts';
 import type { Capabilities, DriverName, ListenerName, ProtocolVersion } from '../core/broker.ts';
 
 // 2: tests carry `key`; expectations, findings and the compare view point at it (v1 had only the
@@ -290,4 +290,6 @@ export interface ResultsDocument {
   coverage?: CoverageRecord[];
   findings?: Finding[];
   benchmarks?: BenchmarkResult[];
+  /** --suite fuzz with several targets: the same inputs' answers compared, per protocol version. */
+  fuzzDifferential?: FuzzDifferential[];
 }

@@ -33,6 +33,7 @@ import { judgeBenchmarks, runBenchSuite } from '../load/bench-suite.ts';
 import type { BenchmarkResult } from '../results/types.ts';
 import { PARTIAL_FORMAT, PARTIAL_VERSION, type ScenarioPartial } from '../load/shard-merge.ts';
 import { writePartial } from '../load/shard-partial.ts';
+import { compareDifferential, readDifferentialFiles } from '../fuzz/fuzz-differential.ts';
 
 /**
  * How a finished run becomes files and terminal output. lib/report supplies it (run sits below
@@ -211,7 +212,7 @@ async function runTarget(plan: ResolvedPlan, runPlan: RunPlan, runId: string, te
       requestedProtocols: runPlan.protocols ?? [...PROTOCOL_VERSIONS],
       strict: runPlan.strict,
       ...(runPlan.keys ? { keys: runPlan.keys } : {}),
-      ...(runPlan.fuzz ? { fuzz: { ...runPlan.fuzz, outDir: path.join(runDir, 'fuzz') } } : {}),
+      ...(runPlan.fuzz ? { fuzz: { ...runPlan.fuzz, outDir: path.join(runDir, 'fuzz'), ...(differential(runPlan) ? { differentialFile: differentialFile(runDir, label) } : {}) } } : {}),
     };
     if (runPlan.fault) {
       faultProxy = await wrapWithFault(context, runPlan.fault);
@@ -279,6 +280,10 @@ function probeRecord(p: Probed): Partial<TargetRecord> {
     capabilities: p.reconciled.effective,
   };
 }
+
+/** Several targets with the fuzz suite: the same seeded, unguided inputs go to each (docs/fuzz.md). */
+const differential = (plan: RunPlan) => Boolean(plan.fuzz) && plan.targets.length > 1;
+const differentialFile = (runDir: string, label: string) => path.join(runDir, 'fuzz', `${label}.json`);
 
 export function exitCodeFor(runs: TargetRun[], options: { strictExpectations?: boolean } = {}): number {
   if (runs.some((r) => r.rigError)) return EXIT.badInputOrRig;
@@ -371,6 +376,10 @@ export async function executeRun(plan: RunPlan, argv: string[], outputs: RunOutp
     tests: runs.flatMap((r) => r.tests),
     ...(bench ? { benchmarks: bench.results } : {}),
   };
+  if (differential(plan)) {
+    const compared = compareDifferential(readDifferentialFiles(runs.map((r) => differentialFile(runDir, r.record.label ?? r.record.name))));
+    if (compared.length) doc.fuzzDifferential = compared;
+  }
   const findings = [...deriveFindings(doc.tests, doc.targets), ...contradictionFindings(doc.targets)];
   if (findings.length) doc.findings = findings;
   // Coverage is a statement about the conformance suite; other suites alone would show a misleading figure.

@@ -4,13 +4,15 @@
 // the specification forbids. Findings are minimized (where the broker can be replayed) and written as
 // vector files under <run dir>/fuzz/. Budget, iteration cap and seed: --fuzz-budget,
 // --fuzz-iterations, --fuzz-seed (lib/fuzz/fuzz-plan.ts); the budget is shared by the protocol
-// versions run. docs/fuzz.md.
+// versions run. With several targets (differential mode) the schedule is unguided and each input's
+// answer goes to <run dir>/fuzz/<target>.json for lib/run to compare. docs/fuzz.md.
 import { describe } from 'vitest';
 import type { ProtocolVersion } from '../../lib/core/broker.ts';
 import { runFuzz } from '../../lib/fuzz/fuzz-engine.ts';
 import { processWatch } from '../../lib/fuzz/fuzz-oracle.ts';
 import { DEFAULT_FUZZ_BUDGET_MS, DEFAULT_FUZZ_ITERATIONS } from '../../lib/fuzz/fuzz-plan.ts';
 import { fuzzRecord, fuzzSummary } from '../../lib/fuzz/fuzz-summary.ts';
+import { writeDifferentialAnswers } from '../../lib/fuzz/fuzz-differential.ts';
 import { harness, notApplicable, requireListener } from '../support/harness.ts';
 import { keyedTest, recordCheck } from '../support/keyed-test.ts';
 
@@ -26,8 +28,9 @@ function processAlive(pid: number | undefined): () => boolean {
 const CANARY_MS = 5000;
 
 const SUITES: { protocol: ProtocolVersion; key: string; spec: string[] }[] = [
-  { protocol: '3.1.1', key: 'fuzz.sessions-3-1-1', spec: ['MQTT-3.1.2-3', 'MQTT-1.5.3-1', 'MQTT-1.5.3-2', 'MQTT-4.7.1-2', 'MQTT-4.7.1-3'] },
-  { protocol: '5', key: 'fuzz.sessions-5', spec: ['MQTT-3.1.2-3', 'MQTT-1.5.4-1', 'MQTT-1.5.4-2', 'MQTT-4.13.1-1'] },
+  // The CONNECT rules are judged from the bytes written (lib/fuzz/connect-validity.ts).
+  { protocol: '3.1.1', key: 'fuzz.sessions-3-1-1', spec: ['MQTT-3.1.2-3', 'MQTT-1.5.3-1', 'MQTT-1.5.3-2', 'MQTT-2.2.2-2', 'MQTT-3.1.2-13', 'MQTT-3.1.2-14', 'MQTT-3.1.2-15', 'MQTT-3.1.2-22', 'MQTT-3.1.4-1', 'MQTT-4.7.1-2', 'MQTT-4.7.1-3'] },
+  { protocol: '5', key: 'fuzz.sessions-5', spec: ['MQTT-3.1.2-3', 'MQTT-1.5.4-1', 'MQTT-1.5.4-2', 'MQTT-2.1.3-1', 'MQTT-3.1.2-11', 'MQTT-3.1.2-12', 'MQTT-3.1.2-13', 'MQTT-3.1.4-1', 'MQTT-4.13.1-1'] },
 ];
 
 describe.each(SUITES)('fuzz: MQTT $protocol sessions', ({ protocol, key, spec }) => {
@@ -49,7 +52,9 @@ describe.each(SUITES)('fuzz: MQTT $protocol sessions', ({ protocol, key, spec })
       protocols: [protocol],
       seed: plan.seed, budgetMs, maxIterations: Math.ceil(plan.maxIterations / share), canaryTimeoutMs: CANARY_MS,
       ...(plan.outDir ? { outDir: plan.outDir, stem: `fuzz-${h.target.name}-seed${plan.seed}` } : {}),
+      ...(plan.differentialFile ? { differential: true } : {}),
     });
+    if (plan.differentialFile && report.answers) writeDifferentialAnswers(plan.differentialFile, h.target.name, plan.seed, protocol, report.answers);
     const summary = fuzzSummary(report);
     ctx.task.meta.detail = { ...ctx.task.meta.detail, actual: summary, fuzz: fuzzRecord(report) };
     // A finding first (a broker dead from the start is a liveness finding); then a run that exercised

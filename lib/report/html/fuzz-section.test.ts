@@ -34,3 +34,19 @@ test('the fuzz section shows each fuzz run with its rate and load average, and i
 test('no fuzz run, no fuzz section', async () => {
   expect(await renderReportHtml(fixture())).not.toContain('<section id="fuzz">');
 });
+
+test('a differential run shows its findings with statement and deviating target, and the allowed differences with their reason', async () => {
+  const doc: ResultsDocument = {
+    ...fixture(), tests: [...fixture().tests, fuzzTest],
+    fuzzDifferential: [{
+      protocol: '3.1.1', seed: 1, targets: ['aedes', 'mosquitto'], compared: 3196, oneAnswer: 260,
+      findings: [{ statement: 'MQTT-3.1.4-1', input: 377, answers: { aedes: 'accepted', mosquitto: 'closed' }, deviating: ['aedes'], problem: 'aedes did not close', reproducerHex: '101700044d51' }],
+      findingCounts: [{ statement: 'MQTT-3.1.4-1', deviating: 'aedes', count: 7 }],
+      informational: [{ reason: 'the CONNECT is valid: the rest of the session may be answered in more than one allowed way', count: 2242, examples: [{ input: 5, answers: { aedes: 'connack:0 open', mosquitto: 'connack:0 close' } }] }],
+    }],
+  };
+  expect(validateResults(doc).filter((e) => e.includes('/fuzzDifferential'))).toEqual([]);
+  const section = /<section id="fuzz">(.*?)<\/section>/s.exec(await renderReportHtml(doc))?.[1] ?? '';
+  expect(section).toContain('data-differential-finding="MQTT-3.1.4-1"');
+  for (const shown of ['aedes vs mosquitto', '3196', '7 input(s) where aedes did not close', '101700044d51', 'more than one allowed way', '2242']) expect(section).toContain(shown);
+});

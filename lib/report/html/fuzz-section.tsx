@@ -58,6 +58,52 @@ export function FuzzSection({ doc }: { doc: ResultsDocument }) {
           </tbody>
         </table>
       ) : <p>No findings.</p>}
+      <DifferentialTables doc={doc} />
     </section>
+  );
+}
+
+/** Differential mode (several targets): per protocol, the differences on one-answer statements and the allowed ones. */
+function DifferentialTables({ doc }: { doc: ResultsDocument }) {
+  return (
+    <>
+      {(doc.fuzzDifferential ?? []).map((d) => (
+        <div data-fuzz-differential={d.protocol}>
+          <h3>{`Differential, MQTT ${d.protocol}: ${d.targets.join(' vs ')}`}</h3>
+          <p class="muted">{`Seed ${d.seed}; ${d.compared} inputs every target played, ${d.oneAnswer} of them allow one answer (a CONNECT that must be closed). A difference there is a finding against the target that answered otherwise.`}</p>
+          {d.findingCounts.length ? <ul>{d.findingCounts.map((c) => <li><code class="spec">{c.statement}</code>{`: ${c.count} input(s) where ${c.deviating} did not close`}</li>)}</ul> : null}
+          {d.findings.length ? (
+            <table class="grid">
+              <thead><tr><th>statement</th><th>input</th><th>answers</th><th>deviating</th><th>CONNECT</th></tr></thead>
+              <tbody>
+                {d.findings.map((f) => (
+                  <tr data-differential-finding={f.statement}>
+                    <td><code class="spec">{f.statement}</code></td>
+                    <td class="num">{f.input}</td>
+                    <td>{Object.entries(f.answers).map(([t, a]) => <div>{`${t}: ${a}`}</div>)}</td>
+                    <td><b>{f.deviating.join(', ')}</b></td>
+                    <td><code>{f.reproducerHex}</code></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : <p>No difference on an input that allows one answer.</p>}
+          {d.informational.length ? (
+            <table class="grid">
+              <thead><tr><th>informational: why several answers are allowed</th><th>inputs</th><th>example</th></tr></thead>
+              <tbody>
+                {d.informational.map((x) => (
+                  <tr>
+                    <td>{x.reason}</td>
+                    <td class="num">{x.count}</td>
+                    <td>{x.examples[0] ? Object.entries(x.examples[0].answers).map(([t, a]) => <div>{`input ${x.examples[0]!.input}, ${t}: ${a}`}</div>) : '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+        </div>
+      ))}
+    </>
   );
 }
