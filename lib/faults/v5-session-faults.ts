@@ -3,6 +3,7 @@
 // Will only with one property, Receive Maximum off by one. Each names the one test that must catch
 // it on an assertion.
 import type { IConnackPacket, Packet } from 'mqtt-packet';
+import type { ProxyConnection } from './fault.ts';
 import { connack, connect, connectOf, rememberConnect, v5, without, withoutWillProperty, withProps, type V5Fault } from './v5-fault-kit.ts';
 
 /** Client Identifiers the proxy has seen connect (for the fault that acts only on a known client). */
@@ -127,6 +128,11 @@ const EXPIRY_FAULTS: V5Fault[] = [
   },
 ];
 
+const PINGRESP = { cmd: 'pingresp' } as Packet;
+
+/** A later connection of the proxy carries this connection's Client Identifier: the broker closed this one for it. */
+const takenOver = (c: ProxyConnection): boolean => !!c.clientId && c.all().some((o) => o.id > c.id && o.clientId === c.clientId);
+
 const DISCONNECT_FAULTS: V5Fault[] = [
   {
     name: 'v5-keep-alive-disconnect-code-outside-table', statement: 'MQTT-3.14.2-1', catchers: ['v5.server-disconnect.keep-alive-timeout'],
@@ -134,9 +140,23 @@ const DISCONNECT_FAULTS: V5Fault[] = [
     fromServer: (f, c) => (v5(c) && f.packet?.cmd === 'disconnect' && f.packet.reasonCode === 0x8d ? { ...f.packet, reasonCode: 0x05 } : undefined),
   },
   {
+    // Mosquitto 2.0.11 closes a taken-over connection without any DISCONNECT (MQTT-3.1.4-3 lets it), so
+    // rewriting its DISCONNECT 0x8E alone would never act there: on such a close the fault sends the
+    // DISCONNECT 0x8E a broker may send, then the PINGRESP, then closes.
     name: 'v5-packet-after-takeover-disconnect', statement: 'MQTT-3.14.4-1', catchers: ['v5.server-disconnect.session-taken-over'],
     description: 'sends a PINGRESP after the DISCONNECT 0x8E (Session taken over) before closing',
-    fromServer: (f, c) => (v5(c) && f.packet?.cmd === 'disconnect' && f.packet.reasonCode === 0x8e ? [f.bytes, { cmd: 'pingresp' } as Packet] : undefined),
+    fromServer: (f, c) => {
+      if (!v5(c) || f.packet?.cmd !== 'disconnect' || f.packet.reasonCode !== 0x8e) return undefined;
+      c.state.set('sentTakeoverDisconnect', true);
+      return [f.bytes, PINGRESP];
+    },
+    serverClosed: (c) => {
+      if (!v5(c) || c.sawDisconnect || c.state.get('sentTakeoverDisconnect') || !takenOver(c)) return false;
+      c.toClient({ cmd: 'disconnect', reasonCode: 0x8e, properties: {} } as Packet);
+      c.toClient(PINGRESP);
+      c.endClient();
+      return true;
+    },
   },
   {
     name: 'v5-second-connect-acknowledged', statement: 'MQTT-3.2.0-2', catchers: ['v5.server-disconnect.second-connect'],
