@@ -20,8 +20,4 @@ defineMutationSelfTest({
     'v5-ignore-no-local', 'v5-unrequested-response-information', 'v5-qos0-delivered-as-qos1', 'v5-hash-match-delivered-qos0',
     'v5-ignore-subscribe-without-filter', 'v5-lose-queued-qos2-on-resume', 'v5-large-payload-loses-format-indicator', 'v5-shared-refused-handed-over',
   ],
-  knownMissed: {
-    'v5-unsuback-no-subscription-code': 'CI 2026-12-02: its catcher v5.reason-codes.table.unsuback failed by wait-timeout, not on an assertion (the rewritten UNSUBACK is not what the test waits for); the catcher\'s wait is to be wrapped in env.expectPacket',
-    'v5-packet-after-takeover-disconnect': 'CI 2026-12-02: its catcher v5.server-disconnect.session-taken-over passed under the fault; fault or catcher to be fixed',
-  },
 });

@@ -3,6 +3,7 @@
 // Will only with one property, Receive Maximum off by one. Each names the one test that must catch
 // it on an assertion.
 import type { IConnackPacket, Packet } from 'mqtt-packet';
+import type { ProxyConnection } from './fault.ts';
 import { connack, connect, connectOf, rememberConnect, v5, without, withoutWillProperty, withProps, type V5Fault } from './v5-fault-kit.ts';
 
 /** Client Identifiers the proxy has seen connect (for the fault that acts only on a known client). */
@@ -127,16 +128,57 @@ const EXPIRY_FAULTS: V5Fault[] = [
   },
 ];
 
+const PINGRESP = { cmd: 'pingresp' } as Packet;
+
+/** A later connection of the proxy carries this connection's Client Identifier: the broker closed this one for it. */
+const takenOver = (c: ProxyConnection): boolean => !!c.clientId && c.all().some((o) => o.id > c.id && o.clientId === c.clientId);
+
+const DISCONNECT_0X05 = Buffer.from([0xe0, 0x01, 0x05]);
+
+/** The client has sent nothing for 1.5 times its Keep Alive (MQTT-3.1.2-22): the broker closed it for that. */
+function silentPastKeepAlive(c: ProxyConnection): boolean {
+  const last = c.state.get('lastFromClientMs') as number | undefined;
+  return !!c.keepaliveSec && last !== undefined && Date.now() - last >= c.keepaliveSec * 1500;
+}
+
 const DISCONNECT_FAULTS: V5Fault[] = [
   {
+    // Mosquitto 2.0.11 closes a silent connection without DISCONNECT (which MQTT-3.1.2-22 allows), so
+    // on such a close the fault also sends the DISCONNECT it rewrites: 0x05, raw (mqtt-packet would
+    // refuse to encode a code outside the table).
     name: 'v5-keep-alive-disconnect-code-outside-table', statement: 'MQTT-3.14.2-1', catchers: ['v5.server-disconnect.keep-alive-timeout'],
     description: 'closes a silent connection with DISCONNECT 0x05 (no Disconnect Reason Code) instead of 0x8D',
-    fromServer: (f, c) => (v5(c) && f.packet?.cmd === 'disconnect' && f.packet.reasonCode === 0x8d ? { ...f.packet, reasonCode: 0x05 } : undefined),
+    fromClient: (f, c) => { c.state.set('lastFromClientMs', Date.now()); },
+    fromServer: (f, c) => {
+      if (!v5(c) || f.packet?.cmd !== 'disconnect' || f.packet.reasonCode !== 0x8d) return undefined;
+      c.state.set('sentKeepAliveDisconnect', true);
+      return DISCONNECT_0X05;
+    },
+    serverClosed: (c) => {
+      if (!v5(c) || c.sawDisconnect || c.state.get('sentKeepAliveDisconnect') || !silentPastKeepAlive(c)) return false;
+      c.toClient(DISCONNECT_0X05);
+      c.endClient();
+      return true;
+    },
   },
   {
+    // Mosquitto 2.0.11 closes a taken-over connection without any DISCONNECT (MQTT-3.1.4-3 lets it), so
+    // rewriting its DISCONNECT 0x8E alone would never act there: on such a close the fault sends the
+    // DISCONNECT 0x8E a broker may send, then the PINGRESP, then closes.
     name: 'v5-packet-after-takeover-disconnect', statement: 'MQTT-3.14.4-1', catchers: ['v5.server-disconnect.session-taken-over'],
     description: 'sends a PINGRESP after the DISCONNECT 0x8E (Session taken over) before closing',
-    fromServer: (f, c) => (v5(c) && f.packet?.cmd === 'disconnect' && f.packet.reasonCode === 0x8e ? [f.bytes, { cmd: 'pingresp' } as Packet] : undefined),
+    fromServer: (f, c) => {
+      if (!v5(c) || f.packet?.cmd !== 'disconnect' || f.packet.reasonCode !== 0x8e) return undefined;
+      c.state.set('sentTakeoverDisconnect', true);
+      return [f.bytes, PINGRESP];
+    },
+    serverClosed: (c) => {
+      if (!v5(c) || c.sawDisconnect || c.state.get('sentTakeoverDisconnect') || !takenOver(c)) return false;
+      c.toClient({ cmd: 'disconnect', reasonCode: 0x8e, properties: {} } as Packet);
+      c.toClient(PINGRESP);
+      c.endClient();
+      return true;
+    },
   },
   {
     name: 'v5-second-connect-acknowledged', statement: 'MQTT-3.2.0-2', catchers: ['v5.server-disconnect.second-connect'],

@@ -77,6 +77,44 @@ export function readVarint(b: Buffer, at: number): { value: number; next: number
   return undefined;
 }
 
+/** What an acknowledgement carries: its Packet Identifier and its Reason Codes (MQTT 5) or return codes (3.1.1 SUBACK). */
+export interface AckFields {
+  messageId: number;
+  reasonCodes: number[];
+}
+
+/**
+ * The Packet Identifier and codes of a PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK or UNSUBACK, read from
+ * its bytes: mqtt-packet refuses to decode a code outside the packet's table, and a test of that table
+ * must still see the code. An MQTT 5 PUBACK..PUBCOMP without a Reason Code carries 0x00 (Success);
+ * a 3.1.1 one carries none. Undefined for other packet types and for frames too short to hold the fields.
+ */
+export function ackFields(f: Frame, protocolVersion: number): AckFields | undefined {
+  if (![4, 5, 6, 7, 9, 11].includes(f.type)) return undefined;
+  const b = bodyOf(f);
+  if (!b || b.length < 2) return undefined;
+  const messageId = b.readUInt16BE(0);
+  if (f.type <= 7) return { messageId, reasonCodes: protocolVersion === 5 ? [b.length > 2 ? b[2]! : 0] : [] };
+  const props = protocolVersion === 5 ? readVarint(b, 2) : { value: 0, next: 2 };
+  return props ? { messageId, reasonCodes: [...b.subarray(props.next + props.value)] } : undefined;
+}
+
+/**
+ * The Reason Code of an MQTT 5 DISCONNECT or AUTH, read from its bytes (0x00 when the Remaining Length
+ * is 0), for the same reason as ackFields. Undefined for other packet types.
+ */
+export function reasonCodeOf(f: Frame): number | undefined {
+  if (f.type !== 14 && f.type !== 15) return undefined;
+  const b = bodyOf(f);
+  return b && (b.length ? b[0] : 0);
+}
+
+/** The frame after its fixed header (undefined when the Remaining Length does not parse). */
+function bodyOf(f: Frame): Buffer | undefined {
+  const rl = readVarint(f.bytes, 1);
+  return rl && f.bytes.subarray(rl.next);
+}
+
 /** Encodes a packet with mqtt-packet for the given protocol level. */
 export function encode(packet: Packet, protocolVersion: number): Buffer {
   return mqttPacket.generate(packet, { protocolVersion });

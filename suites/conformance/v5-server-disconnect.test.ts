@@ -6,19 +6,27 @@ import type { IDisconnectPacket, IPublishPacket } from 'mqtt-packet';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
 import { forProtocol5, v5Test } from '../support/conformance.ts';
 import { KEEP_ALIVE_TOLERANCE_MS } from '../support/conformance-flow.ts';
-import type { CloseResult, RawClient } from '../../lib/mqtt/raw-client.ts';
+import type { RawClient } from '../../lib/mqtt/raw-client.ts';
+import { PACKET_TYPE_NAMES, reasonCodeOf } from '../../lib/mqtt/frames.ts';
 
 const DISCONNECT_REASON_CODES = [0x00, 0x04, 0x80, 0x81, 0x82, 0x83, 0x87, 0x89, 0x8b, 0x8d, 0x8e, 0x8f, 0x90, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xa0, 0xa1, 0xa2];
 
-/** Checks every server DISCONNECT rule that applies whatever the cause. */
-function checkDisconnect(s: RawClient, out: CloseResult): IDisconnectPacket | undefined {
-  const d = out.disconnect;
-  if (!d) return undefined;
-  expect(DISCONNECT_REASON_CODES, 'DISCONNECT reason code is one of the table').toContain(d.reasonCode ?? 0);
-  expect(d.properties?.sessionExpiryInterval, 'Session Expiry Interval on a server DISCONNECT').toBeUndefined();
-  const after = s.log.packets.slice(s.log.packets.indexOf(d) + 1);
-  expect(after.map((p) => p.cmd), 'packets after DISCONNECT').toEqual([]);
-  return d;
+/**
+ * Checks every server DISCONNECT rule that applies whatever the cause, on the frames as they arrived:
+ * mqtt-packet refuses to decode a DISCONNECT whose code is outside the table, and that refused frame is
+ * exactly what MQTT-3.14.2-1 forbids. Returns the DISCONNECT (its decoding, or just its code).
+ */
+function checkDisconnect(s: RawClient): IDisconnectPacket | undefined {
+  const at = s.received.findIndex((f) => f.type === 14);
+  if (at < 0) return undefined;
+  const frame = s.received[at]!;
+  const reasonCode = reasonCodeOf(frame);
+  expect(DISCONNECT_REASON_CODES, 'DISCONNECT reason code is one of the table').toContain(reasonCode);
+  const d = frame.packet as IDisconnectPacket | undefined;
+  expect(d?.properties?.sessionExpiryInterval, 'Session Expiry Interval on a server DISCONNECT').toBeUndefined();
+  const after = s.received.slice(at + 1);
+  expect(after.map((f) => PACKET_TYPE_NAMES[f.type]), 'packets after DISCONNECT').toEqual([]);
+  return d ?? { cmd: 'disconnect', ...(reasonCode !== undefined ? { reasonCode } : {}) };
 }
 
 forProtocol5(() => {
@@ -28,8 +36,8 @@ forProtocol5(() => {
       const first = await env.connect({ clientId });
       const second = await env.connect({ clientId });
       expect(second.connack.reasonCode ?? 0).toBe(0);
-      const out = await first.client.expectClose(5000);
-      const d = checkDisconnect(first.client, out);
+      await first.client.expectClose(5000);
+      const d = checkDisconnect(first.client);
       if (d) expect(d.reasonCode).toBe(0x8e);
       env.behaviour(d ? `DISCONNECT 0x${(d.reasonCode ?? 0).toString(16)}${d.properties?.reasonString ? ` "${d.properties.reasonString}"` : ''}` : 'closed without DISCONNECT', { intended: d?.reasonCode === 0x8e, intends: 'DISCONNECT 0x8e' });
     });
@@ -42,9 +50,9 @@ forProtocol5(() => {
       const t0 = Date.now();
       const specMs = ka * 1500;
       const toleratedMs = specMs + KEEP_ALIVE_TOLERANCE_MS;
-      const out = await s.expectClose(toleratedMs);
+      await s.expectClose(toleratedMs);
       env.measure({ what: 'close of a silent connection after CONNACK', valueMs: Date.now() - t0, bound: 'at-most', specMs, toleratedMs, context: `with Keep Alive ${ka} s` });
-      const d = checkDisconnect(s, out);
+      const d = checkDisconnect(s);
       if (d) expect(d.reasonCode).toBe(0x8d);
       env.note(d ? 'DISCONNECT 0x8D then close' : 'closed without DISCONNECT');
     }, { timeoutMs: 25_000 });
@@ -64,8 +72,8 @@ forProtocol5(() => {
     'treats a second CONNECT as a Protocol Error: DISCONNECT 0x82 (if any) and close; never a second CONNACK', async (env) => {
       const { client: s } = await env.connect();
       s.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clean: true, keepalive: 60, clientId: uniqueId('c2') });
-      const out = await env.expectPacket(s, s.expectClose(5000), 'the close after a second CONNECT');
-      const d = checkDisconnect(s, out);
+      await env.expectPacket(s, s.expectClose(5000), 'the close after a second CONNECT');
+      const d = checkDisconnect(s);
       if (d) expect(d.reasonCode).toBe(0x82);
       expect(s.log.packets.filter((p) => p.cmd === 'connack'), 'CONNACKs').toHaveLength(1);
       env.note(d ? 'DISCONNECT 0x82 then close' : 'closed without DISCONNECT');

@@ -50,7 +50,18 @@ export type FaultVerdict = { caught: true } | { caught: false; why: string };
 
 /** Harness runs at once (2-core CI machine); each run is bounded by RUN_TIMEOUT_MS. */
 const slot = boundedConcurrency(3);
-const RUN_TIMEOUT_MS = 180_000;
+/**
+ * A whole-catalogue run on a loaded machine (other jobs beside it) may need more than CI's bound per
+ * run: MUTATION_RUN_TIMEOUT_MS raises it (and with it each test's bound).
+ */
+const RUN_TIMEOUT_MS = runTimeoutMs(process.env.MUTATION_RUN_TIMEOUT_MS);
+
+function runTimeoutMs(value: string | undefined): number {
+  if (value === undefined || value === '') return 180_000;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 180_000) throw new Error(`MUTATION_RUN_TIMEOUT_MS=${value}: give whole milliseconds, at least 180000 (the CI bound)`);
+  return ms;
+}
 /** vitest's bound on one test: its own run plus the wait for a slot. */
 const TEST_TIMEOUT_MS = 6 * RUN_TIMEOUT_MS;
 
@@ -217,6 +228,8 @@ export function defineMutationSelfTest(plan: MutationPlan): void {
         const base = await baselineRun;
         const verdict: FaultVerdict = base ? judgeFault(fault, run.results!, base, protocol) : { caught: false, why: 'the baseline run did not finish' };
         verdicts.set(fault.name, verdict);
+        // Progress on stderr as each fault is judged: a whole-catalogue run takes long, and a partial one still says something.
+        process.stderr.write(`[mutation ${protocol}] ${verdicts.size}/${injected.length} ${fault.name}: ${verdict.caught ? 'caught' : `missed: ${verdict.why}`}\n`);
         ctx.expect(verdict, fault.description).toEqual({ caught: true });
       }, TEST_TIMEOUT_MS);
     }
