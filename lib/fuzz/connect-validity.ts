@@ -5,6 +5,7 @@
 // Nothing here knows which mutation made the bytes. A CONNECT that does not conform must be closed
 // without CONNACK 0 (MQTT-3.1.4-1; the specific rule is named where there is one).
 import type { ProtocolVersion } from '../core/broker.ts';
+import { readVarint } from '../mqtt/frames.ts';
 
 export type ConnectVerdict =
   | { kind: 'valid' }
@@ -50,13 +51,13 @@ class Reader {
   u16(what: string): number { this.need(2, what); const v = this.b.readUInt16BE(this.pos); this.pos += 2; return v; }
   u32(what: string): number { this.need(4, what); const v = this.b.readUInt32BE(this.pos); this.pos += 4; return v; }
   varint(what: string): number {
-    let v = 0;
-    for (let i = 0; i < 4; i++) {
-      const d = this.u8(what);
-      v += (d & 0x7f) * 128 ** i;
-      if (!(d & 0x80)) return v;
+    const v = readVarint(this.b.subarray(0, this.end), this.pos);
+    if (!v) {
+      if (this.left >= 4) throw new Violation(this.malformed, `${what}: a Variable Byte Integer longer than 4 bytes`);
+      this.need(this.left + 1, what);
     }
-    throw new Violation(this.malformed, `${what}: a Variable Byte Integer longer than 4 bytes`);
+    this.pos = v!.next;
+    return v!.value;
   }
   bin(what: string): Buffer { const n = this.u16(what); this.need(n, what); const v = this.b.subarray(this.pos, this.pos + n); this.pos += n; return v; }
   /** A UTF-8 Encoded String (1.5.3 / 1.5.4): well-formed, no surrogates, no U+0000; U+FEFF is a character like any other. */
@@ -110,15 +111,10 @@ function minimalLength(n: number): number { return n < 128 ? 1 : n < 16_384 ? 2 
 /** Where the first packet of `written` starts and how long its body is, by its own Remaining Length; a string says why it cannot be read. */
 function firstFrame(written: Buffer): { start: number; length: number } | string {
   if (written.length < 2 || written[0]! >> 4 !== 1) return 'the first packet is not a CONNECT';
-  let length = 0;
-  let i = 1;
-  for (; i <= 4 && i < written.length; i++) {
-    length += (written[i]! & 0x7f) * 128 ** (i - 1);
-    if (!(written[i]! & 0x80)) break;
-  }
-  if (i > 4 || i >= written.length || i !== minimalLength(length)) return 'the Remaining Length is not in its minimal form';
-  if (i + 1 + length > written.length) return 'the Remaining Length declares more bytes than were written';
-  return { start: i + 1, length };
+  const rl = readVarint(written, 1);
+  if (!rl || rl.next - 1 !== minimalLength(rl.value)) return 'the Remaining Length is not in its minimal form';
+  if (rl.next + rl.value > written.length) return 'the Remaining Length declares more bytes than were written';
+  return { start: rl.next, length: rl.value };
 }
 
 /** The first packet of `written` as a broker reads it (its Remaining Length may take bytes of the next packet). */
