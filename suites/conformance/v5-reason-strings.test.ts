@@ -2,10 +2,10 @@
 // Information = 0.
 import { expect } from 'vitest';
 import type { Packet, IPublishPacket } from 'mqtt-packet';
-import { PACKET_TYPE_NAMES, ackFields, type AckFields, type Frame } from '../../lib/mqtt/frames.ts';
+import { PACKET_TYPE_NAMES, ackFields, type AckFields } from '../../lib/mqtt/frames.ts';
 import { uniqueId } from '../../lib/mqtt/test-client.ts';
 import { forProtocol5, v5Test } from '../support/conformance.ts';
-import { packetId } from '../support/conformance-flow.ts';
+import { nextAck, packetId, type AckCmd } from '../support/conformance-flow.ts';
 import type { RawClient } from '../../lib/mqtt/raw-client.ts';
 
 const PUBACK_CODES = [0x00, 0x10, 0x80, 0x83, 0x87, 0x90, 0x91, 0x97, 0x99];
@@ -13,17 +13,8 @@ const PUBREL_CODES = [0x00, 0x92];
 const SUBACK_CODES = [0x00, 0x01, 0x02, 0x80, 0x83, 0x87, 0x8f, 0x91, 0x97, 0x9e, 0xa1, 0xa2];
 const UNSUBACK_CODES = [0x00, 0x11, 0x80, 0x83, 0x87, 0x8f, 0x91];
 
-type AckCmd = 'puback' | 'pubrec' | 'pubrel' | 'pubcomp' | 'suback' | 'unsuback';
-
-/**
- * Waits for the acknowledgement `cmd` with Packet Identifier `id` by its packet type and bytes, not by
- * its decoding: mqtt-packet refuses to decode a code outside the packet's table, so a wait on decoded
- * packets would time out where the table tests must judge the code.
- */
-function ack(s: RawClient, cmd: AckCmd, id: number): Promise<Frame> {
-  const type = PACKET_TYPE_NAMES.indexOf(cmd);
-  return s.next((f) => f.type === type && ackFields(f, 5)?.messageId === id, 5000, `${cmd.toUpperCase()} for Packet Identifier ${id}`);
-}
+/** Waits for an acknowledgement by its type and bytes (5 s: a broker that answers slowly under load). */
+const ack = (s: RawClient, cmd: AckCmd, id: number) => nextAck(s, cmd, id, 5000);
 
 /** Every acknowledgement `cmd` the session received, in order, with its codes read from its bytes. */
 const acksOf = (s: RawClient, cmd: AckCmd): AckFields[] =>

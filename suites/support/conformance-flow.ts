@@ -4,7 +4,7 @@
 // connection's whole history).
 import type { IConnackPacket, IConnectPacket, IPublishPacket, ISubackPacket, ISubscribePacket, Packet } from 'mqtt-packet';
 import type { RawClient } from '../../lib/mqtt/raw-client.ts';
-import { ackFields, PACKET_TYPE_NAMES, type Frame } from '../../lib/mqtt/frames.ts';
+import { ackFields, PACKET_TYPE_NAMES, type AckFields } from '../../lib/mqtt/frames.ts';
 import { uniqueId, WaitTimeoutError } from '../../lib/mqtt/test-client.ts';
 import type { ConformanceEnv } from './conformance.ts';
 import { precondition } from './keyed-test.ts';
@@ -44,18 +44,25 @@ let nextPacketId = 1;
 /** A packet identifier unique within this process (tests share no session, so this is enough). */
 export const packetId = (): number => (nextPacketId = (nextPacketId % 50_000) + 1);
 
-const SUBACK_TYPE = PACKET_TYPE_NAMES.indexOf('suback');
+/** The acknowledgements that carry a Packet Identifier and codes (lib/mqtt/frames.ts ackFields). */
+export type AckCmd = 'puback' | 'pubrec' | 'pubrel' | 'pubcomp' | 'suback' | 'unsuback';
 
 /**
- * SUBSCRIBE and return the SUBACK's codes. The SUBACK is waited for by packet type and Packet
- * Identifier and its codes read from its bytes: mqtt-packet refuses to decode a code outside the
- * table (0x03, say), and that code is what a test of the table must see.
+ * Waits for the acknowledgement `cmd` with Packet Identifier `messageId` by its packet type and bytes,
+ * not by its decoding: mqtt-packet refuses to decode a code outside the packet's table (a SUBACK 0x03,
+ * an UNSUBACK 0x10), and a wait on decoded packets would time out where a test must judge the code.
  */
+export async function nextAck(client: RawClient, cmd: AckCmd, messageId: number, timeoutMs = WAIT_MS): Promise<AckFields> {
+  const type = PACKET_TYPE_NAMES.indexOf(cmd);
+  const frame = await client.next((f) => f.type === type && ackFields(f, client.protocolVersion)?.messageId === messageId, timeoutMs, `${cmd.toUpperCase()} for Packet Identifier ${messageId}`);
+  return ackFields(frame, client.protocolVersion)!;
+}
+
+/** SUBSCRIBE and return the SUBACK's codes, read from its bytes (nextAck). */
 export async function subscribe(client: RawClient, filters: [string, 0 | 1 | 2][]): Promise<number[]> {
   const messageId = packetId();
   client.send({ cmd: 'subscribe', messageId, subscriptions: filters.map(([topic, qos]) => ({ topic, qos })) });
-  const isSuback = (f: Frame) => f.type === SUBACK_TYPE && ackFields(f, client.protocolVersion)?.messageId === messageId;
-  return ackFields(await client.next(isSuback, WAIT_MS, 'SUBACK'), client.protocolVersion)!.reasonCodes;
+  return (await nextAck(client, 'suback', messageId)).reasonCodes;
 }
 
 /** PUBLISH and complete the acknowledgement flow for its QoS. */
