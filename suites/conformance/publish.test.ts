@@ -167,7 +167,15 @@ forEachProtocol((protocol) => {
       await Promise.all(outcomes);
       for (const qos of levels) {
         const got = log.messages.filter((m) => m.packet.qos === qos).map((m) => m.payload.toString());
-        env.ctx.expect(got, `order of QoS ${qos} messages`).toEqual(sent.filter((s) => s.startsWith(`q${qos}-`)));
+        const expected = sent.filter((s) => s.startsWith(`q${qos}-`));
+        if (qos > 0) {
+          env.ctx.expect(got, `order of QoS ${qos} messages`).toEqual(expected);
+          continue;
+        }
+        // QoS 0 is at most once: a broker may drop some (4.3.1), but those it delivers keep their order.
+        env.ctx.expect(got, 'order of the QoS 0 messages delivered').toEqual(expected.filter((m) => got.includes(m)));
+        env.ctx.expect(got.length, 'QoS 0 messages delivered (two at least, for an order to be seen)').toBeGreaterThanOrEqual(2);
+        if (got.length < expected.length) env.note(`${expected.length - got.length} of ${expected.length} QoS 0 messages not delivered (allowed at QoS 0); the ${got.length} delivered in order`);
       }
     });
 
