@@ -19,14 +19,30 @@ test('a tolerated keep-alive shows its measured value; --strict fails it', async
   expect(t?.status, JSON.stringify(t)).toBe('passed');
   const m = t!.detail?.measured;
   expect(m).toMatchObject({ what: 'close after the last packet', bound: 'at-most', specMs: 1500, toleratedMs: 11500, appliedMs: 11500 });
-  expect(m!.valueMs).toBeGreaterThan(1500);
   expect(m!.valueMs).toBeLessThanOrEqual(11500);
-  expect(t!.detail?.tolerated).toMatch(/^close after the last packet: \d+(\.\d)? s with Keep Alive 1 s; the specification allows at most 1\.5 s/);
-  expect(run.stdout + run.stderr).toMatch(/Tolerated: 1 passed only by the default tolerance/);
+  // Mosquitto 2.0.11 is usually late (3.5–6.9 s), but an idle CI machine once saw it close on time
+  // (within the 100 ms margin of 1.5 s). Each run is judged by its own measurement: on time, nothing
+  // is tolerated (or, under --strict, failed); the tolerated path is also unit-tested in
+  // lib/conformance/timing.test.ts.
+  const margin = m!.marginMs ?? 100;
+  const late = (valueMs: number) => valueMs > 1500 + margin;
+  if (late(m!.valueMs)) {
+    expect(t!.detail?.tolerated).toMatch(/^close after the last packet: \d+(\.\d)? s with Keep Alive 1 s; the specification allows at most 1\.5 s/);
+    expect(run.stdout + run.stderr).toMatch(/Tolerated: 1 passed only by the default tolerance/);
+  } else {
+    console.log(`mosquitto closed on time in the default run (${m!.valueMs} ms): no tolerance applied`);
+    expect(t!.detail?.tolerated).toBeUndefined();
+  }
 
   const s = keepAlive(strict.results!);
-  expect(s?.status, JSON.stringify(s)).toBe('failed');
   expect(s!.detail?.measured?.appliedMs).toBe(1500);
-  expect(s!.detail?.reason).toMatch(/^--strict: close after the last packet: .* the specification allows at most 1\.5 s/);
-  expect(strict.code).not.toBe(0);
+  if (late(s!.detail!.measured!.valueMs)) {
+    expect(s?.status, JSON.stringify(s)).toBe('failed');
+    expect(s!.detail?.reason).toMatch(/^--strict: close after the last packet: .* the specification allows at most 1\.5 s/);
+    expect(strict.code).not.toBe(0);
+  } else {
+    console.log(`mosquitto closed on time in the --strict run (${s!.detail!.measured!.valueMs} ms)`);
+    expect(s?.status, JSON.stringify(s)).toBe('passed');
+    expect(strict.code).toBe(0);
+  }
 }, 180_000);
