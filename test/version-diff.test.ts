@@ -93,13 +93,18 @@ describe('--compare of two real aedes runs, one behind a fault', () => {
   const args = ['--target', 'aedes', '--suite', 'conformance', '--protocol', '3.1.1', '--key', KEYS];
 
   test('terminal, JSON and page show the regression; exit 1; the other way round it is fixed, exit 0', async () => {
-    const reportDir = tempReportDir();
-    const good = await runHarness(args, { reportDir, timeoutMs: 400_000 });
-    const bad = await runHarness([...args, '--fault', 'drop-retained-via-wildcard'], { reportDir, timeoutMs: 400_000 });
+    // The two runs are independent (each its own broker and report directory, whose "latest" each
+    // reads back): side by side.
+    const goodDir = tempReportDir();
+    const badDir = tempReportDir();
+    const [good, bad] = await Promise.all([
+      runHarness(args, { reportDir: goodDir, timeoutMs: 400_000 }),
+      runHarness([...args, '--fault', 'drop-retained-via-wildcard'], { reportDir: badDir, timeoutMs: 400_000 }),
+    ]);
     expect(good.code, good.stderr).toBe(0);
     expect(bad.code, bad.stderr).toBe(1);
-    const oldFile = path.join(reportDir, good.results!.run.id, 'results.json');
-    const newFile = path.join(reportDir, bad.results!.run.id, 'results.json');
+    const oldFile = path.join(goodDir, good.results!.run.id, 'results.json');
+    const newFile = path.join(badDir, bad.results!.run.id, 'results.json');
     const out = path.join(temp, 'real');
     const r = runReport('--compare', oldFile, newFile, '--out', out);
     expect(r.code, r.stderr).toBe(1);
