@@ -10,7 +10,7 @@ import { afterAll, describe, expect, test, vi } from 'vitest';
 import { standardOutputs } from '../lib/report/run-outputs.ts';
 import type { ResultsDocument } from '../lib/results/types.ts';
 import { resultsDoc, throughput } from './support/results-builder.ts';
-import { runHarness, runReport, tempReportDir } from './support/run-harness.ts';
+import { runHarness, runReport } from './support/run-harness.ts';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'version-diff-'));
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
@@ -93,18 +93,15 @@ describe('--compare of two real aedes runs, one behind a fault', () => {
   const args = ['--target', 'aedes', '--suite', 'conformance', '--protocol', '3.1.1', '--key', KEYS];
 
   test('terminal, JSON and page show the regression; exit 1; the other way round it is fixed, exit 0', async () => {
-    // The two runs are independent (each its own broker and report directory, whose "latest" each
-    // reads back): side by side.
-    const goodDir = tempReportDir();
-    const badDir = tempReportDir();
+    // The two runs are independent (runHarness gives each its own broker and report directory): side by side.
     const [good, bad] = await Promise.all([
-      runHarness(args, { reportDir: goodDir, timeoutMs: 400_000 }),
-      runHarness([...args, '--fault', 'drop-retained-via-wildcard'], { reportDir: badDir, timeoutMs: 400_000 }),
+      runHarness(args, { timeoutMs: 400_000 }),
+      runHarness([...args, '--fault', 'drop-retained-via-wildcard'], { timeoutMs: 400_000 }),
     ]);
     expect(good.code, good.stderr).toBe(0);
     expect(bad.code, bad.stderr).toBe(1);
-    const oldFile = path.join(goodDir, good.results!.run.id, 'results.json');
-    const newFile = path.join(badDir, bad.results!.run.id, 'results.json');
+    const oldFile = path.join(good.reportDir, good.results!.run.id, 'results.json');
+    const newFile = path.join(bad.reportDir, bad.results!.run.id, 'results.json');
     const out = path.join(temp, 'real');
     const r = runReport('--compare', oldFile, newFile, '--out', out);
     expect(r.code, r.stderr).toBe(1);
