@@ -3,6 +3,7 @@
 // Will only with one property, Receive Maximum off by one. Each names the one test that must catch
 // it on an assertion.
 import type { IConnackPacket, Packet } from 'mqtt-packet';
+import { decodeFrame } from '../mqtt/frames.ts';
 import type { ProxyConnection } from './fault.ts';
 import { connack, connect, connectOf, rememberConnect, v5, without, withoutWillProperty, withProps, type V5Fault } from './v5-fault-kit.ts';
 
@@ -194,10 +195,14 @@ const DISCONNECT_FAULTS: V5Fault[] = [
     name: 'v5-suback-before-connect', statement: 'MQTT-3.1.0-1', catchers: ['v5.server-disconnect.first-packet-not-connect'],
     description: 'answers a SUBSCRIBE sent before any CONNECT with a SUBACK (v5 layout) instead of closing silently',
     fromClient: (f, c) => {
-      if (f.packet?.cmd === 'connect') c.state.set('connected', true);
-      if (f.packet?.cmd !== 'subscribe' || c.state.get('connected')) return undefined;
+      if (f.type === 1) c.state.set('connected', true);
+      if (f.type !== 8 || c.state.get('connected')) return undefined;
+      // Before any CONNECT the proxy decodes as 3.1.1, which a v5 SUBSCRIBE (with properties) is
+      // not: decode this one in the v5 layout.
+      const p = decodeFrame(f.bytes, 5).packet;
+      if (p?.cmd !== 'subscribe') return undefined;
       c.protocolVersion = 5;
-      c.toClient({ cmd: 'suback', messageId: f.packet.messageId!, granted: f.packet.subscriptions.map(() => 0), properties: {} } as Packet);
+      c.toClient({ cmd: 'suback', messageId: p.messageId!, granted: p.subscriptions.map(() => 0), properties: {} } as Packet);
       return undefined;
     },
   },

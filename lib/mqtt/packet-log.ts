@@ -50,9 +50,18 @@ export class PacketLog {
     return this.next<P>((p) => this.packets.indexOf(p) >= from && test(p), timeoutMs, what);
   }
 
-  /** Waits a stated quiet window; returns the matching packets that arrived in it (the caller asserts it is empty). */
-  async quiet(windowMs: number, match: PacketMatch = () => true): Promise<Packet[]> {
-    const from = this.packets.length;
+  /** Where the log stands now: pass it to quiet() as `since` to include what arrives from here on. */
+  mark(): number {
+    return this.packets.length;
+  }
+
+  /**
+   * Waits a stated quiet window; returns the matching packets that arrived in it (the caller asserts
+   * it is empty). With `since` (a mark()), packets from that mark count too: a forbidden answer that
+   * came right after the stimulus, before the window opened, is not missed.
+   */
+  async quiet(windowMs: number, match: PacketMatch = () => true, since = this.packets.length): Promise<Packet[]> {
+    const from = since;
     await new Promise((r) => setTimeout(r, windowMs));
     return this.packets.slice(from).filter(toTest(match));
   }
