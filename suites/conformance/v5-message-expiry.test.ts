@@ -76,7 +76,7 @@ forProtocol5(() => {
       const sub = await env.connect();
       await subscribeV5(sub.client, [{ topic: `${topic}/#`, qos: 1 }]);
       await sub.client.log.next((p) => p.cmd === 'publish' && p.topic === control, 5000, 'the unexpired retained control message');
-      expect(await sub.client.log.quiet(400, (p) => p.cmd === 'publish' && p.topic === topic)).toHaveLength(0);
+      expect(await sub.client.log.quiet(400, (p) => p.cmd === 'publish' && p.topic === topic, 0), 'expired retained message delivered').toHaveLength(0);
       expect(sub.client.log.packets.filter((p) => p.cmd === 'publish' && p.topic === topic)).toHaveLength(0);
     }, { timeoutMs: 15_000 });
 });

@@ -68,7 +68,7 @@ forProtocol5(() => {
       }
       const code = 'cmd' in answer ? answer.reasonCode : answer.disconnect?.reasonCode;
       if (code !== undefined) expect(code, 'reason code').toBe(0x99);
-      expect(await sub.client.log.quiet(300, 'publish'), 'refused message delivered').toHaveLength(0);
+      expect(await sub.client.log.quiet(300, 'publish', 0), 'refused message delivered').toHaveLength(0);
       env.note(`refused: ${'cmd' in answer ? 'PUBACK' : 'DISCONNECT'} 0x${(code ?? 0).toString(16)}`);
     });
 });

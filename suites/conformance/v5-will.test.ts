@@ -35,7 +35,8 @@ forProtocol5(() => {
       expect(msg.properties?.contentType).toBe('text/plain');
       expect(Object.keys(msg.properties?.userProperties ?? {}), 'Will User Property order').toEqual(Object.keys(userProperties));
       expect(msg.properties?.userProperties).toEqual(userProperties);
-      expect(await w.log.quiet(1200, 'publish'), 'Will published twice').toHaveLength(0);
+      // The whole log (mark 0): a second Will may come in the same write as the first.
+      expect(await w.log.quiet(1200, 'publish', 0), 'Will published twice').toHaveLength(1);
       env.note(`Will after ${delayMs} ms`);
     }, { timeoutMs: 15_000 });
 
