@@ -31,6 +31,10 @@ export interface FuzzRunCounts {
   concurrency: number;
   responseKinds: number;
   canaryChecks: number;
+  /** Accepted sessions whose CONNECT asked for a kept session, ended by a Clean Session / Clean Start 1 reconnect (lib/fuzz/session-cleanup.ts). */
+  keptSessionsDiscarded?: number;
+  /** Times the RSS passed the bound under load and fell back under it once the fuzzing paused, the longest wait, the highest growth (kB). */
+  rssSettled?: { times: number; longestMs: number; peakGrowthKb: number };
   /** Broker RSS (kB) at the first and last canary check, and the highest (local driver only). */
   rssKb?: { first: number; last: number; max: number };
   /** One vector file per protocol version the findings use (copy into fixtures/vectors/ to keep them). */

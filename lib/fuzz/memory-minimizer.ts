@@ -12,6 +12,21 @@ import { playPackets, sessionWrites } from './session-runner.ts';
 
 const REPLAYS = 100;
 
+/**
+ * The RSS once it stops falling (two readings 500 ms apart, the second not lower; at most 5 s): a
+ * broker still giving back memory from earlier load would otherwise make any replay look like it grew.
+ */
+async function settledRssKb(read: () => number | undefined): Promise<number> {
+  let last = read() ?? 0;
+  for (const t0 = Date.now(); Date.now() - t0 < 5000; ) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = read() ?? 0;
+    if (now >= last) return now;
+    last = now;
+  }
+  return last;
+}
+
 export async function minimizeMemory(o: FuzzOptions, session: Session | undefined, perSessionKb: number, concurrency: number): Promise<Reproducer> {
   const reproducer = (packets: readonly PacketModel[], minimized: boolean, tests: number): Reproducer => {
     const writes = session ? sessionWrites({ protocol: session.protocol, packets: [...packets] }) : [];
@@ -23,10 +38,10 @@ export async function minimizeMemory(o: FuzzOptions, session: Session | undefine
   let tests = 0;
   const grows = async (packets: PacketModel[]): Promise<boolean> => {
     tests++;
-    const before = watch.rssKb() ?? 0;
+    const before = await settledRssKb(watch.rssKb);
     const writes = sessionWrites({ protocol: session.protocol, packets }).map((w) => [w]);
     await inParallel(Array.from({ length: REPLAYS }, (_, i) => i), concurrency, () => playPackets(o.endpoint, writes, o.answerMs ?? 500, session.protocol, true).catch(() => undefined));
-    return (watch.rssKb() ?? 0) - before >= thresholdKb;
+    return (await settledRssKb(watch.rssKb)) - before >= thresholdKb;
   };
   if (!(await grows(session.packets))) return reproducer(session.packets, false, tests);
   const limits = { maxTests: o.minimizeMaxTests ?? 400, deadline: Date.now() + (o.minimizeBudgetMs ?? 20_000) };
