@@ -45,7 +45,7 @@ export interface FuzzOptions {
    * when it stays after the load stops (rssSettleMs). */
   rssGrowthLimitKb?: number;
   /** How long the fuzzing pauses for the RSS to fall back under the bound before the growth is a
-   * finding (default 30 s): a broker may hold memory under load that it frees afterwards. */
+   * finding (default 60 s): a broker may hold memory under load that it frees afterwards. */
   rssSettleMs?: number;
   /** Brings a dead broker back: only then can a liveness finding be replayed and minimized. */
   restart?: () => Promise<void>;
@@ -109,7 +109,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   /** What ended the run early: the broker stopped serving, or its memory grew past the bound. */
   let liveness: { kind: 'liveness' | 'memory'; problem: string; atMs: number; iteration: number; perSessionKb?: number } | undefined;
   const rssLimitKb = o.rssGrowthLimitKb ?? 256 * 1024;
-  const rssSettleMs = o.rssSettleMs ?? 30_000;
+  const rssSettleMs = o.rssSettleMs ?? 60_000;
   /** Set while the fuzzing pauses for the broker's RSS to settle; workers wait on it. */
   let paused: Promise<void> | undefined;
   const rssSettled = { times: 0, longestMs: 0, peakGrowthKb: 0 };
