@@ -4,7 +4,6 @@
 // first progress line appears (the engine updates the metrics with that line), not after a sleep.
 import { describe, expect, it } from 'vitest';
 import { runHarness } from './support/run-harness.ts';
-import { freePort } from '../lib/drivers/free-port.ts';
 
 /** Sample lines of an OpenMetrics exposition: name, labels, value; comments and `# EOF` left out. */
 function parseExposition(text: string): { name: string; labels: Record<string, string>; value: number }[] {
@@ -20,16 +19,22 @@ function parseExposition(text: string): { name: string; labels: Record<string, s
 
 describe('live metrics', () => {
   it('--metrics-port serves OpenMetrics on 127.0.0.1 during a bench: delivered counter and p99 so far for the running scenario', { timeout: 120_000 }, async () => {
-    const port = await freePort();
+    // Port 0: the harness binds any free port and prints it. A port probed here first could be taken
+    // by another process before the harness binds it (CI saw EADDRINUSE once, 2026-12-02).
+    let port: number | undefined;
     let scrape: Promise<{ status: number; type: string | null; body: string }> | undefined;
-    const run = await runHarness(['--target', 'aedes', '--driver', 'embedded', '--suite', 'bench', '--scenario', 'latency-2k.qos0', '--duration', '4', '--metrics-port', String(port)], {
+    const run = await runHarness(['--target', 'aedes', '--driver', 'embedded', '--suite', 'bench', '--scenario', 'latency-2k.qos0', '--duration', '4', '--metrics-port', '0'], {
       timeoutMs: 100_000,
       onOutput: {
         when: /latency-2k\.qos0 \d+s: /,
-        then: () => { scrape = fetch(`http://127.0.0.1:${port}/metrics`).then(async (r) => ({ status: r.status, type: r.headers.get('content-type'), body: await r.text() })); },
+        then: (_child, stderr) => {
+          port = Number(/live metrics: http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(stderr)?.[1]);
+          scrape = fetch(`http://127.0.0.1:${port}/metrics`).then(async (r) => ({ status: r.status, type: r.headers.get('content-type'), body: await r.text() }));
+        },
       },
     });
     expect(run.code, run.stderr.slice(-2000)).toBe(0);
+    expect(port, 'the port the harness printed').toBeGreaterThan(0);
     expect(run.stderr).toContain(`live metrics: http://127.0.0.1:${port}/metrics`);
     expect(scrape, 'no progress line appeared to scrape on').toBeDefined();
     const got = await scrape!;
